@@ -1,0 +1,33 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "lvs-director",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "IPVSNetlink", targets: ["IPVSNetlink"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+    ],
+    targets: [
+        // MARK: kernel layer
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-genl-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
+        ),
+        .target(
+            name: "IPVSNetlink",
+            dependencies: ["CNetlink"]
+        ),
+        .testTarget(
+            name: "IPVSNetlinkTests",
+            dependencies: ["IPVSNetlink"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)
