@@ -15,4 +15,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
+// setns(2) is only declared under _GNU_SOURCE, which the Glibc module does not
+// set; IPVSNetlink needs it to open a socket inside a network namespace.
+int setns(int fd, int nstype);
+static inline int cnetlink_setns_net(int fd) { return setns(fd, 0x40000000 /* CLONE_NEWNET */); }
 #endif

@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A failed IPVS operation: a stable code, the operation, the kernel's errno and
+/// its extended-ack message when it sent one.
+public struct IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, in terms a caller can branch on.
+    public enum Code: String, Hashable, Sendable {
+        /// EEXIST: the service or destination is already there.
+        case exists
+        /// ENOENT where the operation does not say what is missing.
+        case notFound
+        /// ESRCH: no such virtual service.
+        case noSuchService
+        /// ENOENT on a destination operation: no such real server.
+        case noSuchDestination
+        /// ENOENT when adding/editing a service: no such scheduler module.
+        case unknownScheduler
+        /// ENOENT with a persistence engine: no such engine module.
+        case unknownPersistenceEngine
+        /// EPERM / EACCES: needs CAP_NET_ADMIN.
+        case permissionDenied
+        /// The IPVS generic-netlink family is absent (ip_vs not loaded).
+        case notAvailable
+        /// EINVAL.
+        case invalidArgument
+        /// EBUSY, e.g. sync daemon already running.
+        case busy
+        /// The kernel did not answer within the socket timeout.
+        case timedOut
+        /// The reply could not be parsed.
+        case malformedReply
+        /// Any other errno.
+        case system
+    }
+
+    public var code: Code
+    /// The operation, named after the ipvsadm command ("add service tcp:10.0.0.1:80").
+    public var operation: String
+    /// The kernel's (or libc's) errno; 0 when none applies.
+    public var errno: Int32
+    /// NLMSGERR_ATTR_MSG from the kernel, or our own detail.
+    public var message: String?
+
+    public init(code: Code, operation: String, errno: Int32 = 0, message: String? = nil) {
+        self.code = code
+        self.operation = operation
+        self.errno = errno
+        self.message = message
+    }
+
+    public var description: String {
+        var text = "\(operation): "
+        switch code {
+        case .exists: text += "already exists"
+        case .notFound: text += "not found"
+        case .noSuchService: text += "no such service"
+        case .noSuchDestination: text += "no such destination"
+        case .unknownScheduler: text += "unknown scheduler"
+        case .unknownPersistenceEngine: text += "unknown persistence engine"
+        case .permissionDenied: text += "permission denied (need root / CAP_NET_ADMIN)"
+        case .notAvailable: text += "IPVS is not available in this kernel (ip_vs module not loaded?)"
+        case .invalidArgument: text += "invalid argument"
+        case .busy: text += "busy"
+        case .timedOut: text += "the kernel did not answer in time"
+        case .malformedReply: text += "malformed reply"
+        case .system: text += String(cString: strerror(errno))
+        }
+        if errno != 0, code != .system { text += " (\(Self.errnoName(errno)))" }
+        if let message, !message.isEmpty { text += ": \(message)" }
+        return text
+    }
+
+    static func errnoName(_ value: Int32) -> String {
+        switch value {
+        case EEXIST: "EEXIST"
+        case ENOENT: "ENOENT"
+        case ESRCH: "ESRCH"
+        case EPERM: "EPERM"
+        case EACCES: "EACCES"
+        case EINVAL: "EINVAL"
+        case EBUSY: "EBUSY"
+        case ENOMEM: "ENOMEM"
+        case EAGAIN: "EAGAIN"
+        case ENOBUFS: "ENOBUFS"
+        case EOPNOTSUPP: "EOPNOTSUPP"
+        default: "errno \(value)"
+        }
+    }
+}
+
+/// Which object an operation addresses; decides what ENOENT means.
+enum OperationTarget {
+    case service
+    case serviceWithEngine
+    case destination
+    case other
+}
+
+extension IPVSError {
+    /// Maps a kernel errno for an operation to the stable code.
+    init(errno value: Int32, operation: String, target: OperationTarget, message: String?) {
+        let code: Code
+        switch value {
+        case EEXIST: code = .exists
+        case ESRCH: code = .noSuchService
+        case ENOENT:
+            switch target {
+            case .service: code = .unknownScheduler
+            case .serviceWithEngine: code = .unknownPersistenceEngine
+            case .destination: code = .noSuchDestination
+            case .other: code = .notFound
+            }
+        case EPERM, EACCES: code = .permissionDenied
+        case EINVAL: code = .invalidArgument
+        case EBUSY: code = .busy
+        case EAGAIN, ETIMEDOUT: code = .timedOut
+        default: code = .system
+        }
+        self.init(code: code, operation: operation, errno: value, message: message)
+    }
+}

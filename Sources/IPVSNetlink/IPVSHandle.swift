@@ -1,0 +1,205 @@
+import Synchronization
+
+/// Where to open the IPVS socket: IPVS state is per network namespace.
+public enum NetworkNamespace: Hashable, Sendable {
+    /// The caller's namespace.
+    case current
+    /// A namespace made by `ip netns add NAME` (/run/netns/NAME).
+    case named(String)
+    /// Any namespace file, e.g. /proc/PID/ns/net.
+    case path(String)
+
+    var filePath: String? {
+        switch self {
+        case .current: nil
+        case .named(let name): "/run/netns/\(name)"
+        case .path(let path): path
+        }
+    }
+}
+
+/// A service with its real servers, as one table read returns them.
+public struct IPVSServiceEntry: Hashable, Sendable {
+    public var service: IPVSService
+    public var destinations: [IPVSDestination]
+
+    public init(service: IPVSService, destinations: [IPVSDestination]) {
+        self.service = service
+        self.destinations = destinations
+    }
+}
+
+/// One connection to the kernel's IPVS generic-netlink family. Calls are
+/// serialized on the handle; each blocks until the kernel answers or the
+/// timeout given at open passes. Safe to share between tasks.
+public final class IPVSHandle: Sendable {
+    private let socket: Mutex<NetlinkSocket>
+
+    /// Opens a socket and resolves the IPVS family.
+    /// Throws `.notAvailable` when the kernel has no IPVS (ip_vs not loaded).
+    public init(namespace: NetworkNamespace = .current, timeout: Duration = .seconds(5)) throws(IPVSError) {
+        socket = Mutex(try NetlinkSocket(namespacePath: namespace.filePath, timeout: timeout))
+    }
+
+    // MARK: reads
+
+    /// IPVS version and connection table size. IPVS_CMD_GET_INFO; the header of `ipvsadm -L`.
+    public func info() throws(IPVSError) -> IPVSInfo {
+        let attrs = try single(IPVSCodec.getInfo, operation: "get IPVS info")
+        return try decode("get IPVS info") { () throws(WireError) in try IPVSCodec.decodeInfo(attrs) }
+    }
+
+    /// Global timeouts. IPVS_CMD_GET_CONFIG; `ipvsadm -L --timeout`.
+    public func timeouts() throws(IPVSError) -> IPVSTimeouts {
+        let attrs = try single(IPVSCodec.getConfig, operation: "get timeouts")
+        return try decode("get timeouts") { () throws(WireError) in try IPVSCodec.decodeTimeouts(attrs) }
+    }
+
+    /// Every virtual service, in one dump. IPVS_CMD_GET_SERVICE (dump); `ipvsadm -Ln` without real servers.
+    public func services() throws(IPVSError) -> [IPVSService] {
+        let op = "list services"
+        return try dump(IPVSCodec.dumpServices, operation: op).map { attrs throws(IPVSError) in
+            try decode(op) { () throws(WireError) in try IPVSCodec.decodeService(attrs) }
+        }
+    }
+
+    /// One virtual service. IPVS_CMD_GET_SERVICE; `ipvsadm -Ln -t ADDR:PORT` header.
+    /// Throws `.noSuchService` when it does not exist.
+    public func service(_ key: IPVSServiceKey) throws(IPVSError) -> IPVSService {
+        let op = "get service \(key)"
+        let attrs = try single(IPVSCodec.getService(key), operation: op)
+        return try decode(op) { () throws(WireError) in try IPVSCodec.decodeService(attrs) }
+    }
+
+    /// The real servers of a service. IPVS_CMD_GET_DEST (dump).
+    /// Throws `.noSuchService` when the service does not exist.
+    public func destinations(of key: IPVSServiceKey) throws(IPVSError) -> [IPVSDestination] {
+        let found = try dumpDestinations(key)
+        // The kernel answers an empty dump for a missing service; tell them apart.
+        if found.isEmpty { _ = try service(key) }
+        return found
+    }
+
+    /// Every service with its real servers: one service dump and one destination
+    /// dump per service. What `ipvsadm -Sn` and `ipvsadm -Ln` read.
+    public func table() throws(IPVSError) -> [IPVSServiceEntry] {
+        try services().map { service throws(IPVSError) in
+            IPVSServiceEntry(service: service, destinations: try dumpDestinations(service.key))
+        }
+    }
+
+    /// Running sync daemons. IPVS_CMD_GET_DAEMON (dump); `ipvsadm -L --daemon`.
+    public func daemons() throws(IPVSError) -> [IPVSSyncDaemon] {
+        let op = "list sync daemons"
+        return try dump(IPVSCodec.dumpDaemons, operation: op).map { attrs throws(IPVSError) in
+            try decode(op) { () throws(WireError) in try IPVSCodec.decodeDaemon(attrs) }
+        }
+    }
+
+    private func dumpDestinations(_ key: IPVSServiceKey) throws(IPVSError) -> [IPVSDestination] {
+        let op = "list destinations of \(key)"
+        return try dump(IPVSCodec.dumpDestinations(key), operation: op).map { attrs throws(IPVSError) in
+            try decode(op) { () throws(WireError) in try IPVSCodec.decodeDestination(attrs, serviceFamily: key.family) }
+        }
+    }
+
+    // MARK: writes
+
+    /// IPVS_CMD_NEW_SERVICE; `ipvsadm -A`.
+    public func addService(_ service: IPVSService) throws(IPVSError) { try one(.addService(service)) }
+    /// IPVS_CMD_SET_SERVICE; `ipvsadm -E`.
+    public func updateService(_ service: IPVSService) throws(IPVSError) { try one(.updateService(service)) }
+    /// IPVS_CMD_DEL_SERVICE; `ipvsadm -D`.
+    public func deleteService(_ key: IPVSServiceKey) throws(IPVSError) { try one(.deleteService(key)) }
+    /// IPVS_CMD_NEW_DEST; `ipvsadm -a`.
+    public func addDestination(_ destination: IPVSDestination, to key: IPVSServiceKey) throws(IPVSError) {
+        try one(.addDestination(destination, to: key))
+    }
+    /// IPVS_CMD_SET_DEST; `ipvsadm -e`.
+    public func updateDestination(_ destination: IPVSDestination, in key: IPVSServiceKey) throws(IPVSError) {
+        try one(.updateDestination(destination, in: key))
+    }
+    /// IPVS_CMD_DEL_DEST; `ipvsadm -d`.
+    public func deleteDestination(address: IPAddress, port: UInt16, from key: IPVSServiceKey) throws(IPVSError) {
+        try one(.deleteDestination(address: address, port: port, from: key))
+    }
+    /// IPVS_CMD_SET_CONFIG; `ipvsadm --set TCP TCPFIN UDP` (0 leaves a value unchanged).
+    public func setTimeouts(_ timeouts: IPVSTimeouts) throws(IPVSError) { try one(.setTimeouts(timeouts)) }
+    /// IPVS_CMD_ZERO; `ipvsadm -Z [-t|-u|-f service]`.
+    public func zero(_ key: IPVSServiceKey? = nil) throws(IPVSError) { try one(.zero(key)) }
+    /// IPVS_CMD_FLUSH; `ipvsadm -C`.
+    public func flush() throws(IPVSError) { try one(.flush) }
+    /// IPVS_CMD_NEW_DAEMON; `ipvsadm --start-daemon`.
+    public func startDaemon(_ daemon: IPVSSyncDaemon) throws(IPVSError) { try one(.startDaemon(daemon)) }
+    /// IPVS_CMD_DEL_DAEMON; `ipvsadm --stop-daemon`.
+    public func stopDaemon(_ role: IPVSSyncDaemon.Role) throws(IPVSError) { try one(.stopDaemon(role)) }
+
+    private func one(_ change: IPVSChange) throws(IPVSError) {
+        try apply([change])[0].get()
+    }
+
+    /// Sends the changes in order, many per system call without waiting for each
+    /// acknowledgement, and returns one result per change in the same order. A
+    /// failing change does not stop the ones after it (as with `ipvsadm -R`,
+    /// which also goes on after an error). Throws only when the socket itself
+    /// fails; changes whose outcome is then unknown are not retried.
+    public func apply(_ changes: [IPVSChange]) -> [Result<Void, IPVSError>] {
+        socket.withLock { sock in
+            BatchSender(socket: sock).apply(changes)
+        }
+    }
+
+    // MARK: plumbing
+
+    private func single(_ request: IPVSRequest, operation: String) throws(IPVSError) -> Attributes {
+        let replies = try exchange(request, operation: operation)
+        guard let first = replies.first else {
+            throw IPVSError(code: .malformedReply, operation: operation, message: "no reply data")
+        }
+        return first
+    }
+
+    private func dump(_ request: IPVSRequest, operation: String) throws(IPVSError) -> [Attributes] {
+        try exchange(request, operation: operation)
+    }
+
+    /// Sends one request and collects the data replies until the ack or NLMSG_DONE.
+    private func exchange(_ request: IPVSRequest, operation: String) throws(IPVSError) -> [Attributes] {
+        try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [Attributes] in
+            let seq = sock.takeSequence()
+            try sock.send(request.encode(family: sock.family, sequence: seq, portID: sock.portID), operation: operation)
+            var replies: [Attributes] = []
+            while true {
+                for message in try sock.receive(operation: operation) where message.sequence == seq {
+                    switch message.type {
+                    case NetlinkConst.typeError:
+                        let ack = try decode(operation) { () throws(WireError) in try NetlinkAck(parsing: message) }
+                        if ack.errno != 0 {
+                            throw IPVSError(errno: ack.errno, operation: operation, target: request.target, message: ack.message)
+                        }
+                        return replies
+                    case NetlinkConst.typeDone:
+                        let status = ByteReader(message.payload).integer(at: 0, as: Int32.self) ?? 0
+                        if status < 0 {
+                            throw IPVSError(errno: -status, operation: operation, target: request.target, message: nil)
+                        }
+                        return replies
+                    case sock.family:
+                        replies.append(try decode(operation) { () throws(WireError) in try IPVSCodec.replyAttributes(message) })
+                    default:
+                        continue
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Turns a wire error into the operation's error.
+func decode<T>(_ operation: String, _ body: () throws(WireError) -> T) throws(IPVSError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw IPVSError(code: .malformedReply, operation: operation, message: error.description)
+    }
+}

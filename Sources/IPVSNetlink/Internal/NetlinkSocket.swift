@@ -1,0 +1,153 @@
+internal import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Owns one libnl socket connected to NETLINK_GENERIC, with the IPVS family id
+/// resolved. libnl provides the socket, its port id and family resolution; the
+/// request and reply bytes are ours (IPVSCodec), so the kernel's errno and
+/// extended-ack message reach the caller unchanged (libnl's default error
+/// mapping would merge ESRCH and ENOENT).
+final class NetlinkSocket {
+    private let sock: OpaquePointer
+    let fd: Int32
+    let family: UInt16
+    let portID: UInt32
+    private var nextSequence: UInt32
+    private let receiveBuffer: UnsafeMutableRawBufferPointer
+    /// Largest request batch in bytes that one sendmsg may carry.
+    let maxSendBytes: Int
+    /// Most acknowledgements that may queue in the receive buffer at once.
+    let maxOutstandingAcks: Int
+
+    /// Opens the socket, inside the network namespace at `namespacePath` if given.
+    init(namespacePath: String?, timeout: Duration) throws(IPVSError) {
+        let op = "open IPVS netlink socket"
+        var savedNamespace: Int32 = -1
+        if let namespacePath {
+            // A network namespace is per thread: enter, create the socket, leave,
+            // all synchronously on this thread.
+            let target = open(namespacePath, O_RDONLY | O_CLOEXEC)
+            guard target >= 0 else {
+                throw IPVSError(code: .system, operation: op, errno: errno, message: "cannot open namespace \(namespacePath)")
+            }
+            defer { close(target) }
+            savedNamespace = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+            guard savedNamespace >= 0 else {
+                throw IPVSError(code: .system, operation: op, errno: errno, message: "cannot open own namespace")
+            }
+            guard cnetlink_setns_net(target) == 0 else {
+                let e = errno
+                close(savedNamespace)
+                throw IPVSError(code: e == EPERM ? .permissionDenied : .system, operation: op, errno: e,
+                                message: "cannot enter namespace \(namespacePath)")
+            }
+        }
+        defer {
+            if savedNamespace >= 0 {
+                // Returning to our own namespace cannot fail for a thread that
+                // could leave it; if it ever did, this thread must not be reused.
+                precondition(cnetlink_setns_net(savedNamespace) == 0, "cannot return to the original network namespace")
+                close(savedNamespace)
+            }
+        }
+
+        guard let sock = nl_socket_alloc() else {
+            throw IPVSError(code: .system, operation: op, errno: ENOMEM, message: "nl_socket_alloc failed")
+        }
+        let rc = genl_connect(sock)
+        guard rc == 0 else {
+            nl_socket_free(sock)
+            throw IPVSError(code: .system, operation: op, errno: EIO, message: String(cString: nl_geterror(rc)))
+        }
+        let familyID = genl_ctrl_resolve(sock, IPVSGenl.familyName)
+        guard familyID > 0 else {
+            nl_socket_free(sock)
+            throw IPVSError(code: .notAvailable, operation: op, errno: ENOENT,
+                            message: "generic netlink family \"IPVS\" not found")
+        }
+        self.sock = sock
+        self.fd = nl_socket_get_fd(sock)
+        self.family = UInt16(familyID)
+        self.portID = nl_socket_get_local_port(sock)
+        self.nextSequence = UInt32(truncatingIfNeeded: time(nil))
+        self.receiveBuffer = .allocate(byteCount: 64 * 1024, alignment: 8)
+
+        let fd = self.fd
+        Self.setInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        Self.setInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        // Large buffers let apply() pipeline thousands of requests; as root the
+        // FORCE variants pass net.core.[rw]mem_max.
+        let want: Int32 = 8 * 1024 * 1024
+        if !Self.setInt(fd, SOL_SOCKET, SO_SNDBUFFORCE, want) { Self.setInt(fd, SOL_SOCKET, SO_SNDBUF, want) }
+        if !Self.setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, want) { Self.setInt(fd, SOL_SOCKET, SO_RCVBUF, want) }
+        let sndbuf = Int(Self.getInt(fd, SOL_SOCKET, SO_SNDBUF) ?? 212_992)
+        let rcvbuf = Int(Self.getInt(fd, SOL_SOCKET, SO_RCVBUF) ?? 212_992)
+        maxSendBytes = max(4096, min(sndbuf / 2, 1 << 20))
+        // An ack skb costs about 1 KiB of receive-buffer truesize; keep half spare.
+        maxOutstandingAcks = max(8, rcvbuf / 2048)
+
+        let components = timeout.components
+        var tv = timeval(tv_sec: Int(components.seconds), tv_usec: Int(components.attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        nl_socket_free(sock)
+        receiveBuffer.deallocate()
+    }
+
+    @discardableResult
+    private static func setInt(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) -> Bool {
+        var v = value
+        return setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0
+    }
+
+    private static func getInt(_ fd: Int32, _ level: Int32, _ name: Int32) -> Int32? {
+        var v: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, level, name, &v, &len) == 0 ? v : nil
+    }
+
+    func takeSequence() -> UInt32 {
+        nextSequence &+= 1
+        return nextSequence
+    }
+
+    /// Sends one buffer holding one or more netlink messages.
+    func send(_ bytes: [UInt8], operation: String) throws(IPVSError) {
+        let sent = bytes.withUnsafeBytes { raw in nl_sendto(sock, UnsafeMutableRawPointer(mutating: raw.baseAddress), raw.count) }
+        guard sent >= 0 else {
+            let e = errno
+            throw IPVSError(code: e == EAGAIN ? .timedOut : .system, operation: operation, errno: e,
+                            message: "sendto: \(String(cString: nl_geterror(sent)))")
+        }
+    }
+
+    /// Receives one datagram and splits it into messages.
+    func receive(operation: String) throws(IPVSError) -> [NetlinkMessage] {
+        while true {
+            let n = recv(fd, receiveBuffer.baseAddress, receiveBuffer.count, Int32(MSG_TRUNC))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK {
+                    throw IPVSError(code: .timedOut, operation: operation, errno: e)
+                }
+                throw IPVSError(code: .system, operation: operation, errno: e,
+                                message: e == ENOBUFS ? "netlink receive buffer overrun: replies were lost" : "recv")
+            }
+            guard n <= receiveBuffer.count else {
+                throw IPVSError(code: .malformedReply, operation: operation,
+                                message: "reply of \(n) bytes exceeds the \(receiveBuffer.count)-byte buffer")
+            }
+            let bytes = Array(UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<n]))
+            do throws(WireError) {
+                return try NetlinkMessage.split(bytes[...])
+            } catch {
+                throw IPVSError(code: .malformedReply, operation: operation, message: error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+// Netlink framing shared by every IPVS message. Netlink headers and attribute
+// headers are in host byte order; IPVS ports are big-endian inside their
+// attributes (handled by the callers).
+//
+//  0                   1                   2                   3
+//  +---------------------------------------------------------------+
+//  |                       nlmsg_len (u32)                         |  struct nlmsghdr
+//  +-------------------------------+-------------------------------+
+//  |        nlmsg_type (u16)       |        nlmsg_flags (u16)      |
+//  +-------------------------------+-------------------------------+
+//  |                        nlmsg_seq (u32)                        |
+//  +---------------------------------------------------------------+
+//  |                        nlmsg_pid (u32)                        |
+//  +---------------+---------------+-------------------------------+
+//  |  cmd (u8)     | version (u8)  |        reserved (u16)         |  struct genlmsghdr
+//  +---------------+---------------+-------------------------------+
+//  |        nla_len (u16)          |  nla_type (u16, 0x8000=nest)  |  attributes, each
+//  +-------------------------------+-------------------------------+  padded to 4 bytes
+//  |                 payload (nla_len - 4 bytes) ...               |
+//  +---------------------------------------------------------------+
+
+/// Builds a sequence of netlink attributes (`struct nlattr`), 4-byte aligned.
+struct AttributeWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init() {}
+
+    mutating func put(_ type: UInt16, _ payload: some Collection<UInt8>) {
+        let length = 4 + payload.count
+        appendHost(UInt16(truncatingIfNeeded: length))
+        appendHost(type)
+        bytes.append(contentsOf: payload)
+        pad()
+    }
+
+    mutating func putU8(_ type: UInt16, _ value: UInt8) { put(type, [value]) }
+    mutating func putU16(_ type: UInt16, _ value: UInt16) { put(type, hostBytes(value)) }
+    mutating func putU32(_ type: UInt16, _ value: UInt32) { put(type, hostBytes(value)) }
+    mutating func putU64(_ type: UInt16, _ value: UInt64) { put(type, hostBytes(value)) }
+    /// A 16-bit value in network byte order (IPVS ports).
+    mutating func putBE16(_ type: UInt16, _ value: UInt16) { put(type, hostBytes(value.bigEndian)) }
+    /// A NUL-terminated string, as `nla_put_string` writes it.
+    mutating func putString(_ type: UInt16, _ value: String) { put(type, Array(value.utf8) + [0]) }
+
+    /// Writes a nested attribute whose payload `body` builds (NLA_F_NESTED set, as libnl-3 does).
+    mutating func nest(_ type: UInt16, _ body: (inout AttributeWriter) -> Void) {
+        var inner = AttributeWriter()
+        body(&inner)
+        put(type | NetlinkConst.attrNested, inner.bytes)
+    }
+
+    private mutating func pad() {
+        while bytes.count % 4 != 0 { bytes.append(0) }
+    }
+
+    private mutating func appendHost<T: FixedWidthInteger>(_ value: T) {
+        bytes.append(contentsOf: hostBytes(value))
+    }
+}
+
+/// The bytes of an integer in host order, which is what netlink headers and
+/// attribute integers use.
+func hostBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+    withUnsafeBytes(of: value) { Array($0) }
+}
+
+/// Reads integers from a byte slice without trapping on short input.
+struct ByteReader {
+    let bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    func integer<T: FixedWidthInteger>(at offset: Int, as: T.Type = T.self) -> T? {
+        let size = MemoryLayout<T>.size
+        let start = bytes.startIndex + offset
+        guard offset >= 0, start + size <= bytes.endIndex else { return nil }
+        var value: T = 0
+        withUnsafeMutableBytes(of: &value) { raw in
+            for i in 0..<size { raw[i] = bytes[start + i] }
+        }
+        return value
+    }
+}
+
+/// The attributes of one nesting level, by type (flags bits stripped). The last
+/// occurrence of a type wins, as in the kernel's nla_parse.
+struct Attributes {
+    private(set) var values: [UInt16: ArraySlice<UInt8>] = [:]
+
+    /// Parses a run of attributes; throws `WireError` on a length that does not fit.
+    init(parsing bytes: ArraySlice<UInt8>) throws(WireError) {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
+            let reader = ByteReader(bytes[offset...])
+            guard let length = reader.integer(at: 0, as: UInt16.self),
+                  let type = reader.integer(at: 2, as: UInt16.self) else {
+                throw WireError("truncated attribute header at byte \(offset - bytes.startIndex)")
+            }
+            let len = Int(length)
+            guard len >= 4, offset + len <= bytes.endIndex else {
+                throw WireError("attribute type \(type & NetlinkConst.attrTypeMask) has length \(len), \(bytes.endIndex - offset) bytes left")
+            }
+            values[type & NetlinkConst.attrTypeMask] = bytes[(offset + 4)..<(offset + len)]
+            offset += (len + 3) & ~3
+        }
+    }
+
+    init() {}
+
+    subscript(type: UInt16) -> ArraySlice<UInt8>? { values[type] }
+
+    func u8(_ type: UInt16) throws(WireError) -> UInt8? { try fixed(type) }
+    func u16(_ type: UInt16) throws(WireError) -> UInt16? { try fixed(type) }
+    func u32(_ type: UInt16) throws(WireError) -> UInt32? { try fixed(type) }
+    func u64(_ type: UInt16) throws(WireError) -> UInt64? { try fixed(type) }
+    func be16(_ type: UInt16) throws(WireError) -> UInt16? { try fixed(type, as: UInt16.self).map { UInt16(bigEndian: $0) } }
+
+    /// A NUL-terminated (or unterminated) string attribute.
+    func string(_ type: UInt16) -> String? {
+        guard let payload = values[type] else { return nil }
+        let text = payload.prefix { $0 != 0 }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    func nested(_ type: UInt16) throws(WireError) -> Attributes? {
+        guard let payload = values[type] else { return nil }
+        return try Attributes(parsing: payload)
+    }
+
+    func require<T>(_ value: T?, _ name: String) throws(WireError) -> T {
+        guard let value else { throw WireError("missing attribute \(name)") }
+        return value
+    }
+
+    private func fixed<T: FixedWidthInteger>(_ type: UInt16, as: T.Type = T.self) throws(WireError) -> T? {
+        guard let payload = values[type] else { return nil }
+        guard payload.count >= MemoryLayout<T>.size, let value = ByteReader(payload).integer(at: 0, as: T.self) else {
+            throw WireError("attribute type \(type) has \(payload.count) bytes, expected \(MemoryLayout<T>.size)")
+        }
+        return value
+    }
+}
+
+/// A malformed netlink message (from the kernel, or test input).
+struct WireError: Error, Equatable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One parsed netlink message.
+struct NetlinkMessage: Equatable {
+    var type: UInt16
+    var flags: UInt16
+    var sequence: UInt32
+    var portID: UInt32
+    var payload: ArraySlice<UInt8>
+
+    /// Splits a receive buffer into messages; throws on a length that does not fit.
+    static func split(_ buffer: ArraySlice<UInt8>) throws(WireError) -> [NetlinkMessage] {
+        var messages: [NetlinkMessage] = []
+        var offset = buffer.startIndex
+        while offset < buffer.endIndex {
+            let reader = ByteReader(buffer[offset...])
+            guard let length = reader.integer(at: 0, as: UInt32.self),
+                  let type = reader.integer(at: 4, as: UInt16.self),
+                  let flags = reader.integer(at: 6, as: UInt16.self),
+                  let seq = reader.integer(at: 8, as: UInt32.self),
+                  let pid = reader.integer(at: 12, as: UInt32.self) else {
+                throw WireError("truncated netlink header")
+            }
+            let len = Int(length)
+            guard len >= NetlinkConst.headerSize, offset + len <= buffer.endIndex else {
+                throw WireError("netlink message length \(len) does not fit in \(buffer.endIndex - offset) bytes")
+            }
+            messages.append(NetlinkMessage(type: type, flags: flags, sequence: seq, portID: pid,
+                                           payload: buffer[(offset + NetlinkConst.headerSize)..<(offset + len)]))
+            offset += (len + 3) & ~3
+        }
+        return messages
+    }
+
+    /// Frames a generic netlink request.
+    static func encodeGeneric(family: UInt16, command: UInt8, version: UInt8, flags: UInt16,
+                              sequence: UInt32, portID: UInt32, attributes: [UInt8]) -> [UInt8] {
+        let length = NetlinkConst.headerSize + NetlinkConst.genlHeaderSize + attributes.count
+        var out: [UInt8] = []
+        out.reserveCapacity(length)
+        out += hostBytes(UInt32(length))
+        out += hostBytes(family)
+        out += hostBytes(flags)
+        out += hostBytes(sequence)
+        out += hostBytes(portID)
+        out += [command, version, 0, 0]
+        out += attributes
+        return out
+    }
+}
+
+/// The content of an NLMSG_ERROR message: errno (0 = ack) and the kernel's
+/// extended-ack message when the socket asked for one.
+struct NetlinkAck: Equatable {
+    var errno: Int32
+    var message: String?
+    /// Sequence number of the request this answers (from the echoed header).
+    var requestSequence: UInt32?
+
+    init(errno: Int32, message: String?, requestSequence: UInt32?) {
+        self.errno = errno
+        self.message = message
+        self.requestSequence = requestSequence
+    }
+
+    init(parsing message: NetlinkMessage) throws(WireError) {
+        let reader = ByteReader(message.payload)
+        guard let error = reader.integer(at: 0, as: Int32.self) else { throw WireError("truncated NLMSG_ERROR") }
+        self.errno = -error
+        let echoedLength = reader.integer(at: 4, as: UInt32.self)
+        self.requestSequence = reader.integer(at: 12, as: UInt32.self)
+        self.message = nil
+        if message.flags & NetlinkConst.flagAckTLVs != 0, let echoedLength {
+            // The echoed request is its header only when the ack is capped
+            // (NLM_F_CAPPED) or the request succeeded; the full request otherwise.
+            let echoed = message.flags & NetlinkConst.flagCapped != 0 ? NetlinkConst.headerSize : Int(echoedLength)
+            let tlvStart = message.payload.startIndex + 4 + ((echoed + 3) & ~3)
+            if tlvStart <= message.payload.endIndex {
+                let tlvs = try Attributes(parsing: message.payload[tlvStart...])
+                self.message = tlvs.string(NetlinkConst.extAckMsg)
+            }
+        }
+    }
+}
