@@ -11,7 +11,8 @@ public struct IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code: String, Hashable, Sendable {
         /// EEXIST: the service or destination is already there.
         case exists
-        /// ENOENT where the operation does not say what is missing.
+        /// ENOENT where the operation does not say what is missing (for example a
+        /// service with a persistence engine: no such scheduler or no such engine).
         case notFound
         /// ESRCH: no such virtual service.
         case noSuchService
@@ -19,8 +20,6 @@ public struct IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
         case noSuchDestination
         /// ENOENT when adding/editing a service: no such scheduler module.
         case unknownScheduler
-        /// ENOENT with a persistence engine: no such engine module.
-        case unknownPersistenceEngine
         /// EPERM / EACCES: needs CAP_NET_ADMIN.
         case permissionDenied
         /// The IPVS generic-netlink family is absent (ip_vs not loaded).
@@ -60,7 +59,6 @@ public struct IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
         case .noSuchService: text += "no such service"
         case .noSuchDestination: text += "no such destination"
         case .unknownScheduler: text += "unknown scheduler"
-        case .unknownPersistenceEngine: text += "unknown persistence engine"
         case .permissionDenied: text += "permission denied (need root / CAP_NET_ADMIN)"
         case .notAvailable: text += "IPVS is not available in this kernel (ip_vs module not loaded?)"
         case .invalidArgument: text += "invalid argument"
@@ -97,6 +95,7 @@ enum OperationTarget {
     case service
     case serviceWithEngine
     case destination
+    case daemon
     case other
 }
 
@@ -106,13 +105,15 @@ extension IPVSError {
         let code: Code
         switch value {
         case EEXIST: code = .exists
-        case ESRCH: code = .noSuchService
+        case ESRCH: code = target == .daemon ? .notFound : .noSuchService
         case ENOENT:
             switch target {
             case .service: code = .unknownScheduler
-            case .serviceWithEngine: code = .unknownPersistenceEngine
+            // The kernel looks the scheduler up first, then the engine; ENOENT
+            // cannot say which of the two was missing.
+            case .serviceWithEngine: code = .notFound
             case .destination: code = .noSuchDestination
-            case .other: code = .notFound
+            case .daemon, .other: code = .notFound
             }
         case EPERM, EACCES: code = .permissionDenied
         case EINVAL: code = .invalidArgument

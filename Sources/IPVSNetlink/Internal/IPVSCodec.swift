@@ -67,11 +67,11 @@ enum IPVSCodec {
         case .flush:
             return IPVSRequest(command: .flush, attributes: [])
         case .startDaemon(let daemon):
-            return IPVSRequest(command: .newDaemon, attributes: daemonAttributes(daemon))
+            return IPVSRequest(command: .newDaemon, attributes: daemonAttributes(daemon), target: .daemon)
         case .stopDaemon(let role):
             var w = AttributeWriter()
             w.nest(CmdAttr.daemon) { d in d.putU32(DaemonAttr.state, role.rawValue) }
-            return IPVSRequest(command: .delDaemon, attributes: w.bytes)
+            return IPVSRequest(command: .delDaemon, attributes: w.bytes, target: .daemon)
         }
     }
 

@@ -1,0 +1,168 @@
+import Testing
+@testable import IPVSNetlink
+
+/// A small deterministic generator (SplitMix64) so every failure names a seed
+/// that reproduces it.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum Random {
+    static func address(_ family: AddressFamily, _ rng: inout SeededRandom) -> IPAddress {
+        IPAddress(bytes: (0..<(family == .inet ? 4 : 16)).map { _ in UInt8.random(in: 0...255, using: &rng) })!
+    }
+
+    static func key(_ rng: inout SeededRandom) -> IPVSServiceKey {
+        let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
+        if UInt8.random(in: 0..<4, using: &rng) == 0 {
+            return .firewallMark(UInt32.random(in: 1...UInt32.max, using: &rng), family: family)
+        }
+        return .address(IPProtocol.allCases.randomElement(using: &rng)!, address(family, &rng),
+                        port: UInt16.random(in: 0...UInt16.max, using: &rng))
+    }
+
+    static func service(_ rng: inout SeededRandom) -> IPVSService {
+        let key = key(&rng)
+        let netmask: PersistenceNetmask = key.family == .inet
+            ? .ipv4(address(.inet, &rng)) : .ipv6(prefixLength: UInt32.random(in: 0...128, using: &rng))
+        return IPVSService(
+            key: key,
+            scheduler: Scheduler.kernelSchedulers.randomElement(using: &rng)!,
+            flags: IPVSServiceFlags(rawValue: UInt32.random(in: 0...0x3F, using: &rng)).subtracting(.hashed),
+            timeout: UInt32.random(in: 0...UInt32.max, using: &rng),
+            netmask: netmask,
+            persistenceEngine: Bool.random(using: &rng) ? "sip" : nil)
+    }
+
+    static func destination(_ rng: inout SeededRandom) -> IPVSDestination {
+        let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
+        let forwarding: ForwardingMethod
+        switch UInt8.random(in: 0..<4, using: &rng) {
+        case 0: forwarding = .masquerade
+        case 1: forwarding = .local
+        case 2: forwarding = .route
+        default:
+            forwarding = .tunnel(TunnelOptions(kind: TunnelOptions.Kind.allCases.randomElement(using: &rng)!,
+                                               port: UInt16.random(in: 0...UInt16.max, using: &rng),
+                                               checksum: TunnelOptions.Checksum.allCases.randomElement(using: &rng)!))
+        }
+        return IPVSDestination(address: address(family, &rng), port: UInt16.random(in: 0...UInt16.max, using: &rng),
+                               forwarding: forwarding, weight: UInt32.random(in: 0...UInt32(Int32.max), using: &rng),
+                               upperThreshold: UInt32.random(in: 0...UInt32.max, using: &rng),
+                               lowerThreshold: UInt32.random(in: 0...UInt32.max, using: &rng))
+    }
+}
+
+@Suite("Encode/decode round trips")
+struct RoundTripTests {
+    /// A request's service attribute has the same layout as the kernel's dump
+    /// reply, so decoding what we encode must give the value back.
+    @Test(arguments: 0..<200 as Range<UInt64>)
+    func serviceRoundTrip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let service = Random.service(&rng)
+        let bytes = IPVSCodec.serviceAttributes(service)
+        let decoded = try IPVSCodec.decodeService(Attributes(parsing: bytes[...]))
+        #expect(decoded == service, "seed \(seed)")
+    }
+
+    @Test(arguments: 0..<200 as Range<UInt64>)
+    func destinationRoundTrip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let dest = Random.destination(&rng)
+        let bytes = IPVSCodec.destinationAttributes(dest)
+        let decoded = try IPVSCodec.decodeDestination(Attributes(parsing: bytes[...]), serviceFamily: .inet)
+        #expect(decoded == dest, "seed \(seed)")
+    }
+
+    @Test(arguments: 0..<50 as Range<UInt64>)
+    func daemonRoundTrip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
+        let daemon = IPVSSyncDaemon(
+            role: Bool.random(using: &rng) ? .master : .backup, interface: "eth\(seed % 10)",
+            syncID: UInt32.random(in: 0...255, using: &rng), maxLength: UInt16.random(in: 0...1500, using: &rng),
+            group: Random.address(family, &rng), port: UInt16.random(in: 1...65535, using: &rng),
+            ttl: UInt8.random(in: 1...255, using: &rng))
+        let decoded = try IPVSCodec.decodeDaemon(Attributes(parsing: IPVSCodec.daemonAttributes(daemon)[...]))
+        // An all-zero IPv6 group reads as "no group", as the kernel reports it.
+        if daemon.group?.bytes.allSatisfy({ $0 == 0 }) == true { return }
+        #expect(decoded == daemon, "seed \(seed)")
+    }
+
+    /// Every prefix of a valid message must be rejected or decode to something,
+    /// never trap; random bytes likewise.
+    @Test(arguments: 0..<100 as Range<UInt64>)
+    func truncatedAndRandomInputNeverTraps(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let request = IPVSRequest(command: .newDest,
+                                  attributes: IPVSCodec.serviceAttributes(Random.service(&rng))
+                                      + IPVSCodec.destinationAttributes(Random.destination(&rng)))
+        let full = request.encode(family: 32, sequence: 1, portID: 2)
+        for cut in 0..<full.count {
+            let prefix = Array(full.prefix(cut))
+            if let messages = try? NetlinkMessage.split(prefix[...]) {
+                // A header cut short must not split into a message.
+                #expect(messages.isEmpty || cut >= Int(full.count), "seed \(seed) cut \(cut)")
+            }
+            let attrs = Array(full.dropFirst(20).prefix(max(0, cut - 20)))
+            if let parsed = try? Attributes(parsing: attrs[...]) {
+                _ = try? IPVSCodec.decodeService(parsed)
+                _ = try? IPVSCodec.decodeDestination(parsed, serviceFamily: .inet6)
+            }
+        }
+        let noise = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        _ = try? NetlinkMessage.split(noise[...])
+        if let parsed = try? Attributes(parsing: noise[...]) {
+            _ = try? IPVSCodec.decodeService(parsed)
+            _ = try? IPVSCodec.decodeDaemon(parsed)
+            _ = try? IPVSCodec.decodeInfo(parsed)
+        }
+    }
+
+    @Test func truncatedServiceAttributeThrows() throws {
+        var rng = SeededRandom(seed: 7)
+        let bytes = IPVSCodec.serviceAttributes(Random.service(&rng))
+        #expect(throws: WireError.self) { try Attributes(parsing: bytes.dropLast(3)) }
+        // A service attribute without its address family is reported by name.
+        var w = AttributeWriter()
+        w.nest(CmdAttr.service) { s in s.putU16(SvcAttr.proto, 6) }
+        #expect(throws: WireError("missing attribute IPVS_SVC_ATTR_AF")) {
+            try IPVSCodec.decodeService(Attributes(parsing: w.bytes[...]))
+        }
+    }
+}
+
+@Suite("Value types")
+struct ValueTypeTests {
+    @Test(arguments: [("10.0.0.1", "10.0.0.1"), ("2001:db8:0:0:0:0:0:1", "2001:db8::1"), ("::ffff:1.2.3.4", "::ffff:1.2.3.4")])
+    func addressText(input: String, printed: String) {
+        #expect(IPAddress(input)?.description == printed)
+    }
+
+    @Test(arguments: ["", "10.0.0", "300.1.1.1", "[::1]", "fe80::1%eth0", "host.example"])
+    func badAddressIsNil(input: String) {
+        #expect(IPAddress(input) == nil)
+    }
+
+    @Test func infoVersion() {
+        #expect(IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096).version == "1.2.1")
+    }
+
+    @Test func errorKeepsErrnoAndMessage() {
+        let e = IPVSError(errno: 3, operation: "delete service tcp:10.0.0.1:80", target: .service, message: "nope")
+        #expect(e.code == .noSuchService)
+        #expect(e.errno == 3)
+        #expect(e.description == "delete service tcp:10.0.0.1:80: no such service (ESRCH): nope")
+        #expect(IPVSError(errno: 2, operation: "x", target: .destination, message: nil).code == .noSuchDestination)
+        #expect(IPVSError(errno: 2, operation: "x", target: .service, message: nil).code == .unknownScheduler)
+    }
+}
