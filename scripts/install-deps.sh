@@ -39,7 +39,7 @@ missing_packages() {
 # apt_lists_present: true when apt has package lists at all. A fresh container has none, and
 # then `apt-get install` fails with "Unable to locate package".
 apt_lists_present() {
-    compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null
+    compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null # often stored as .lz4
 }
 
 # install_missing PKG...: apt-get install without starting services. nginx and keepalived
