@@ -1,18 +1,23 @@
 // Encoding of IPVS requests and decoding of the kernel's replies, as pure
-// functions over byte arrays. Attribute order follows what ipvsadm (libipvs)
-// sends, so golden bytes captured from ipvsadm compare equal.
+// functions over byte arrays. Attributes, their order and the values sent for
+// fields a command ignores are what ipvsadm 1.31 (libipvs) sends, so the golden
+// bytes captured from ipvsadm (Tests/IPVSNetlinkTests/Fixtures/golden) compare
+// equal for every command.
 //
 //  IPVS request = nlmsghdr | genlmsghdr{cmd, version 1} | attributes
-//  attributes by command:
-//    NEW/SET/DEL/GET_SERVICE, ZERO   [CMD_ATTR_SERVICE {AF, (PROTOCOL, ADDR[16], PORT) | FWMARK,
-//                                     SCHED_NAME, PE_NAME?, FLAGS{flags,mask}, TIMEOUT, NETMASK}]
-//    NEW/SET/DEL_DEST, GET_DEST dump  CMD_ATTR_SERVICE {...} CMD_ATTR_DEST {ADDR_FAMILY, ADDR[16],
-//                                     PORT, FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT, TUN_FLAGS,
-//                                     U_THRESH, L_THRESH}
-//    NEW/DEL_DAEMON                  CMD_ATTR_DAEMON {STATE, MCAST_IFN, SYNC_ID, SYNC_MAXLEN?,
-//                                     MCAST_GROUP|MCAST_GROUP6?, MCAST_PORT?, MCAST_TTL?}
-//    SET_CONFIG                      TIMEOUT_TCP, TIMEOUT_TCP_FIN, TIMEOUT_UDP
-//    GET_INFO, GET_CONFIG, FLUSH, GET_SERVICE dump, GET_DAEMON dump: no attributes
+//  attributes by command (all nested attributes carry NLA_F_NESTED):
+//    NEW/SET_SERVICE        CMD_ATTR_SERVICE {AF, (PROTOCOL, ADDR[16], PORT) | FWMARK,
+//                           SCHED_NAME, PE_NAME?, FLAGS{flags, mask=~0}, TIMEOUT, NETMASK}
+//    DEL_SERVICE, ZERO one  the same, with SCHED_NAME "" and flags/timeout 0 ("service reference")
+//    NEW/SET/DEL_DEST       service reference, CMD_ATTR_DEST {ADDR_FAMILY, ADDR[16], PORT,
+//                           FWD_METHOD, WEIGHT, TUN_TYPE, TUN_PORT, TUN_FLAGS, U_THRESH, L_THRESH}
+//    GET_SERVICE, GET_DEST dump  CMD_ATTR_SERVICE {AF, (PROTOCOL, ADDR[16], PORT) | FWMARK}
+//    NEW_DAEMON             CMD_ATTR_DAEMON {STATE, MCAST_IFN, SYNC_ID, SYNC_MAXLEN?, MCAST_PORT?,
+//                           MCAST_TTL?, MCAST_GROUP | MCAST_GROUP6 ?}
+//    DEL_DAEMON             CMD_ATTR_DAEMON {STATE, MCAST_IFN "", SYNC_ID 0}
+//    SET_CONFIG             TIMEOUT_TCP, TIMEOUT_TCP_FIN, TIMEOUT_UDP
+//    GET_INFO, GET_CONFIG, FLUSH, ZERO all, GET_SERVICE dump, GET_DAEMON dump: no attributes
+//  Requests carry NLM_F_REQUEST|NLM_F_ACK, dumps NLM_F_DUMP as well.
 
 /// A request ready to frame: command, flags and attributes.
 struct IPVSRequest: Equatable {
@@ -22,7 +27,7 @@ struct IPVSRequest: Equatable {
     var target: OperationTarget = .other
 
     func encode(family: UInt16, sequence: UInt32, portID: UInt32) -> [UInt8] {
-        let flags = NetlinkConst.flagRequest | (dump ? NetlinkConst.flagDump : NetlinkConst.flagAck)
+        let flags = NetlinkConst.flagRequest | NetlinkConst.flagAck | (dump ? NetlinkConst.flagDump : 0)
         return NetlinkMessage.encodeGeneric(family: family, command: command.rawValue, version: IPVSGenl.version,
                                             flags: flags, sequence: sequence, portID: portID,
                                             attributes: attributes)
@@ -41,21 +46,18 @@ enum IPVSCodec {
             return IPVSRequest(command: .setService, attributes: serviceAttributes(service),
                                target: service.persistenceEngine == nil ? .service : .serviceWithEngine)
         case .deleteService(let key):
-            return IPVSRequest(command: .delService, attributes: serviceKeyAttributes(key), target: .service)
+            return IPVSRequest(command: .delService, attributes: serviceReferenceAttributes(key), target: .service)
         case .addDestination(let dest, let key):
-            return IPVSRequest(command: .newDest, attributes: serviceKeyAttributes(key) + destinationAttributes(dest),
+            return IPVSRequest(command: .newDest, attributes: serviceReferenceAttributes(key) + destinationAttributes(dest),
                                target: .destination)
         case .updateDestination(let dest, let key):
-            return IPVSRequest(command: .setDest, attributes: serviceKeyAttributes(key) + destinationAttributes(dest),
+            return IPVSRequest(command: .setDest, attributes: serviceReferenceAttributes(key) + destinationAttributes(dest),
                                target: .destination)
         case .deleteDestination(let address, let port, let key):
-            var w = AttributeWriter()
-            w.nest(CmdAttr.dest) { d in
-                d.putU16(DestAttr.addrFamily, address.family.rawValue)
-                d.put(DestAttr.addr, paddedAddress(address))
-                d.putBE16(DestAttr.port, port)
-            }
-            return IPVSRequest(command: .delDest, attributes: serviceKeyAttributes(key) + w.bytes, target: .destination)
+            // The kernel reads only address and port; the rest is what ipvsadm sends.
+            let reference = IPVSDestination(address: address, port: port, forwarding: .route, weight: 1)
+            return IPVSRequest(command: .delDest, attributes: serviceReferenceAttributes(key) + destinationAttributes(reference),
+                               target: .destination)
         case .setTimeouts(let t):
             var w = AttributeWriter()
             w.putU32(CmdAttr.timeoutTCP, t.tcp)
@@ -63,14 +65,18 @@ enum IPVSCodec {
             w.putU32(CmdAttr.timeoutUDP, t.udp)
             return IPVSRequest(command: .setConfig, attributes: w.bytes)
         case .zero(let key):
-            return IPVSRequest(command: .zero, attributes: key.map(serviceKeyAttributes) ?? [], target: .service)
+            return IPVSRequest(command: .zero, attributes: key.map(serviceReferenceAttributes) ?? [], target: .service)
         case .flush:
             return IPVSRequest(command: .flush, attributes: [])
         case .startDaemon(let daemon):
             return IPVSRequest(command: .newDaemon, attributes: daemonAttributes(daemon), target: .daemon)
         case .stopDaemon(let role):
             var w = AttributeWriter()
-            w.nest(CmdAttr.daemon) { d in d.putU32(DaemonAttr.state, role.rawValue) }
+            w.nest(CmdAttr.daemon) { d in
+                d.putU32(DaemonAttr.state, role.rawValue)
+                d.putString(DaemonAttr.mcastIfn, "")
+                d.putU32(DaemonAttr.syncID, 0)
+            }
             return IPVSRequest(command: .delDaemon, attributes: w.bytes, target: .daemon)
         }
     }
@@ -98,6 +104,13 @@ enum IPVSCodec {
         var w = AttributeWriter()
         w.nest(CmdAttr.service) { s in putKey(key, into: &s) }
         return w.bytes
+    }
+
+    /// CMD_ATTR_SERVICE naming an existing service, with the placeholder values
+    /// ipvsadm sends (empty scheduler, no flags, host netmask); the kernel reads
+    /// only the key.
+    static func serviceReferenceAttributes(_ key: IPVSServiceKey) -> [UInt8] {
+        serviceAttributes(IPVSService(key: key, scheduler: ""))
     }
 
     static func serviceAttributes(_ service: IPVSService) -> [UInt8] {
@@ -151,11 +164,11 @@ enum IPVSCodec {
             d.putString(DaemonAttr.mcastIfn, daemon.interface)
             d.putU32(DaemonAttr.syncID, daemon.syncID)
             if let maxLength = daemon.maxLength { d.putU16(DaemonAttr.syncMaxLen, maxLength) }
+            if let port = daemon.port { d.putU16(DaemonAttr.mcastPort, port) }
+            if let ttl = daemon.ttl { d.putU8(DaemonAttr.mcastTTL, ttl) }
             if let group = daemon.group {
                 d.put(group.family == .inet ? DaemonAttr.mcastGroup : DaemonAttr.mcastGroup6, group.bytes)
             }
-            if let port = daemon.port { d.putU16(DaemonAttr.mcastPort, port) }
-            if let ttl = daemon.ttl { d.putU8(DaemonAttr.mcastTTL, ttl) }
         }
         return w.bytes
     }
