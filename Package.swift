@@ -29,5 +29,20 @@ let package = Package(
             dependencies: ["IPVSNetlink"],
             resources: [.copy("Fixtures")]
         ),
+
+        // MARK: ipvsadm compatibility
+        .target(
+            name: "IPVSAdm",
+            dependencies: ["IPVSNetlink"]
+        ),
+        .testTarget(
+            name: "IPVSAdmTests",
+            dependencies: ["IPVSAdm"],
+            resources: [.copy("Fixtures")]
+        ),
+        .executableTarget(
+            name: "ipvs-snapshot",
+            dependencies: ["IPVSAdm", "IPVSNetlink"]
+        ),
     ]
 )
