@@ -13,7 +13,7 @@ struct BatchSender {
             // Build one chunk.
             var buffer: [UInt8] = []
             var pending: [UInt32: (index: Int, target: OperationTarget)] = [:]
-            var firstIndex = index
+            let firstIndex = index
             while index < changes.count, pending.count < socket.maxOutstandingAcks {
                 let request = IPVSCodec.request(for: changes[index])
                 let seq = socket.takeSequence()
@@ -54,8 +54,6 @@ struct BatchSender {
                 }
                 index = changes.count
             }
-            firstIndex = index
-            _ = firstIndex
         }
         return results.map { $0! }
     }
