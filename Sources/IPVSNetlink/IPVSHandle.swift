@@ -141,8 +141,8 @@ public final class IPVSHandle: Sendable {
     /// Sends the changes in order, many per system call without waiting for each
     /// acknowledgement, and returns one result per change in the same order. A
     /// failing change does not stop the ones after it (as with `ipvsadm -R`,
-    /// which also goes on after an error). Throws only when the socket itself
-    /// fails; changes whose outcome is then unknown are not retried.
+    /// which also goes on after an error). When the socket itself fails, every
+    /// change not yet acknowledged reports that failure; none is retried.
     public func apply(_ changes: [IPVSChange]) -> [Result<Void, IPVSError>] {
         socket.withLock { sock in
             BatchSender(socket: sock).apply(changes)
