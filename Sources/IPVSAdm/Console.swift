@@ -27,4 +27,9 @@ public enum Console {
             }
         }
     }
+
+    /// Ends the process with a status (exit(3), flushing nothing: writes here are unbuffered).
+    public static func exit(_ code: Int32) -> Never {
+        Glibc.exit(code)
+    }
 }

@@ -79,4 +79,19 @@ public enum IPVSAdmText {
         "Timeout (tcp tcpfin udp): \(Int32(bitPattern: timeouts.tcp)) \(Int32(bitPattern: timeouts.tcpFin)) "
             + "\(Int32(bitPattern: timeouts.udp))\n"
     }
+
+    /// `ipvsadm -L --daemon`: one line per running sync daemon.
+    public static func daemons(_ daemons: [IPVSSyncDaemon]) -> String {
+        var output = ""
+        for daemon in daemons.prefix(2) {
+            output += "\(daemon.role) sync daemon (mcast=\(daemon.interface.truncated(toBytes: 15)), "
+                + "syncid=\(Int32(bitPattern: daemon.syncID))"
+            if let length = daemon.maxLength, length != 0 { output += ", maxlen=\(length)" }
+            if let group = daemon.group { output += ", group=\(group)" }
+            if let port = daemon.port, port != 0 { output += ", port=\(port)" }
+            if let ttl = daemon.ttl, ttl != 0 { output += ", ttl=\(ttl)" }
+            output += ")\n"
+        }
+        return output
+    }
 }

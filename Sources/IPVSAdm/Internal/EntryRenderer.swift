@@ -190,7 +190,7 @@ struct EntryRenderer {
             if destination.address.family != .inet6 { name = name.truncated(toBytes: 28) }
             let head = "  -> " + name.leftAligned(28)
             let exact = format.contains(.exact)
-            let stats = destination.statistics
+            let stats = Self.asLibIPVSReadsIt(destination.statistics)
             if format.contains(.stats) {
                 return head + [stats.connections, stats.inPackets, stats.outPackets, stats.inBytes, stats.outBytes]
                     .map { Counter.column($0, exact: exact) }.joined()
@@ -219,6 +219,17 @@ struct EntryRenderer {
             return line + weight.leftAligned(6) + " " + destination.activeConnections.leftAligned(10) + " "
                 + destination.inactiveConnections.leftAligned(10)
         }
+    }
+
+    /// libipvs reads a real server's 64-bit counters with 32-bit getters for
+    /// everything but the byte counts, so ipvsadm shows them modulo 2^32.
+    static func asLibIPVSReadsIt(_ s: IPVSStatistics) -> IPVSStatistics {
+        func low(_ v: UInt64) -> UInt64 { v & 0xFFFF_FFFF }
+        return IPVSStatistics(connections: low(s.connections), inPackets: low(s.inPackets),
+                              outPackets: low(s.outPackets), inBytes: s.inBytes, outBytes: s.outBytes,
+                              connectionRate: low(s.connectionRate), inPacketRate: low(s.inPacketRate),
+                              outPacketRate: low(s.outPacketRate), inByteRate: low(s.inByteRate),
+                              outByteRate: low(s.outByteRate))
     }
 
     // MARK: whole entry

@@ -60,4 +60,23 @@ enum Syscalls {
         guard status == 0, let found = resultPointer else { return nil }
         return UInt16(bigEndian: UInt16(truncatingIfNeeded: found.pointee.s_port))
     }
+
+    /// open(2)/read(2) of a whole file (procfs files report size 0, so read to EOF).
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
