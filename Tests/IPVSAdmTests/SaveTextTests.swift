@@ -10,7 +10,7 @@ import Testing
 
     @Test(arguments: Golden.cases)
     func saveNumericMatchesIPVSAdm(_ name: String) throws {
-        let (entries, _) = try Golden.table(name)
+        let (entries, _) = try Golden.table(name, variant: "save-n")
         let expected = try Golden.text(name, "save-n.txt")
         #expect(IPVSAdmText.save(entries, numeric: true, resolver: NumericNameResolver()) == expected)
     }
@@ -29,9 +29,52 @@ import Testing
 
     @Test(arguments: Golden.cases, listVariants)
     func listNumericMatchesIPVSAdm(_ name: String, _ variant: (String, IPVSAdmListFormat)) throws {
-        let (entries, info) = try Golden.table(name)
+        let (entries, info) = try Golden.table(name, variant: variant.0)
         let expected = try Golden.text(name, "\(variant.0).txt")
         let actual = IPVSAdmText.list(entries, info: info, format: variant.1, resolver: NumericNameResolver())
         #expect(actual == expected)
+    }
+
+    /// Without -n: names from the guest's /etc/hosts and /etc/services.
+    @Test(arguments: Golden.cases)
+    func resolvedNamesMatchIPVSAdm(_ name: String) throws {
+        let resolver = try Golden.guestResolver()
+        let save = try Golden.table(name, variant: "save")
+        #expect(IPVSAdmText.save(save.entries, numeric: false, resolver: resolver) == (try Golden.text(name, "save.txt")))
+        let list = try Golden.table(name, variant: "list")
+        #expect(IPVSAdmText.list(list.entries, info: list.info, format: [], resolver: resolver)
+            == (try Golden.text(name, "list.txt")))
+        let stats = try Golden.table(name, variant: "list-stats")
+        #expect(IPVSAdmText.list(stats.entries, info: stats.info, format: [.stats], resolver: resolver)
+            == (try Golden.text(name, "list-stats.txt")))
+    }
+
+    @Test(arguments: [
+        (UInt64(0), false, "        0"),
+        (99_999_999, false, " 99999999"),
+        (100_000_000, false, "  100000K"),
+        (999_999_999, false, "  999999K"),
+        (1_000_000_000, false, "    1000M"),
+        (99_999_999_999, false, "   99999M"),
+        (100_000_000_000, false, "     100G"),
+        (99_999_999_999_999, false, "   99999G"),
+        (100_000_000_000_000, false, "     100T"),
+        (UInt64.max, false, "18446744T"),
+        (12_345_678, true, " 12345678"),
+        (123_456_789, true, " 123456789"),
+        (UInt64.max, true, " 18446744073709551615"),
+    ])
+    func largeCountersAbbreviateAsIPVSAdm(_ value: UInt64, _ exact: Bool, _ expected: String) {
+        #expect(Counter.column(value, exact: exact) == expected)
+    }
+
+    @Test func realServerCountersWrapAt32BitsLikeLibIPVS() {
+        let stats = IPVSStatistics(connections: 0x1_0000_0005, inPackets: 7, outPackets: 0, inBytes: 0x1_0000_0000,
+                                   outBytes: 0, connectionRate: 0, inPacketRate: 0, outPacketRate: 0,
+                                   inByteRate: 0x1_0000_0001, outByteRate: 0)
+        let shown = EntryRenderer.asLibIPVSReadsIt(stats)
+        #expect(shown.connections == 5)
+        #expect(shown.inBytes == 0x1_0000_0000)
+        #expect(shown.inByteRate == 1)
     }
 }

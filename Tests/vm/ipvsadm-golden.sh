@@ -17,6 +17,9 @@ for dir in "$out"/*/; do
     name=$(basename "$dir")
     rm -rf "${dest:?}/$name"
     cp -r "$dir" "$dest/$name"
-    cp "Tests/vm/golden-cases/$name.rules" "$dest/$name/rules.txt"
+    if [ -f "Tests/vm/golden-cases/$name.rules" ]; then
+        cp "Tests/vm/golden-cases/$name.rules" "$dest/$name/rules.txt"
+    fi
 done
+cp "$out/etc-hosts" "$out/etc-services" "$dest/"
 echo "golden text in $dest"

@@ -70,18 +70,18 @@ done
 ipvsadm -C
 
 # Part 3: the same random command sequence in two namespaces.
-ip netns add ref
-ip netns add lvs
+/usr/sbin/ip netns add ref
+/usr/sbin/ip netns add lvs
 steps=0
 while IFS= read -r line; do
     steps=$((steps + 1))
     # shellcheck disable=SC2086
-    run_a ip netns exec ref ipvsadm $line
+    run_a /usr/sbin/ip netns exec ref ipvsadm $line
     # shellcheck disable=SC2086
-    run_b ip netns exec lvs lvsctl ipvsadm $line
+    run_b /usr/sbin/ip netns exec lvs lvsctl ipvsadm $line
     compare "step $steps: ipvsadm $line"
-    run_a ip netns exec ref ipvsadm -S -n
-    run_b ip netns exec lvs ipvsadm -S -n
+    run_a /usr/sbin/ip netns exec ref ipvsadm -S -n
+    run_b /usr/sbin/ip netns exec lvs ipvsadm -S -n
     compare "step $steps: table after ipvsadm $line"
 done < /gen/steps.txt
 
