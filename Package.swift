@@ -29,6 +29,13 @@ let package = Package(
             dependencies: ["IPVSNetlink"],
             resources: [.copy("Fixtures")]
         ),
+        // Runs inside the VM (scripts/test): IPVSNetlink against the real kernel,
+        // compared with Debian's ipvsadm; also the 1,000 x 10 benchmark.
+        .executableTarget(
+            name: "ipvs-kernel-suite",
+            dependencies: ["IPVSNetlink", "IPVSAdm"],
+            path: "Tests/KernelSuite"
+        ),
 
         // MARK: ipvsadm compatibility
         .target(
