@@ -207,4 +207,9 @@ public enum FileText {
     public static func read(_ path: String) -> String? {
         Syscalls.readFile(path)
     }
+
+    /// All of standard input (file descriptor 0), empty when it cannot be read.
+    public static func readStandardInput() -> String {
+        Syscalls.readAll(0) ?? ""
+    }
 }
