@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmark: lvsctl restore/save -n/list -n against ipvsadm -R/-Sn/-Ln as whole processes, on a
+# table of 1,000 services x 10 real servers, in one boot of the VM of scripts/vm/run.
+# Prints times (best of runs, ms) and ratios; asserts nothing.
+#   usage: Benchmarks/ipvsadm/run.sh [SERVICES] [SERVERS_PER_SERVICE]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+services=${1:-1000}
+per=${2:-10}
+swift build -c release --static-swift-stdlib --scratch-path .build-adm-release --product lvsctl >&2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+python3 - "$services" "$per" > "$dir/rules" <<'PY'
+import sys
+services, per = int(sys.argv[1]), int(sys.argv[2])
+for i in range(services):
+    vip = "10.%d.%d.1" % (i // 250, i % 250)
+    print("-A -t %s:80 -s wlc" % vip)
+    for j in range(per):
+        print("-a -t %s:80 -r 192.168.%d.%d:8080 -m -w %d" % (vip, i % 250, j + 1, j + 1))
+PY
+scripts/vm/run --timeout 1200 --bin .build-adm-release/release/lvsctl --file "$dir:/bench" \
+    -- Benchmarks/ipvsadm/payload.sh
