@@ -11,34 +11,35 @@ public enum IPVSAdmText {
     public static func save(_ table: [IPVSServiceEntry], numeric: Bool,
                             resolver: any IPVSAdmNameResolver = SystemNameResolver()) -> String {
         let renderer = EntryRenderer(mode: .rules, format: numeric ? [.numeric] : [], resolver: resolver)
-        var output = ""
-        output.reserveCapacity(table.count * 64 + table.reduce(0) { $0 + $1.destinations.count } * 64)
+        var output = TextBuffer(capacity: table.count * 48 + table.reduce(0) { $0 + $1.destinations.count } * 48)
         for entry in IPVSAdmOrder.services(table) {
             renderer.render(entry, into: &output)
         }
-        return output
+        return output.text
     }
 
     /// `ipvsadm -L [format]`: the version header, the column titles and every service.
     public static func list(_ table: [IPVSServiceEntry], info: IPVSInfo, format: IPVSAdmListFormat = [],
                             resolver: any IPVSAdmNameResolver = SystemNameResolver()) -> String {
-        var output = versionHeader(info)
-        output += title(format)
+        var output = TextBuffer(capacity: table.count * 48 + table.reduce(0) { $0 + $1.destinations.count } * 72)
+        output.add(versionHeader(info))
+        output.add(title(format))
         let renderer = EntryRenderer(mode: .listing, format: format, resolver: resolver)
         let ordered = format.contains(.noSort) ? table : IPVSAdmOrder.services(table)
         for entry in ordered {
             renderer.render(entry, into: &output)
         }
-        return output
+        return output.text
     }
 
     /// `ipvsadm -L -t|-u|--sctp-service|-f SERVICE [format]`: the column titles and
     /// that one service, without the version header.
     public static func listService(_ entry: IPVSServiceEntry, format: IPVSAdmListFormat = [],
                                    resolver: any IPVSAdmNameResolver = SystemNameResolver()) -> String {
-        var output = title(format)
+        var output = TextBuffer()
+        output.add(title(format))
         EntryRenderer(mode: .listing, format: format, resolver: resolver).render(entry, into: &output)
-        return output
+        return output.text
     }
 
     /// "IP Virtual Server version 1.2.1 (size=4096)\n"

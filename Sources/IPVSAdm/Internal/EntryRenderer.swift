@@ -19,44 +19,62 @@ struct EntryRenderer {
     /// `host:port`, `[v6host]:port`, resolved unless numeric; cut to 59 bytes
     /// (ipvsadm formats it into a 60-byte buffer).
     func addressPort(_ address: IPAddress, _ port: UInt16, proto: IPProtocol?) -> String {
-        let (open, close) = address.family == .inet ? ("", "") : ("[", "]")
-        if numeric {
-            return "\(open)\(address)\(close):\(port)"
-        }
-        let host = resolver.hostName(for: address) ?? address.description
-        let portName = proto.flatMap { resolver.serviceName(for: port, protocol: $0) } ?? String(port)
-        return "\(open)\(host)\(close):\(portName)".truncated(toBytes: 59)
+        var out = TextBuffer(capacity: 48)
+        addAddressPort(address, port, proto: proto, to: &out)
+        return out.text
     }
 
-    var serviceProtocolOfKey: (IPVSServiceKey) -> IPProtocol? {
-        { key in
-            if case .address(let proto, _, _) = key { return proto }
-            return nil
+    func addAddressPort(_ address: IPAddress, _ port: UInt16, proto: IPProtocol?, to out: inout TextBuffer) {
+        let v6 = address.family != .inet
+        if numeric {
+            if v6 { out.add(UInt8(ascii: "[")) }
+            out.add(address: address)
+            if v6 { out.add(UInt8(ascii: "]")) }
+            out.add(UInt8(ascii: ":"))
+            out.add(UInt64(port))
+            return
         }
+        let start = out.bytes.count
+        if v6 { out.add(UInt8(ascii: "[")) }
+        if let host = resolver.hostName(for: address) { out.add(host) } else { out.add(address: address) }
+        if v6 { out.add(UInt8(ascii: "]")) }
+        out.add(UInt8(ascii: ":"))
+        if let proto, let name = resolver.serviceName(for: port, protocol: proto) {
+            out.add(name)
+        } else {
+            out.add(UInt64(port))
+        }
+        if out.bytes.count - start > 59 { out.bytes.removeLast(out.bytes.count - start - 59) }
+    }
+
+    static func serviceProtocol(_ key: IPVSServiceKey) -> IPProtocol? {
+        if case .address(let proto, _, _) = key { return proto }
+        return nil
     }
 
     /// The service as it appears in a rule (`-t 10.0.0.1:80`, `-f 5 -6`) or a
     /// listing (`TCP  10.0.0.1:80`, `FWM  5 IPv6`).
-    func serviceName(_ key: IPVSServiceKey) -> String {
+    func serviceName(_ key: IPVSServiceKey) -> [UInt8] {
+        var out = TextBuffer(capacity: 48)
         switch key {
         case .firewallMark(let mark, let family):
-            let signedMark = Int32(bitPattern: mark)
-            switch (mode, family) {
-            case (.rules, .inet6): return "-f \(signedMark) -6"
-            case (.rules, .inet): return "-f \(signedMark)"
-            case (.listing, .inet6): return "FWM  \(signedMark) IPv6"
-            case (.listing, .inet): return "FWM  \(signedMark)"
-            }
+            out.add(mode == .rules ? "-f " : "FWM  ")
+            out.add(signed: Int32(bitPattern: mark))
+            if family == .inet6 { out.add(mode == .rules ? " -6" : " IPv6") }
         case .address(let proto, let address, let port):
-            let name = addressPort(address, port, proto: proto)
             switch mode {
             case .rules:
-                return "\(Self.ruleOption(proto)) \(name)"
+                out.add(Self.ruleOption(proto))
+                out.add(UInt8(ascii: " "))
+                addAddressPort(address, port, proto: proto, to: &out)
             case .listing:
-                let text = proto.description.leftAligned(4) + " " + name
-                return address.family == .inet6 ? text : text.truncated(toBytes: 33)
+                out.add(proto.description, left: 4)
+                out.add(UInt8(ascii: " "))
+                addAddressPort(address, port, proto: proto, to: &out)
+                if address.family != .inet6 && out.bytes.count > 33 { out.bytes.removeLast(out.bytes.count - 33) }
             }
         }
+        return out.bytes
     }
 
     static func ruleOption(_ proto: IPProtocol) -> String {
@@ -101,44 +119,49 @@ struct EntryRenderer {
         }
     }
 
-    func serviceLine(_ service: IPVSService, name: String) -> String {
+    func addServiceLine(_ service: IPVSService, name: [UInt8], to out: inout TextBuffer) {
         let hasSchedulerFlags = !service.flags.intersection(Self.schedulerFlagMask).isEmpty
         let engine = service.persistenceEngine ?? ""
         switch mode {
         case .rules:
-            var line = "-A \(name) -s \(service.scheduler.rawValue)"
+            out.add("-A ")
+            out.bytes.append(contentsOf: name)
+            out.add(" -s ")
+            out.add(service.scheduler.rawValue)
             if service.flags.contains(.persistent) {
-                line += " -p \(service.timeout)"
-                if let mask = Self.nonDefaultMask(service) { line += " -M \(mask)" }
+                out.add(" -p ")
+                out.add(UInt64(service.timeout))
+                if let mask = Self.nonDefaultMask(service) { out.add(" -M " + mask) }
             }
-            if !engine.isEmpty { line += " --pe \(engine)" }
-            if service.flags.contains(.onePacket) { line += " -o" }
-            if hasSchedulerFlags { line += " -b " + Self.schedulerFlags(service) }
-            return line
+            if !engine.isEmpty { out.add(" --pe " + engine) }
+            if service.flags.contains(.onePacket) { out.add(" -o") }
+            if hasSchedulerFlags { out.add(" -b " + Self.schedulerFlags(service)) }
         case .listing:
             let exact = format.contains(.exact)
-            let stats = service.statistics
-            if format.contains(.stats) {
-                return name.leftAligned(33)
-                    + [stats.connections, stats.inPackets, stats.outPackets, stats.inBytes, stats.outBytes]
-                    .map { Counter.column($0, exact: exact) }.joined()
+            let s = service.statistics
+            if format.contains(.stats) || format.contains(.rate) {
+                let start = out.bytes.count
+                out.bytes.append(contentsOf: name)
+                out.padLeftAligned(from: start, to: 33)
+                let values = format.contains(.stats)
+                    ? [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes]
+                    : [s.connectionRate, s.inPacketRate, s.outPacketRate, s.inByteRate, s.outByteRate]
+                for value in values { out.addCounter(value, exact: exact) }
+                break
             }
-            if format.contains(.rate) {
-                return name.leftAligned(33)
-                    + [stats.connectionRate, stats.inPacketRate, stats.outPacketRate, stats.inByteRate,
-                       stats.outByteRate]
-                    .map { Counter.column($0, exact: exact) }.joined()
-            }
-            var line = "\(name) \(service.scheduler.rawValue)"
-            if hasSchedulerFlags { line += " (" + Self.schedulerFlags(service) + ")" }
+            out.bytes.append(contentsOf: name)
+            out.add(UInt8(ascii: " "))
+            out.add(service.scheduler.rawValue)
+            if hasSchedulerFlags { out.add(" (" + Self.schedulerFlags(service) + ")") }
             if service.flags.contains(.persistent) {
-                line += " persistent \(service.timeout)"
-                if let mask = Self.nonDefaultMask(service) { line += " mask \(mask)" }
-                if !engine.isEmpty { line += " pe \(engine)" }
+                out.add(" persistent ")
+                out.add(UInt64(service.timeout))
+                if let mask = Self.nonDefaultMask(service) { out.add(" mask " + mask) }
+                if !engine.isEmpty { out.add(" pe " + engine) }
             }
-            if service.flags.contains(.onePacket) { line += " ops" }
-            return line
+            if service.flags.contains(.onePacket) { out.add(" ops") }
         }
+        out.add(UInt8(ascii: "\n"))
     }
 
     // MARK: real server lines
@@ -151,17 +174,26 @@ struct EntryRenderer {
         }
     }
 
-    static let checksumOption: [TunnelOptions.Checksum: String] = [
-        .none: "--tun-nocsum", .csum: "--tun-csum", .remoteChecksum: "--tun-remcsum",
-    ]
-    static let checksumShort: [TunnelOptions.Checksum: String] = [
-        .none: "-c", .csum: "+c", .remoteChecksum: "r+c",
-    ]
+    static func checksumOption(_ checksum: TunnelOptions.Checksum) -> String {
+        switch checksum {
+        case .none: "--tun-nocsum"
+        case .csum: "--tun-csum"
+        case .remoteChecksum: "--tun-remcsum"
+        }
+    }
+
+    static func checksumShort(_ checksum: TunnelOptions.Checksum) -> String {
+        switch checksum {
+        case .none: "-c"
+        case .csum: "+c"
+        case .remoteChecksum: "r+c"
+        }
+    }
 
     /// `--tun-info` column: `ipip`, `gue:PORT:FLAGS`, `gre:FLAGS`, or `n/a`.
     static func tunnelInfo(_ method: ForwardingMethod) -> String {
         guard case .tunnel(let options) = method else { return "n/a" }
-        let flags = checksumShort[options.checksum] ?? "?"
+        let flags = checksumShort(options.checksum)
         let text: String
         switch options.kind {
         case .ipip: text = "ipip"
@@ -169,56 +201,6 @@ struct EntryRenderer {
         case .gre: text = "gre:\(flags)"
         }
         return text.truncated(toBytes: 15)
-    }
-
-    func destinationLine(_ destination: IPVSDestination, service: IPVSService, serviceName: String) -> String {
-        var name = addressPort(destination.address, destination.port, proto: serviceProtocolOfKey(service.key))
-        let weight = Int32(bitPattern: destination.weight)
-        switch mode {
-        case .rules:
-            var line = "-a \(serviceName) -r \(name) \(Self.forwardingSwitch(destination.forwarding)) -w \(weight)"
-            if case .tunnel(let options) = destination.forwarding {
-                let checksum = Self.checksumOption[options.checksum] ?? ""
-                switch options.kind {
-                case .ipip: line += " --tun-type ipip"
-                case .gue: line += " --tun-type gue --tun-port \(options.port) \(checksum)"
-                case .gre: line += " --tun-type gre \(checksum)"
-                }
-            }
-            return line
-        case .listing:
-            if destination.address.family != .inet6 { name = name.truncated(toBytes: 28) }
-            let head = "  -> " + name.leftAligned(28)
-            let exact = format.contains(.exact)
-            let stats = Self.asLibIPVSReadsIt(destination.statistics)
-            if format.contains(.stats) {
-                return head + [stats.connections, stats.inPackets, stats.outPackets, stats.inBytes, stats.outBytes]
-                    .map { Counter.column($0, exact: exact) }.joined()
-            }
-            if format.contains(.rate) {
-                return head + " " + stats.connectionRate.rightAligned(8) + " " + stats.inPacketRate.rightAligned(8)
-                    + " " + stats.outPacketRate.rightAligned(8)
-                    + Counter.column(stats.inByteRate, exact: exact) + Counter.column(stats.outByteRate, exact: exact)
-            }
-            if format.contains(.thresholds) {
-                return head + " " + [destination.upperThreshold, destination.lowerThreshold,
-                                     destination.activeConnections, destination.inactiveConnections]
-                    .map { $0.leftAligned(10) }.joined(separator: " ")
-            }
-            if format.contains(.persistentConnections) {
-                return head + " " + destination.weight.leftAligned(9) + " "
-                    + destination.persistentConnections.leftAligned(11) + " "
-                    + destination.activeConnections.leftAligned(10) + " "
-                    + destination.inactiveConnections.leftAligned(10)
-            }
-            let forward = destination.forwarding.description.leftAligned(7)
-            var line = head + " " + forward + " "
-            if format.contains(.tunnelInfo) {
-                line += Self.tunnelInfo(destination.forwarding).leftAligned(13) + " "
-            }
-            return line + weight.leftAligned(6) + " " + destination.activeConnections.leftAligned(10) + " "
-                + destination.inactiveConnections.leftAligned(10)
-        }
     }
 
     /// libipvs reads a real server's 64-bit counters with 32-bit getters for
@@ -232,17 +214,93 @@ struct EntryRenderer {
                               outByteRate: low(s.outByteRate))
     }
 
+    func addDestinationLine(_ destination: IPVSDestination, service: IPVSService, serviceName: [UInt8],
+                            to out: inout TextBuffer) {
+        let proto = Self.serviceProtocol(service.key)
+        let weight = Int32(bitPattern: destination.weight)
+        switch mode {
+        case .rules:
+            out.add("-a ")
+            out.bytes.append(contentsOf: serviceName)
+            out.add(" -r ")
+            addAddressPort(destination.address, destination.port, proto: proto, to: &out)
+            out.add(UInt8(ascii: " "))
+            out.add(Self.forwardingSwitch(destination.forwarding))
+            out.add(" -w ")
+            out.add(signed: weight)
+            if case .tunnel(let options) = destination.forwarding {
+                switch options.kind {
+                case .ipip: out.add(" --tun-type ipip")
+                case .gue:
+                    out.add(" --tun-type gue --tun-port ")
+                    out.add(UInt64(options.port))
+                    out.add(" " + Self.checksumOption(options.checksum))
+                case .gre: out.add(" --tun-type gre " + Self.checksumOption(options.checksum))
+                }
+            }
+        case .listing:
+            out.add("  -> ")
+            let start = out.bytes.count
+            addAddressPort(destination.address, destination.port, proto: proto, to: &out)
+            if destination.address.family != .inet6 && out.bytes.count - start > 28 {
+                out.bytes.removeLast(out.bytes.count - start - 28)
+            }
+            out.padLeftAligned(from: start, to: 28)
+            let exact = format.contains(.exact)
+            let s = Self.asLibIPVSReadsIt(destination.statistics)
+            if format.contains(.stats) {
+                for value in [s.connections, s.inPackets, s.outPackets, s.inBytes, s.outBytes] {
+                    out.addCounter(value, exact: exact)
+                }
+            } else if format.contains(.rate) {
+                for value in [s.connectionRate, s.inPacketRate, s.outPacketRate] {
+                    out.add(UInt8(ascii: " "))
+                    out.add(value, width: 8)
+                }
+                out.addCounter(s.inByteRate, exact: exact)
+                out.addCounter(s.outByteRate, exact: exact)
+            } else if format.contains(.thresholds) {
+                for value in [destination.upperThreshold, destination.lowerThreshold,
+                              destination.activeConnections, destination.inactiveConnections] {
+                    out.add(UInt8(ascii: " "))
+                    out.add(UInt64(value), width: 10, left: true)
+                }
+            } else if format.contains(.persistentConnections) {
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.weight), width: 9, left: true)
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.persistentConnections), width: 11, left: true)
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.activeConnections), width: 10, left: true)
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.inactiveConnections), width: 10, left: true)
+            } else {
+                out.add(UInt8(ascii: " "))
+                out.add(destination.forwarding.description, left: 7)
+                out.add(UInt8(ascii: " "))
+                if format.contains(.tunnelInfo) {
+                    out.add(Self.tunnelInfo(destination.forwarding), left: 13)
+                    out.add(UInt8(ascii: " "))
+                }
+                out.add(signed: weight, width: 6, left: true)
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.activeConnections), width: 10, left: true)
+                out.add(UInt8(ascii: " "))
+                out.add(UInt64(destination.inactiveConnections), width: 10, left: true)
+            }
+        }
+        out.add(UInt8(ascii: "\n"))
+    }
+
     // MARK: whole entry
 
-    func render(_ entry: IPVSServiceEntry, into output: inout String) {
+    func render(_ entry: IPVSServiceEntry, into out: inout TextBuffer) {
         let name = serviceName(entry.service.key)
-        output += serviceLine(entry.service, name: name)
-        output += "\n"
+        addServiceLine(entry.service, name: name, to: &out)
         let destinations = format.contains(.noSort)
             ? entry.destinations : IPVSAdmOrder.destinations(entry.destinations)
         for destination in destinations {
-            output += destinationLine(destination, service: entry.service, serviceName: name)
-            output += "\n"
+            addDestinationLine(destination, service: entry.service, serviceName: name, to: &out)
         }
     }
 }

@@ -25,7 +25,7 @@ enum IPVSAdmOrder {
         var fwmark: UInt32
         var family: UInt16
         var proto: UInt16
-        var words: [UInt32]
+        var words: Words
         var port: UInt16
 
         init(_ key: IPVSServiceKey) {
@@ -40,25 +40,35 @@ enum IPVSAdmOrder {
                 fwmark = mark
                 self.family = family.rawValue
                 proto = 0
-                words = [0, 0, 0, 0]
+                words = Words()
                 port = 0
             }
         }
 
         /// The address as four host-order words, an IPv4 address in the first one
         /// and zeros after it (the kernel's `union nf_inet_addr`).
-        static func words(_ address: IPAddress) -> [UInt32] {
-            var bytes = address.bytes
-            bytes += [UInt8](repeating: 0, count: 16 - bytes.count)
-            return (0..<4).map { i in
-                bytes[(i * 4)..<(i * 4 + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        static func words(_ address: IPAddress) -> Words {
+            let b = address.bytes
+            func word(_ i: Int) -> UInt32 {
+                guard i * 4 + 3 < b.count else { return 0 }
+                return UInt32(b[i * 4]) << 24 | UInt32(b[i * 4 + 1]) << 16 | UInt32(b[i * 4 + 2]) << 8
+                    | UInt32(b[i * 4 + 3])
             }
+            return Words(w0: word(0), w1: word(1), w2: word(2), w3: word(3))
         }
+    }
+
+    /// Four host-order words of an address.
+    struct Words {
+        var w0: UInt32 = 0
+        var w1: UInt32 = 0
+        var w2: UInt32 = 0
+        var w3: UInt32 = 0
     }
 
     struct DestinationKey {
         var isIPv6: Bool
-        var words: [UInt32]
+        var words: Words
         var port: UInt16
 
         init(_ destination: IPVSDestination) {
@@ -73,13 +83,14 @@ enum IPVSAdmOrder {
         Int32(bitPattern: a &- b)
     }
 
-    static func addressDifference(_ a: [UInt32], _ b: [UInt32], ipv6: Bool) -> Int32 {
-        guard ipv6 else { return wrappedDifference(a[0], b[0]) }
-        for i in 0..<4 {
-            let r = wrappedDifference(a[i], b[i])
-            if r != 0 { return r }
-        }
-        return 0
+    static func addressDifference(_ a: Words, _ b: Words, ipv6: Bool) -> Int32 {
+        var r = wrappedDifference(a.w0, b.w0)
+        guard ipv6, r == 0 else { return r }
+        r = wrappedDifference(a.w1, b.w1)
+        if r != 0 { return r }
+        r = wrappedDifference(a.w2, b.w2)
+        if r != 0 { return r }
+        return wrappedDifference(a.w3, b.w3)
     }
 
     static func compare(_ a: SortKey, _ b: SortKey) -> Int32 {
