@@ -107,7 +107,7 @@ public struct IPVSAdmParser: Sendable {
 
 /// ipvsadm's command entry while options are read, with its C defaults.
 struct Draft {
-    var options: Set<Int> = []
+    var options = OptionBits()
     // service
     var family: UInt16 = 0
     var proto: UInt16 = 0
@@ -433,43 +433,46 @@ struct ServiceTarget {
     var netmask: UInt32
 
     mutating func parse(_ input: String, proto: UInt16) -> Parsed {
-        if input.allSatisfy({ $0.isASCII && $0.isNumber }) { return [] }
-        var text = Substring(input)
-        var portText: Substring?
+        let bytes = Array(input.utf8)
+        if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return [] }
+        var host = bytes[...]
+        var portText: ArraySlice<UInt8>?
         var bracketed = false
-        if text.hasPrefix("[") {
-            text = text.dropFirst()
-            guard let close = text.firstIndex(of: "]") else { return [] }
-            let after = text[text.index(after: close)...]
-            guard after.hasPrefix(":") else { return [] }
+        if host.first == UInt8(ascii: "[") {
+            host = host.dropFirst()
+            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return [] }
+            let after = host[(close + 1)...]
+            guard after.first == UInt8(ascii: ":") else { return [] }
             portText = after.dropFirst()
-            text = text[..<close]
+            host = host[..<close]
             bracketed = true
         }
-        if let v6 = CParsing.inet6Pton(String(text)) {
+        let colon = host.lastIndex(of: UInt8(ascii: ":"))
+        // Text without a colon is never IPv6: skip the lookup, as inet_pton would fail.
+        if colon != nil, let v6 = CParsing.inet6Pton(String(decoding: host, as: UTF8.self)) {
             address = v6.bytes
             family = AddressFamily.inet6.rawValue
             netmask = 128
         } else {
             // Without brackets the port follows the last colon; with brackets
             // around an IPv4 address ipvsadm loses the port.
-            if let colon = text.lastIndex(of: ":") {
-                portText = text[text.index(after: colon)...]
-                text = text[..<colon]
+            if let colon {
+                portText = host[(colon + 1)...]
+                host = host[..<colon]
             } else if bracketed {
                 portText = nil
             }
-            guard let v4 = CParsing.inetAton(String(text)) ?? Syscalls.ipv4Address(ofHost: String(text)) else {
-                return []
-            }
+            let name = String(decoding: host, as: UTF8.self)
+            guard let v4 = CParsing.inetAton(name) ?? Syscalls.ipv4Address(ofHost: name) else { return [] }
             address = v4.bytes + [UInt8](repeating: 0, count: 12)
             family = AddressFamily.inet.rawValue
         }
         guard let portText else { return .address }
-        if let n = CParsing.number(String(portText), min: 0, max: 65535) {
+        let text = String(decoding: portText, as: UTF8.self)
+        if let n = CParsing.number(text, min: 0, max: 65535) {
             port = UInt16(n)
         } else if let name = IPProtocol(rawValue: proto)?.description.lowercased(),
-                  let n = Syscalls.port(ofService: String(portText), protocolName: name) {
+                  let n = Syscalls.port(ofService: text, protocolName: name) {
             port = n
         } else {
             return []

@@ -192,11 +192,39 @@ public struct IPVSAdmRunner: Sendable {
 /// lines without words skipped. There are no comments: "#" is a word.
 public enum RestoreTokenizer {
     public static func lines(_ input: String) -> [[String]] {
-        var result: [[String]] = []
-        for line in input.split(separator: "\n", omittingEmptySubsequences: true) {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-                .filter { $0 != "ipvsadm" }.map(String.init)
-            if !words.isEmpty { result.append(words) }
+        numberedLines(input).map(\.words)
+    }
+
+    /// The words of every line that has any, with 1-based line numbers. Works on
+    /// UTF-8 bytes: restore inputs have tens of thousands of lines.
+    public static func numberedLines(_ input: String) -> [(line: Int, words: [String])] {
+        var result: [(line: Int, words: [String])] = []
+        var input = input
+        input.withUTF8 { bytes in
+            var line = 1
+            var words: [String] = []
+            var wordStart = -1
+            func endWord(_ end: Int) {
+                guard wordStart >= 0 else { return }
+                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[wordStart..<end]), as: UTF8.self)
+                if word != "ipvsadm" { words.append(word) }
+                wordStart = -1
+            }
+            for i in 0..<bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\n"):
+                    endWord(i)
+                    if !words.isEmpty { result.append((line, words)) }
+                    words = []
+                    line += 1
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                    endWord(i)
+                default:
+                    if wordStart < 0 { wordStart = i }
+                }
+            }
+            endWord(bytes.count)
+            if !words.isEmpty { result.append((line, words)) }
         }
         return result
     }

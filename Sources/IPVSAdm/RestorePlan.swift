@@ -22,12 +22,8 @@ public struct RestorePlan: Hashable, Sendable {
     public init(parsing input: String, parser: IPVSAdmParser = IPVSAdmParser()) throws(RestoreErrors) {
         var steps: [Step] = []
         var errors: [LineError] = []
-        var lineNumber = 0
-        for rawLine in input.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let words = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-                .filter { $0 != "ipvsadm" }.map(String.init)
-            if words.isEmpty || words[0].hasPrefix("#") { continue }
+        for (lineNumber, words) in RestoreTokenizer.numberedLines(input) {
+            if words[0].hasPrefix("#") { continue }
             do {
                 let command = try parser.parse(words, readingStdin: true)
                 guard let change = command.change else {

@@ -45,24 +45,26 @@ enum OptionRules {
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // restore
         " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // save
         "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // zero
-    ].map { $0 }
+    ]
+    static let legalRows: [[UInt8]] = legal.map { Array($0.utf8) }
+    static let tunnelRows: [[UInt8]] = tunnelLegal.map { Array($0.utf8) }
 
     /// ipvsadm's generic_opt_check.
-    static func check(_ command: Command, _ options: Set<Int>) throws(IPVSAdmUsageError) {
-        let row = Array(legal[command.rawValue])
+    static func check(_ command: Command, _ options: OptionBits) throws(IPVSAdmUsageError) {
+        let row = legalRows[command.rawValue]
         var lastExclusive: Int?
         for bit in 0..<names.count {
             let rule = row[bit]
             if !options.contains(bit) {
-                if rule == "+" {
+                if rule == UInt8(ascii: "+") {
                     throw .fail("You need to supply the '\(names[bit])' option for the '\(command.name)' command")
                 }
                 continue
             }
-            if rule == "x" {
+            if rule == UInt8(ascii: "x") {
                 throw .fail("Illegal '\(names[bit])' option with the '\(command.name)' command")
             }
-            if rule == "1" {
+            if rule == UInt8(ascii: "1") {
                 if let last = lastExclusive {
                     throw .fail("The option '\(names[bit])' conflicts with the '\(names[last])' option in the "
                         + "'\(command.name)' command")
@@ -82,21 +84,21 @@ enum OptionRules {
     static let tunnelNames = ["ipip", "gue", "gre"]
 
     /// ipvsadm's tunnel_opt_check.
-    static func checkTunnel(_ type: Int, _ options: Set<Int>) throws(IPVSAdmUsageError) {
-        let row = Array(tunnelLegal[type])
+    static func checkTunnel(_ type: Int, _ options: OptionBits) throws(IPVSAdmUsageError) {
+        let row = tunnelRows[type]
         var lastExclusive: Int?
         for (j, bit) in tunnelBits.enumerated() {
             let k = bit.rawValue
             if !options.contains(k) {
-                if row[j] == "+" {
+                if row[j] == UInt8(ascii: "+") {
                     throw .fail("You need to supply the '\(names[k])' option for the '\(tunnelNames[type])' tunnel type")
                 }
                 continue
             }
-            if row[j] == "x" {
+            if row[j] == UInt8(ascii: "x") {
                 throw .fail("Illegal '\(names[k])' option with the '\(tunnelNames[type])' tunnel type")
             }
-            if row[j] == "1" {
+            if row[j] == UInt8(ascii: "1") {
                 if let last = lastExclusive {
                     throw .fail("The option '\(names[k])' conflicts with the '\(names[last])' option in the "
                         + "'\(tunnelNames[type])' tunnel type")
@@ -105,4 +107,11 @@ enum OptionRules {
             }
         }
     }
+}
+
+/// The options given so far, one bit per ipvsadm option.
+struct OptionBits: Equatable {
+    var raw: UInt64 = 0
+    func contains(_ bit: Int) -> Bool { raw & (1 << UInt64(bit)) != 0 }
+    mutating func insert(_ bit: Int) { raw |= 1 << UInt64(bit) }
 }

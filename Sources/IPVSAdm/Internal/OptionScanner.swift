@@ -73,7 +73,7 @@ struct OptionScanner {
         } else {
             name = body
         }
-        guard let spec = Self.table.first(where: { $0.long == String(name) }) else {
+        guard let spec = Self.byLong[String(name)] else {
             return .error(badOption: word, message: "unknown option")
         }
         switch spec.argument {
@@ -98,7 +98,7 @@ struct OptionScanner {
     private mutating func nextShort() -> Event {
         let letter = cluster.removeFirst()
         lastWord = clusterWord
-        guard let spec = Self.table.first(where: { $0.short == letter }) else {
+        guard let spec = Self.byShort[letter] else {
             cluster = ""
             return .error(badOption: clusterWord, message: "unknown option")
         }
@@ -123,6 +123,11 @@ struct OptionScanner {
             return .option(spec.tag, args[index - 1])
         }
     }
+
+    static let byLong: [String: Spec] = Dictionary(
+        table.compactMap { spec in spec.long.map { ($0, spec) } }, uniquingKeysWith: { first, _ in first })
+    static let byShort: [Character: Spec] = Dictionary(
+        table.compactMap { spec in spec.short.map { ($0, spec) } }, uniquingKeysWith: { first, _ in first })
 
     /// ipvsadm 1.31's option table.
     static let table: [Spec] = [
