@@ -6,12 +6,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "IPVSNetlink", targets: ["IPVSNetlink"]),
+        .library(name: "RealServerChecks", targets: ["RealServerChecks"]),
+        .executable(name: "lvsctl", targets: ["lvsctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         // MARK: kernel layer
@@ -50,6 +54,49 @@ let package = Package(
         .executableTarget(
             name: "ipvs-snapshot",
             dependencies: ["IPVSAdm", "IPVSNetlink"]
+        ),
+
+        // MARK: real server checks
+        .target(
+            name: "RealServerChecks",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "RealServerChecksTests",
+            dependencies: [
+                "RealServerChecks",
+                "lvsctl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "checks-bench",
+            dependencies: [
+                "RealServerChecks",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // MARK: command line
+        .executableTarget(
+            name: "lvsctl",
+            dependencies: [
+                "RealServerChecks",
+                "IPVSAdm",
+                "IPVSNetlink",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -1,0 +1,33 @@
+/// One keepalived checker block: what to probe.
+public enum Checker: Hashable, Sendable, CustomStringConvertible {
+    /// keepalived `TCP_CHECK`.
+    case tcp(TCPCheck)
+    /// keepalived `HTTP_GET`, or `SSL_GET` when `tls` is set.
+    case http(HTTPCheck)
+    /// keepalived `MISC_CHECK`.
+    case misc(MiscCheck)
+
+    public var description: String {
+        switch self {
+        case .tcp(let c): "TCP_CHECK \(c.target)"
+        case .http(let c): "\(c.tls == nil ? "HTTP_GET" : "SSL_GET") \(c.target)"
+        case .misc(let c): "MISC_CHECK \(c.arguments.joined(separator: " "))"
+        }
+    }
+}
+
+/// A checker with its timing: the unit that is probed on a schedule.
+///
+/// Two real servers (for example the same real server under two virtual servers) whose checks are
+/// equal share one probe schedule and its results.
+public struct CheckSpec: Hashable, Sendable, CustomStringConvertible {
+    public var checker: Checker
+    public var timing: CheckTiming
+
+    public init(_ checker: Checker, timing: CheckTiming = CheckTiming()) {
+        self.checker = checker
+        self.timing = timing
+    }
+
+    public var description: String { checker.description }
+}

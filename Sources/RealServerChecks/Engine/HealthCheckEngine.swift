@@ -1,0 +1,118 @@
+import Logging
+import Synchronization
+
+/// Runs every configured check on its schedule and reports real servers' health transitions.
+///
+/// - Each distinct ``CheckSpec`` is probed once, however many real servers (under however many
+///   virtual servers) use it; its result feeds all of them.
+/// - ``update(_:)`` replaces the configuration while running (a reload): new checks start, removed
+///   ones stop at their next due time and report nothing more, unchanged ones keep state and schedule.
+/// - ``run()`` runs the schedules as child tasks of one discarding task group until cancelled. Time
+///   comes from the injected clock, so tests drive it without sleeping; the probes come from the
+///   injected ``Prober``, so tests need no sockets.
+public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    private let clock: C
+    private let prober: any Prober
+    private let logger: Logger
+    private let warmupFraction: @Sendable () -> Double
+    private let lateness: (@Sendable (Duration) -> Void)?
+    private let registry = Mutex(EngineRegistry<C.Instant>())
+    private let commands: AsyncStream<(CheckSpec, Int)>
+    private let commandSink: AsyncStream<(CheckSpec, Int)>.Continuation
+    private let transitionSink: AsyncStream<HealthTransition>.Continuation
+
+    /// Health transitions of real servers, in order. Ends when ``run()`` returns.
+    public let transitions: AsyncStream<HealthTransition>
+
+    /// - Parameters:
+    ///   - clock: the time source for schedules (`ContinuousClock()` in the daemon).
+    ///   - prober: runs one check (``LiveProber`` in the daemon).
+    ///   - logger: where configuration errors and transitions are logged.
+    ///   - warmupFraction: picks the random part of keepalived `warmup`, in 0..<1.
+    ///   - lateness: called with how late each probe started against its schedule (for benchmarks).
+    public init(
+        clock: C, prober: some Prober, logger: Logger,
+        warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        lateness: (@Sendable (Duration) -> Void)? = nil
+    ) {
+        self.clock = clock
+        self.prober = prober
+        self.logger = logger
+        self.warmupFraction = warmupFraction
+        self.lateness = lateness
+        (commands, commandSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        (transitions, transitionSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// Replaces the configuration: for each real server, the checks it needs (all must pass).
+    public func update(_ configuration: [RealServerID: [CheckSpec]]) {
+        let (start, transitions) = registry.withLock { $0.apply(configuration) }
+        for transition in transitions { report(transition) }
+        for command in start { commandSink.yield(command) }
+    }
+
+    /// The current health of a real server, or nil when it is not configured.
+    public func health(of realServer: RealServerID) -> RealServerHealth? {
+        registry.withLock { $0.servers[realServer]?.health }
+    }
+
+    /// How many distinct probe schedules are configured.
+    public var scheduleCount: Int {
+        registry.withLock { $0.runners.count }
+    }
+
+    /// Runs the schedules until the calling task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for await (spec, generation) in commands {
+                group.addTask { await self.runSchedule(spec, generation: generation) }
+            }
+            group.cancelAll()
+        }
+        transitionSink.finish()
+    }
+
+    private func runSchedule(_ spec: CheckSpec, generation: Int) async {
+        let start = registry.withLock {
+            $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), spec: spec, generation: generation)
+        }
+        guard var due = start?.next else { return }
+        while true {
+            do {
+                try await clock.sleep(until: due, tolerance: nil)
+            } catch {
+                return  // cancelled
+            }
+            guard registry.withLock({ $0.isCurrent(spec, generation: generation) }) else { return }
+            if let lateness { lateness(due.duration(to: clock.now)) }
+            let outcome: ProbeOutcome
+            do {
+                outcome = try await prober.probe(spec)
+            } catch {
+                logger.error(
+                    "check cannot run: \(error.message)",
+                    metadata: ["check": "\(spec)", "check.error": "\(error.code)"])
+                outcome = .unhealthy(reason: "configuration error: \(error.message)")
+            }
+            if Task.isCancelled { return }
+            let now = clock.now
+            let result = registry.withLock {
+                $0.handle(.probeCompleted(outcome, dueAt: due, now: now), spec: spec, generation: generation)
+            }
+            guard let result else { return }  // removed while probing
+            for transition in result.transitions { report(transition) }
+            guard let next = result.next else { return }
+            due = next
+        }
+    }
+
+    private func report(_ transition: HealthTransition) {
+        logger.info(
+            "real server \(transition.health.isUp ? "up" : "down")",
+            metadata: [
+                "rs.id": "\(transition.realServer)", "rs.reason": "\(transition.health.reason)",
+                "rs.weight": "\(transition.health.weight.map(String.init) ?? "configured")",
+            ])
+        transitionSink.yield(transition)
+    }
+}

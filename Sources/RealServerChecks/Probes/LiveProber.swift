@@ -1,0 +1,49 @@
+import NIOCore
+import NIOPosix
+
+/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process.
+///
+/// The same code runs in the daemon and in `lvsctl probe`.
+public struct LiveProber: Prober {
+    let group: any EventLoopGroup
+    let tlsContexts = TLSContextCache()
+
+    /// - Parameter group: the event loops for connections. One thread handles thousands of checks.
+    public init(group: any EventLoopGroup) {
+        self.group = group
+    }
+
+    public func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
+        switch spec.checker {
+        case .tcp(let check):
+            return await TCPProbe(group: group).run(check)
+        case .http(let check):
+            return try await HTTPProbe(group: group, tlsContexts: tlsContexts).run(check)
+        case .misc(let check):
+            return try await MiscProbe().run(check, defaultTimeout: spec.timing.delayLoop)
+        }
+    }
+
+    /// keepalived genhash: GET `url` once and return the MD5 of its body, whatever the status code.
+    public func genhash(_ check: HTTPCheck, url: URLCheck) async throws(CheckConfigurationError) -> Result<MD5Digest, GenhashError> {
+        let evaluator = { @Sendable in
+            HTTPResponseEvaluator(
+                statusCodes: StatusCodeSet(ranges: [100...599]), wantsDigest: true, bodyCap: check.maximumBodyBytes)
+        }
+        let result = try await HTTPProbe(group: group, tlsContexts: tlsContexts).exchange(check, url: url, evaluator: evaluator)
+        switch result {
+        case .verdict(.bodyHashed(_, let digest, _)):
+            return .success(digest)
+        case .verdict(.failed(let reason)), .failed(let reason):
+            return .failure(GenhashError(reason: reason))
+        case .verdict(.statusAccepted(let status)), .verdict(.statusRejected(let status)):
+            return .failure(GenhashError(reason: "unexpected status \(status) without a body"))
+        }
+    }
+}
+
+/// Why genhash could not produce a digest.
+public struct GenhashError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}

@@ -1,0 +1,90 @@
+/// Rise/fall counting of one checker, with keepalived's semantics, and no I/O.
+///
+/// Feed it ``Event``s and carry out the ``Action``s it returns. Time is passed in, never read.
+///
+/// - Starts up, or down with keepalived `alpha`.
+/// - A successful probe brings a down checker up at once and resets the retry counter.
+/// - A failed probe of an up checker is retried `retry` times, `delay_before_retry` apart; the
+///   `retry + 1`-th failure in a row takes it down. A down checker is not retried.
+/// - Probes are due on a fixed schedule: the next one is due `delay_loop` (or `delay_before_retry`)
+///   after the previous one was *due*, so a slow probe does not push later ones back. When a probe
+///   overran its slot, the next is due at the first slot not in the past.
+public struct CheckStateMachine<Instant: InstantProtocol>: Sendable
+where Instant.Duration == Duration, Instant: Sendable {
+    public enum Event: Sendable {
+        /// The checker was added. `warmupFraction` in 0..<1 picks the random warmup delay.
+        case start(at: Instant, warmupFraction: Double)
+        /// A probe that was due at `dueAt` finished at `now`.
+        case probeCompleted(ProbeOutcome, dueAt: Instant, now: Instant)
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Run the next probe at this instant.
+        case scheduleProbe(at: Instant)
+        /// The checker's state changed (up/down, or the dynamic weight of an up checker).
+        case transition(CheckState)
+    }
+
+    public let timing: CheckTiming
+    public private(set) var state: CheckState
+    /// keepalived `retry_it`: failed probes in a row while up.
+    public private(set) var failuresInRow = 0
+
+    public init(timing: CheckTiming) {
+        self.timing = timing
+        self.state =
+            timing.alpha
+            ? CheckState(isUp: false, reason: "alpha: down until the first successful check")
+            : CheckState(isUp: true, reason: "initial state")
+    }
+
+    public mutating func handle(_ event: Event) -> [Action] {
+        switch event {
+        case .start(let now, let fraction):
+            var delay = Duration.zero
+            if let warmup = timing.warmup, warmup > .zero {
+                delay = warmup * min(max(fraction, 0), 1)
+            }
+            return [.scheduleProbe(at: now.advanced(by: delay))]
+
+        case .probeCompleted(let outcome, let dueAt, let now):
+            var actions: [Action] = []
+            let interval: Duration
+            switch outcome {
+            case .healthy(let weight):
+                failuresInRow = 0
+                interval = timing.delayLoop
+                if !state.isUp || state.weight != weight {
+                    let reason = state.isUp ? "weight changed" : "check succeeded"
+                    state = CheckState(isUp: true, weight: weight, reason: reason)
+                    actions.append(.transition(state))
+                }
+            case .unhealthy(let reason):
+                if state.isUp && failuresInRow < timing.retry {
+                    failuresInRow += 1
+                    interval = timing.delayBeforeRetry
+                } else {
+                    interval = timing.delayLoop
+                    failuresInRow = 0
+                    if state.isUp {
+                        state = CheckState(isUp: false, reason: reason)
+                        actions.append(.transition(state))
+                    } else {
+                        state.reason = reason
+                    }
+                }
+            }
+            actions.append(.scheduleProbe(at: Self.nextSlot(after: dueAt, interval: interval, now: now)))
+            return actions
+        }
+    }
+
+    /// The first `dueAt + k * interval` (k >= 1) that is not before `now`.
+    static func nextSlot(after dueAt: Instant, interval: Duration, now: Instant) -> Instant {
+        let next = dueAt.advanced(by: interval)
+        guard (next < now) && (interval > .zero) else { return next }
+        let behind = next.duration(to: now)
+        let skipped = (behind / interval).rounded(.up)
+        return next.advanced(by: interval * Int(skipped))
+    }
+}

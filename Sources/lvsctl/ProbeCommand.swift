@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `lvsctl probe`: run one check once, as the daemon would.
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Run one real-server check once with the daemon's code and print the result.",
+        discussion: """
+            Prints "healthy" (with the weight for misc --dynamic) or "unhealthy: REASON".
+            Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error.
+            """,
+        subcommands: [ProbeTCPCommand.self, ProbeHTTPCommand.self, ProbeHTTPSCommand.self, ProbeMiscCommand.self]
+    )
+}

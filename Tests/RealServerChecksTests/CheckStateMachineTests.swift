@@ -1,0 +1,140 @@
+import Testing
+@testable import RealServerChecks
+
+@Suite("Rise/fall state machine (keepalived retry, delay_before_retry, alpha, warmup)")
+struct CheckStateMachineTests {
+    typealias Machine = CheckStateMachine<TestClock.Instant>
+
+    struct Step: Sendable {
+        var outcome: ProbeOutcome
+        /// How long the probe ran.
+        var took: Duration = .zero
+        /// Expected transition: nil none, else (up, weight).
+        var transition: (Bool, Int?)?
+        /// Expected next due time, seconds from the start.
+        var next: Double
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var timing: CheckTiming
+        var steps: [Step]
+        var testDescription: String { name }
+    }
+
+    static let fail = ProbeOutcome.unhealthy(reason: "connect timeout after 3 s")
+    static let ok: ProbeOutcome = .healthy(weight: nil)
+
+    static func timing(retry: Int, alpha: Bool = false) -> CheckTiming {
+        CheckTiming(delayLoop: .seconds(10), retry: retry, delayBeforeRetry: .seconds(2), alpha: alpha)
+    }
+
+    static let cases: [Case] = [
+        Case(name: "retry 0: first failure takes it down", timing: timing(retry: 0), steps: [
+            Step(outcome: fail, transition: (false, nil), next: 10),
+            Step(outcome: fail, next: 20),
+            Step(outcome: ok, transition: (true, nil), next: 30),
+        ]),
+        Case(name: "retry 1: down on the second failure, delay_before_retry apart", timing: timing(retry: 1), steps: [
+            Step(outcome: fail, next: 2),
+            Step(outcome: fail, transition: (false, nil), next: 12),
+            Step(outcome: fail, next: 22),
+            Step(outcome: ok, transition: (true, nil), next: 32),
+        ]),
+        Case(name: "a success resets the retry counter", timing: timing(retry: 2), steps: [
+            Step(outcome: fail, next: 2),
+            Step(outcome: ok, next: 12),
+            Step(outcome: fail, next: 14),
+            Step(outcome: fail, next: 16),
+            Step(outcome: fail, transition: (false, nil), next: 26),
+        ]),
+        Case(name: "alpha: starts down, no retries while down, up on first success", timing: timing(retry: 3, alpha: true), steps: [
+            Step(outcome: fail, next: 10),
+            Step(outcome: ok, transition: (true, nil), next: 20),
+            Step(outcome: fail, next: 22),
+        ]),
+        Case(name: "misc_dynamic weight changes are transitions", timing: timing(retry: 1), steps: [
+            Step(outcome: .healthy(weight: 5), transition: (true, 5), next: 10),
+            Step(outcome: .healthy(weight: 5), next: 20),
+            Step(outcome: .healthy(weight: nil), transition: (true, nil), next: 30),
+        ]),
+        Case(name: "no drift: slow probes keep the schedule", timing: timing(retry: 1), steps: [
+            Step(outcome: ok, took: .seconds(4), next: 10),
+            Step(outcome: ok, took: .milliseconds(9_999), next: 20),
+        ]),
+        Case(name: "overrun skips to the next slot not in the past", timing: timing(retry: 1), steps: [
+            Step(outcome: ok, took: .seconds(25), next: 30),
+        ]),
+    ]
+
+    @Test(arguments: cases)
+    func table(_ c: Case) {
+        var machine = Machine(timing: c.timing)
+        #expect(machine.state.isUp == !c.timing.alpha)
+        let start = TestClock.Instant(offset: .zero)
+        guard case .scheduleProbe(var due) = machine.handle(.start(at: start, warmupFraction: 0.5)).first else {
+            Issue.record("no first probe")
+            return
+        }
+        #expect(due == start)
+        for (index, step) in c.steps.enumerated() {
+            let actions = machine.handle(.probeCompleted(step.outcome, dueAt: due, now: due.advanced(by: step.took)))
+            let transitions = actions.compactMap { action -> CheckState? in
+                if case .transition(let state) = action { return state }
+                return nil
+            }
+            if let (up, weight) = step.transition {
+                #expect(transitions.count == 1, "step \(index)")
+                #expect(transitions.first?.isUp == up, "step \(index)")
+                #expect(transitions.first?.weight == weight, "step \(index)")
+            } else {
+                #expect(transitions.isEmpty, "step \(index): unexpected \(transitions)")
+            }
+            guard case .scheduleProbe(let next) = actions.last else {
+                Issue.record("step \(index): no next probe")
+                return
+            }
+            #expect(next.offset == .milliseconds(Int64(step.next * 1000)), "step \(index)")
+            due = next
+        }
+    }
+
+    @Test(arguments: [(0.0, 0.0), (0.25, 2.5), (0.999, 9.99)])
+    func warmup(fraction: Double, seconds: Double) {
+        var timing = Self.timing(retry: 1)
+        timing.warmup = .seconds(10)
+        var machine = Machine(timing: timing)
+        let actions = machine.handle(.start(at: TestClock.Instant(offset: .zero), warmupFraction: fraction))
+        #expect(actions == [.scheduleProbe(at: TestClock.Instant(offset: .milliseconds(Int64(seconds * 1000))))])
+    }
+
+    @Test func reasonsCarryOver() {
+        var machine = Machine(timing: Self.timing(retry: 0))
+        let due = TestClock.Instant(offset: .zero)
+        _ = machine.handle(.probeCompleted(.unhealthy(reason: "HTTP 503 on /health"), dueAt: due, now: due))
+        #expect(machine.state == CheckState(isUp: false, reason: "HTTP 503 on /health"))
+    }
+
+    @Test(arguments: [
+        ([true, true], true, nil as Int?),
+        ([true, false], false, nil),
+        ([false, false], false, nil),
+    ])
+    func severalCheckers(states: [Bool], up: Bool, weight: Int?) {
+        let health = RealServerHealth.combine(states.enumerated().map { (i, isUp) in
+            (checker: "check\(i)", state: CheckState(isUp: isUp, reason: isUp ? "ok" : "down \(i)"))
+        })
+        #expect(health.isUp == up)
+        #expect(health.weight == weight)
+        if !up { #expect(health.reason.hasPrefix("check")) }
+    }
+
+    @Test func lowestDynamicWeightWins() {
+        let health = RealServerHealth.combine([
+            (checker: "a", state: CheckState(isUp: true, weight: 7, reason: "ok")),
+            (checker: "b", state: CheckState(isUp: true, weight: 3, reason: "ok")),
+            (checker: "c", state: CheckState(isUp: true, reason: "ok")),
+        ])
+        #expect(health == RealServerHealth(isUp: true, weight: 3, reason: "all 3 checks up"))
+    }
+}
