@@ -78,3 +78,20 @@ import Testing
         #expect(shown.inByteRate == 1)
     }
 }
+
+/// `ipvsadm -L -c` from /proc/net/ip_vs_conn captured in the traffic case.
+@Suite struct ConnectionTextTests {
+    static let variants: [(String, IPVSAdmListFormat)] = [
+        ("list-n-conn", .numeric),
+        ("list-n-conn-pc", [.numeric, .persistentConnections]),
+        ("list-conn", []),
+    ]
+
+    @Test(arguments: variants)
+    func connectionListingMatchesIPVSAdm(_ variant: (String, IPVSAdmListFormat)) throws {
+        let proc = try Golden.text("traffic", "\(variant.0).proc")
+        let expected = try Golden.text("traffic", "\(variant.0).txt")
+        let resolver = try Golden.guestResolver()
+        #expect(ConnectionText.render(procFile: proc, format: variant.1, resolver: resolver) == expected)
+    }
+}

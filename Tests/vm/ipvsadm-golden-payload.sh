@@ -108,6 +108,18 @@ done
 ipvsadm -C
 traffic
 capture /out/traffic || status=1
+# Connection entries: expiry times tick every second, so ipvsadm -L -c reads a frozen copy of
+# /proc/net/ip_vs_conn: in a private mount namespace a directory holding only that copy is
+# bind-mounted over /proc before ipvsadm is exec'd.
+mkdir -p /tmp/fakeproc/net
+cp /proc/net/ip_vs_conn /tmp/fakeproc/net/ip_vs_conn
+for v in "list-n-conn|-L -n -c" "list-n-conn-pc|-L -n -c --persistent-conn" "list-conn|-L -c"; do
+    name=${v%%|*}
+    args=${v#*|}
+    unshare -m sh -c "mount --bind /tmp/fakeproc /proc && exec ipvsadm $args" \
+        > "/out/traffic/$name.txt" 2>&1 || status=1
+    cp /tmp/fakeproc/net/ip_vs_conn "/out/traffic/$name.proc"
+done
 echo "captured traffic"
 cp /etc/hosts /out/etc-hosts
 cp /etc/services /out/etc-services
