@@ -55,6 +55,10 @@ let package = Package(
             name: "ipvs-snapshot",
             dependencies: ["IPVSAdm", "IPVSNetlink"]
         ),
+        .testTarget(
+            name: "LVSCtlIPVSTests",
+            dependencies: ["lvsctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // MARK: real server checks
         .target(
