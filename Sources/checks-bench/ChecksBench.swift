@@ -1,0 +1,140 @@
+import Glibc
+import Logging
+import NIOCore
+import NIOPosix
+import RealServerChecks
+import Synchronization
+
+/// Benchmark of the health-check engine: N checks per second for a while, then CPU, peak RSS and
+/// probe lateness against the schedule.
+///
+///     checks-bench tcp  [--checks 10000] [--interval 1] [--seconds 35]
+///     checks-bench http [--checks 1000]  [--interval 1] [--seconds 35]
+@main
+struct ChecksBench {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let mode = arguments.isEmpty ? "tcp" : arguments.removeFirst()
+        func option(_ name: String, _ fallback: Int) -> Int {
+            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else {
+                return fallback
+            }
+            return v
+        }
+        raiseFileLimit()
+        switch mode {
+        case "serve-tcp":
+            try await Listeners.serve(addresses: option("--addresses", 100), ports: option("--ports", 100), basePort: option("--base-port", 20000))
+        case "tcp":
+            try await runTCP(checks: option("--checks", 10_000), interval: option("--interval", 1), seconds: option("--seconds", 35))
+        case "http":
+            try await runHTTP(checks: option("--checks", 1_000), interval: option("--interval", 1), seconds: option("--seconds", 35))
+        default:
+            print("usage: checks-bench tcp|http [--checks N] [--interval S] [--seconds S]")
+            exit(2)
+        }
+    }
+
+    static func runTCP(checks: Int, interval: Int, seconds: Int) async throws {
+        let ports = 100
+        let addresses = (checks + ports - 1) / ports
+        let basePort = 20000
+        let server = try spawn([
+            "/proc/self/exe", "serve-tcp", "--addresses", "\(addresses)", "--ports", "\(ports)", "--base-port", "\(basePort)",
+        ])
+        defer {
+            kill(server, SIGKILL)
+            var status: Int32 = 0
+            waitpid(server, &status, 0)
+        }
+        let targets = Listeners.targets(addresses: addresses, ports: ports, basePort: basePort).prefix(checks)
+        guard let last = targets.last, waitUntilListening(last.0, last.1) else {
+            print("listeners did not start")
+            exit(1)
+        }
+        let timing = CheckTiming(delayLoop: .seconds(interval), retry: 1, delayBeforeRetry: .seconds(1), warmup: .seconds(interval))
+        let specs = targets.map { host, port in
+            CheckSpec(.tcp(TCPCheck(target: CheckEndpoint(host: host, port: port), connectTimeout: .seconds(2))), timing: timing)
+        }
+        try await measure(
+            title: "TCP_CHECK: \(checks) checks every \(interval) s over \(addresses) addresses x \(ports) ports on 127.0.x.y",
+            specs: specs, seconds: seconds, expectedRate: checks / interval)
+    }
+
+    static func runHTTP(checks: Int, interval: Int, seconds: Int) async throws {
+        let port = 18_480
+        let nginx = try BenchNginx.start(port: port)
+        defer { nginx.stop() }
+        guard waitUntilListening("127.0.0.1", port) else {
+            print("nginx did not start; see \(nginx.directory)/logs/error.log")
+            exit(1)
+        }
+        let timing = CheckTiming(delayLoop: .seconds(interval), retry: 1, delayBeforeRetry: .seconds(1), warmup: .seconds(interval))
+        let specs = (0..<checks).map { i in
+            CheckSpec(.http(HTTPCheck(
+                target: CheckEndpoint(host: "127.0.0.1", port: port), urls: [URLCheck(path: "/health?check=\(i)")],
+                connectTimeout: .seconds(2))), timing: timing)
+        }
+        try await measure(
+            title: "HTTP_GET: \(checks) checks every \(interval) s against nginx on 127.0.0.1:\(port)",
+            specs: specs, seconds: seconds, expectedRate: checks / interval)
+    }
+
+    static func measure(title: String, specs: [CheckSpec], seconds: Int, expectedRate: Int) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let histogram = LatenessHistogram()
+        let probes = Counter()
+        let engine = HealthCheckEngine(
+            clock: ContinuousClock(), prober: CountingProber(inner: LiveProber(group: group), count: probes),
+            logger: Logger(label: "checks-bench", factory: { _ in SwiftLogNoOpLogHandler() }),
+            lateness: { histogram.record($0) })
+        var configuration: [RealServerID: [CheckSpec]] = [:]
+        for (i, spec) in specs.enumerated() { configuration[RealServerID("rs\(i)")] = [spec] }
+
+        print(title)
+        let warmup = 5
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await engine.run() }
+            engine.update(configuration)
+            try await Task.sleep(for: .seconds(warmup))
+            let startCPU = processCPUTime()
+            let startWall = ContinuousClock.now
+            let startProbes = probes.value.load(ordering: .relaxed)
+            histogram.start()
+            try await Task.sleep(for: .seconds(seconds))
+            histogram.stop()
+            let cpu = processCPUTime() - startCPU
+            let wall = ContinuousClock.now - startWall
+            let done = probes.value.load(ordering: .relaxed) - startProbes
+            tasks.cancelAll()
+
+            let down = configuration.keys.filter { engine.health(of: $0)?.isUp == false }.count
+            let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            let cpuSeconds = Double(cpu.components.seconds) + Double(cpu.components.attoseconds) / 1e18
+            print("  measured:        \(String(format: "%.1f", wallSeconds)) s after a \(warmup) s warm-up")
+            print("  probes:          \(done) (\(Int(Double(done) / wallSeconds))/s, target \(expectedRate)/s)")
+            print("  real servers down at the end: \(down)")
+            print("  CPU:             \(String(format: "%.3f", cpuSeconds / wallSeconds)) of one core (user+system, getrusage)")
+            print("  peak RSS:        \(String(format: "%.1f", Double(peakRSSKiB()) / 1024)) MiB (VmHWM)")
+            print("  lateness p50:    \(String(format: "%.3f", Double(histogram.percentile(0.50)) / 1000)) ms")
+            print("  lateness p99:    \(String(format: "%.3f", Double(histogram.percentile(0.99)) / 1000)) ms")
+            print("  lateness p99.9:  \(String(format: "%.3f", Double(histogram.percentile(0.999)) / 1000)) ms")
+        }
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Counts probes, passing them on.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+struct CountingProber: Prober {
+    let inner: LiveProber
+    let count: Counter
+
+    func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
+        count.value.add(1, ordering: .relaxed)
+        return try await inner.probe(spec)
+    }
+}
