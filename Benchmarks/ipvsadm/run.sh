@@ -8,7 +8,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 services=${1:-1000}
 per=${2:-10}
-swift build -c release --static-swift-stdlib --scratch-path .build-adm-release --product lvsctl >&2
+# One static release build for every VM test (scripts/build-static); LVS_BIN_DIR skips it.
+bin=${LVS_BIN_DIR:-$(scripts/build-static --product lvsctl)}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 python3 - "$services" "$per" > "$dir/rules" <<'PY'
@@ -20,5 +21,5 @@ for i in range(services):
     for j in range(per):
         print("-a -t %s:80 -r 192.168.%d.%d:8080 -m -w %d" % (vip, i % 250, j + 1, j + 1))
 PY
-scripts/vm/run --timeout 1200 --bin .build-adm-release/release/lvsctl --file "$dir:/bench" \
+scripts/vm/run --timeout 1200 --bin "$bin/lvsctl" --file "$dir:/bench" \
     -- Benchmarks/ipvsadm/payload.sh

@@ -10,13 +10,14 @@ seed=${1:-$(( (RANDOM << 15) | RANDOM ))}
 rulesets=${2:-12}
 steps=${3:-300}
 echo "ipvsadm-differential: seed $seed ($rulesets rule sets, $steps steps)"
-swift build -c release --static-swift-stdlib --scratch-path .build-adm-release --product lvsctl >&2
+# One static release build for every VM test (scripts/build-static); LVS_BIN_DIR skips it.
+bin=${LVS_BIN_DIR:-$(scripts/build-static --product lvsctl)}
 gen=$(mktemp -d)
 trap 'rm -rf "$gen"' EXIT
 python3 Tests/vm/differential/generate.py "$seed" "$gen" "$rulesets" "$steps"
 echo "$seed" > "$gen/seed"
 status=0
-scripts/vm/run --timeout 1800 --bin .build-adm-release/release/lvsctl --file "$gen:/gen" \
+scripts/vm/run --timeout 1800 --bin "$bin/lvsctl" --file "$gen:/gen" \
     -- Tests/vm/differential/payload.sh || status=$?
 if [ "$status" -ne 0 ]; then
     echo "ipvsadm-differential: FAILED (status $status, seed $seed)"
