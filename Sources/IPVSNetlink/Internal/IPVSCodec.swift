@@ -182,7 +182,7 @@ enum IPVSCodec {
     }
 
     static func decodeService(_ top: Attributes) throws(WireError) -> IPVSService {
-        let a = try top.require(top.nested(CmdAttr.service), "IPVS_CMD_ATTR_SERVICE")
+        let a = try top.requireNested(CmdAttr.service, "IPVS_CMD_ATTR_SERVICE")
         let afRaw = try a.require(a.u16(SvcAttr.af), "IPVS_SVC_ATTR_AF")
         guard let family = AddressFamily(rawValue: afRaw) else { throw WireError("unknown address family \(afRaw)") }
         let key: IPVSServiceKey
@@ -211,7 +211,7 @@ enum IPVSCodec {
     }
 
     static func decodeDestination(_ top: Attributes, serviceFamily: AddressFamily) throws(WireError) -> IPVSDestination {
-        let a = try top.require(top.nested(CmdAttr.dest), "IPVS_CMD_ATTR_DEST")
+        let a = try top.requireNested(CmdAttr.dest, "IPVS_CMD_ATTR_DEST")
         var family = serviceFamily
         if let raw = try a.u16(DestAttr.addrFamily) {
             guard let f = AddressFamily(rawValue: raw) else { throw WireError("unknown destination family \(raw)") }
@@ -273,7 +273,7 @@ enum IPVSCodec {
     }
 
     static func decodeDaemon(_ top: Attributes) throws(WireError) -> IPVSSyncDaemon {
-        let a = try top.require(top.nested(CmdAttr.daemon), "IPVS_CMD_ATTR_DAEMON")
+        let a = try top.requireNested(CmdAttr.daemon, "IPVS_CMD_ATTR_DAEMON")
         let stateRaw = try a.require(a.u32(DaemonAttr.state), "IPVS_DAEMON_ATTR_STATE")
         guard let role = IPVSSyncDaemon.Role(rawValue: stateRaw) else { throw WireError("unknown daemon state \(stateRaw)") }
         var group: IPAddress?

@@ -83,31 +83,48 @@ struct ByteReader {
 }
 
 /// The attributes of one nesting level, by type (flags bits stripped). The last
-/// occurrence of a type wins, as in the kernel's nla_parse.
+/// occurrence of a type wins, as in the kernel's nla_parse. Types above
+/// `maxType` (none in IPVS, whose largest is 15) are skipped. Kept in inline
+/// storage: decoding a large table allocates nothing per attribute set.
 struct Attributes {
-    private(set) var values: [UInt16: ArraySlice<UInt8>] = [:]
+    static let maxType = 31
+    private let base: ArraySlice<UInt8>
+    /// Payload start of each type, relative to `base.startIndex`; -1 when absent.
+    private var starts = InlineArray<32, Int32>(repeating: -1)
+    private var lengths = InlineArray<32, UInt16>(repeating: 0)
 
     /// Parses a run of attributes; throws `WireError` on a length that does not fit.
     init(parsing bytes: ArraySlice<UInt8>) throws(WireError) {
+        base = bytes
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
             let reader = ByteReader(bytes[offset...])
             guard let length = reader.integer(at: 0, as: UInt16.self),
-                  let type = reader.integer(at: 2, as: UInt16.self) else {
+                  let rawType = reader.integer(at: 2, as: UInt16.self) else {
                 throw WireError("truncated attribute header at byte \(offset - bytes.startIndex)")
             }
+            let type = rawType & NetlinkConst.attrTypeMask
             let len = Int(length)
             guard len >= 4, offset + len <= bytes.endIndex else {
-                throw WireError("attribute type \(type & NetlinkConst.attrTypeMask) has length \(len), \(bytes.endIndex - offset) bytes left")
+                throw WireError("attribute type \(type) has length \(len), \(bytes.endIndex - offset) bytes left")
             }
-            values[type & NetlinkConst.attrTypeMask] = bytes[(offset + 4)..<(offset + len)]
+            if Int(type) <= Self.maxType {
+                starts[Int(type)] = Int32(offset + 4 - bytes.startIndex)
+                lengths[Int(type)] = UInt16(len - 4)
+            }
             offset += (len + 3) & ~3
         }
     }
 
-    init() {}
+    init() { base = [] }
 
-    subscript(type: UInt16) -> ArraySlice<UInt8>? { values[type] }
+    subscript(type: UInt16) -> ArraySlice<UInt8>? {
+        guard Int(type) <= Self.maxType else { return nil }
+        let start = starts[Int(type)]
+        guard start >= 0 else { return nil }
+        let from = base.startIndex + Int(start)
+        return base[from..<(from + Int(lengths[Int(type)]))]
+    }
 
     func u8(_ type: UInt16) throws(WireError) -> UInt8? { try fixed(type) }
     func u16(_ type: UInt16) throws(WireError) -> UInt16? { try fixed(type) }
@@ -117,13 +134,19 @@ struct Attributes {
 
     /// A NUL-terminated (or unterminated) string attribute.
     func string(_ type: UInt16) -> String? {
-        guard let payload = values[type] else { return nil }
+        guard let payload = self[type] else { return nil }
         let text = payload.prefix { $0 != 0 }
         return String(decoding: text, as: UTF8.self)
     }
 
     func nested(_ type: UInt16) throws(WireError) -> Attributes? {
-        guard let payload = values[type] else { return nil }
+        guard let payload = self[type] else { return nil }
+        return try Attributes(parsing: payload)
+    }
+
+    /// A nested attribute that must be there.
+    func requireNested(_ type: UInt16, _ name: String) throws(WireError) -> Attributes {
+        guard let payload = self[type] else { throw WireError("missing attribute \(name)") }
         return try Attributes(parsing: payload)
     }
 
@@ -132,12 +155,16 @@ struct Attributes {
         return value
     }
 
+    /// Reads an integer attribute in place (its bounds were checked when parsing).
     private func fixed<T: FixedWidthInteger>(_ type: UInt16, as: T.Type = T.self) throws(WireError) -> T? {
-        guard let payload = values[type] else { return nil }
-        guard payload.count >= MemoryLayout<T>.size, let value = ByteReader(payload).integer(at: 0, as: T.self) else {
-            throw WireError("attribute type \(type) has \(payload.count) bytes, expected \(MemoryLayout<T>.size)")
+        guard Int(type) <= Self.maxType else { return nil }
+        let start = Int(starts[Int(type)])
+        guard start >= 0 else { return nil }
+        let length = Int(lengths[Int(type)])
+        guard length >= MemoryLayout<T>.size else {
+            throw WireError("attribute type \(type) has \(length) bytes, expected \(MemoryLayout<T>.size)")
         }
-        return value
+        return base.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
     }
 }
 
