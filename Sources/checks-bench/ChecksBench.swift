@@ -1,4 +1,5 @@
 import Glibc
+import Foundation  // String(format:); RealServerChecks no longer brings Foundation in
 import Logging
 import NIOCore
 import NIOPosix

@@ -11,6 +11,8 @@ import Darwin
 /// `lvsctl`: the operator's command line.
 @main
 struct LVSCtl: AsyncParsableCommand {
+    // Every command sets commandName: ArgumentParser would otherwise derive it with
+    // String(describing:), a runtime conformance look-up on every start.
     static let configuration = CommandConfiguration(
         commandName: "lvsctl",
         abstract: "Control and test the LVS director.",
@@ -29,6 +31,10 @@ struct LVSCtl: AsyncParsableCommand {
     /// Runs the command; a usage error exits 2 (not ArgumentParser's 64), as `lvsctl probe` documents.
     static func main() async {
         do {
+            if let direct = DirectCommand(arguments: Array(CommandLine.arguments.dropFirst())) {
+                try direct.run()
+                return
+            }
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

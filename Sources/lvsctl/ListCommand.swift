@@ -63,7 +63,13 @@ struct ListCommand: ParsableCommand {
                 IPVSCommandSupport.fail(IPVSCommandSupport.oneLine(error), code: 1)
             }
         }
-        IPVSCommandSupport.finish(IPVSAdmRunner(kernel: handle).run(ipvsadmArguments, input: { "" }))
+        try Self.listText(ipvsadmArguments, handle: handle)
+    }
+
+    /// ipvsadm's listing for `ipvsadm ARGUMENTS`, with its exit status.
+    static func listText(_ ipvsadmArguments: [String], handle: IPVSHandle? = nil) throws -> Never {
+        let kernel = try handle ?? IPVSCommandSupport.openHandle()
+        IPVSCommandSupport.finish(IPVSAdmRunner(kernel: kernel).run(ipvsadmArguments, input: { "" }))
     }
 }
 

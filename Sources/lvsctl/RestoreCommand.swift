@@ -17,6 +17,10 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Only check the input; apply nothing.") var check = false
 
     func run() throws {
+        try Self.restore(check: check)
+    }
+
+    static func restore(check: Bool) throws {
         let input = IPVSCommandSupport.readStandardInput()
         let plan: RestorePlan
         do {

@@ -13,6 +13,10 @@ struct SaveCommand: ParsableCommand {
     @Flag(help: "Structured JSON instead of rules.") var json = false
 
     func run() throws {
+        try Self.save(numeric: numeric, json: json)
+    }
+
+    static func save(numeric: Bool, json: Bool) throws {
         let handle = try IPVSCommandSupport.openHandle()
         do {
             let table = try handle.table()

@@ -48,6 +48,7 @@ struct ServerCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a real server to a service. Equivalent to `ipvsadm -a`.",
             discussion: "Example: lvsctl server add tcp:10.0.0.1:80 192.168.1.10:8080 --forward masquerade --weight 3")
         @Argument(help: "The service: tcp:ADDR:PORT, udp:..., sctp:..., fwmark:MARK[:ipv6]") var service: ServiceSpec
@@ -58,6 +59,7 @@ struct ServerCommand: ParsableCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a real server. Equivalent to `ipvsadm -e` (unset options get ipvsadm's defaults).")
         @Argument(help: "The service") var service: ServiceSpec
         @Argument(help: "Real server ADDR[:PORT]") var server: String
@@ -67,6 +69,7 @@ struct ServerCommand: ParsableCommand {
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Remove a real server. Equivalent to `ipvsadm -d`.")
         @Argument(help: "The service") var service: ServiceSpec
         @Argument(help: "Real server ADDR[:PORT]") var server: String
@@ -75,6 +78,7 @@ struct ServerCommand: ParsableCommand {
 
     struct Drain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "drain",
             abstract: "Stop new connections to a real server: weight 0, everything else kept. "
                 + "Equivalent to `ipvsadm -e ... -w 0` with the server's current options.")
         @Argument(help: "The service") var service: ServiceSpec

@@ -38,6 +38,7 @@ struct ServiceCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a virtual service. Equivalent to `ipvsadm -A`.",
             discussion: "Example: lvsctl service add tcp:10.0.0.1:80 --scheduler wlc --persistent 300")
         @Argument(help: "tcp:ADDR:PORT, udp:ADDR:PORT, sctp:ADDR:PORT or fwmark:MARK[:ipv6]") var service: ServiceSpec
@@ -47,6 +48,7 @@ struct ServiceCommand: ParsableCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a virtual service. Equivalent to `ipvsadm -E` (unset options get ipvsadm's defaults).")
         @Argument(help: "tcp:ADDR:PORT, udp:ADDR:PORT, sctp:ADDR:PORT or fwmark:MARK[:ipv6]") var service: ServiceSpec
         @OptionGroup var settings: Settings
@@ -55,6 +57,7 @@ struct ServiceCommand: ParsableCommand {
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete a virtual service and its real servers. Equivalent to `ipvsadm -D`.")
         @Argument(help: "tcp:ADDR:PORT, udp:ADDR:PORT, sctp:ADDR:PORT or fwmark:MARK[:ipv6]") var service: ServiceSpec
         func run() throws { try ServiceCommand.run(["-D"] + service.words) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation  // String(contentsOfFile:); RealServerChecks no longer brings Foundation in
 import Glibc
 import NIOPosix
 import Testing

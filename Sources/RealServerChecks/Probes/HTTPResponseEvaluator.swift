@@ -1,5 +1,3 @@
-import Crypto
-
 /// Reads an HTTP response as it arrives, as far as a `url` check needs, and decides the result.
 ///
 /// A value-type state machine with no I/O: feed it bytes, then end of stream. It keeps at most
@@ -37,7 +35,7 @@ public struct HTTPResponseEvaluator {
     private var phase = Phase.head
     private var head: [UInt8] = []
     private var statusLineChecked = false
-    private var md5 = Insecure.MD5()
+    private var md5 = MD5Hasher()
     private var bodyBytes = 0
     /// Bytes received in total, for messages.
     public private(set) var receivedBytes = 0
@@ -81,7 +79,7 @@ public struct HTTPResponseEvaluator {
             if let contentLength, bodyBytes < contentLength {
                 return .failed("response truncated: \(bodyBytes) of \(contentLength) body bytes")
             }
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: Array(md5.finalize())), bodyBytes: bodyBytes)
+            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: bodyBytes)
         }
     }
 
@@ -143,7 +141,7 @@ public struct HTTPResponseEvaluator {
         bodyBytes = 0
         if contentLength == 0 {
             phase = .finished
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: Array(md5.finalize())), bodyBytes: 0)
+            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: 0)
         }
         return leftover.withUnsafeBytes { consumeBody($0) }
     }
@@ -163,7 +161,7 @@ public struct HTTPResponseEvaluator {
         bodyBytes += chunk.count
         if let contentLength, bodyBytes == contentLength {
             phase = .finished
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: Array(md5.finalize())), bodyBytes: bodyBytes)
+            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: bodyBytes)
         }
         return nil
     }
