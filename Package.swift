@@ -61,9 +61,12 @@ let package = Package(
         ),
 
         // MARK: real server checks
+        // <sys/epoll.h> and <sys/eventfd.h> for the TCP connect loop (header only).
+        .systemLibrary(name: "CLinuxEpoll"),
         .target(
             name: "RealServerChecks",
             dependencies: [
+                "CLinuxEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

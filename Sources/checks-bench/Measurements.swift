@@ -65,3 +65,10 @@ func raiseFileLimit() {
     limit.rlim_cur = limit.rlim_max
     setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
+
+/// `value` with `digits` decimals (what `String(format: "%.Nf")` printed, without Foundation).
+func fixed(_ value: Double, _ digits: Int) -> String {
+    var buffer = [CChar](repeating: 0, count: 64)
+    _ = withVaList([value]) { vsnprintf(&buffer, 64, "%.\(digits)f", $0) }
+    return String(cString: buffer)
+}

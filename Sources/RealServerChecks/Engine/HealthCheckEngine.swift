@@ -10,6 +10,9 @@ import Synchronization
 /// - ``run()`` runs the schedules as child tasks of one discarding task group until cancelled. Time
 ///   comes from the injected clock, so tests drive it without sleeping; the probes come from the
 ///   injected ``Prober``, so tests need no sockets.
+/// - Fast path: with ``LiveProber`` and `ContinuousClock`, a `TCP_CHECK` to an IP literal runs as a
+///   schedule on the prober's connect thread (``TCPConnectLoop``: one timer heap, one epoll set)
+///   instead of a task sleeping on the clock; the state machine and registry are the same.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private let clock: C
     private let prober: any Prober
@@ -63,18 +66,28 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
 
     /// Runs the schedules until the calling task is cancelled.
     public func run() async {
+        let connectLoop = C.self == ContinuousClock.self ? (prober as? LiveProber)?.tcp.running : nil
         await withDiscardingTaskGroup { group in
-            for await (spec, generation) in commands {
-                group.addTask { await self.runSchedule(spec, generation: generation) }
+            for await (spec, id) in commands {
+                if let connectLoop, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
+                    let start = registry.withLock {
+                        $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), schedule: id)
+                    }
+                    guard let due = start?.next else { continue }
+                    connectLoop.schedule(id: id, target, due: due as! ContinuousClock.Instant, owner: self)
+                } else {
+                    group.addTask { await self.runSchedule(spec, id: id) }
+                }
             }
             group.cancelAll()
         }
+        connectLoop?.purge(owner: self)
         transitionSink.finish()
     }
 
-    private func runSchedule(_ spec: CheckSpec, generation: Int) async {
+    private func runSchedule(_ spec: CheckSpec, id: Int) async {
         let start = registry.withLock {
-            $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), spec: spec, generation: generation)
+            $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), schedule: id)
         }
         guard var due = start?.next else { return }
         while true {
@@ -83,7 +96,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
             } catch {
                 return  // cancelled
             }
-            guard registry.withLock({ $0.isCurrent(spec, generation: generation) }) else { return }
+            guard registry.withLock({ $0.isCurrent(id) }) else { return }
             if let lateness { lateness(due.duration(to: clock.now)) }
             let outcome: ProbeOutcome
             do {
@@ -97,7 +110,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
             if Task.isCancelled { return }
             let now = clock.now
             let result = registry.withLock {
-                $0.handle(.probeCompleted(outcome, dueAt: due, now: now), spec: spec, generation: generation)
+                $0.handle(.probeCompleted(outcome, dueAt: due, now: now), schedule: id)
             }
             guard let result else { return }  // removed while probing
             for transition in result.transitions { report(transition) }
@@ -114,5 +127,24 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
                 "rs.weight": "\(transition.health.weight.map(String.init) ?? "configured")",
             ])
         transitionSink.yield(transition)
+    }
+}
+
+/// The engine's side of a schedule on the connect thread: the same bookkeeping as ``runSchedule``,
+/// called on that thread. Only used when `C` is `ContinuousClock`.
+extension HealthCheckEngine: TCPScheduleOwner {
+    func probeDue(_ id: Int, due: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool {
+        guard registry.withLock({ $0.isCurrent(id) }) else { return false }
+        if let lateness { lateness(due.duration(to: now)) }
+        return true
+    }
+
+    func probeCompleted(
+        _ id: Int, _ outcome: ProbeOutcome, due: ContinuousClock.Instant, now: ContinuousClock.Instant
+    ) -> ContinuousClock.Instant? {
+        let event = CheckStateMachine<C.Instant>.Event.probeCompleted(outcome, dueAt: due as! C.Instant, now: now as! C.Instant)
+        guard let result = registry.withLock({ $0.handle(event, schedule: id) }) else { return nil }
+        for transition in result.transitions { report(transition) }
+        return result.next.map { $0 as! ContinuousClock.Instant }
     }
 }

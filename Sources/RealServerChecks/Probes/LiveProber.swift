@@ -3,10 +3,13 @@ import NIOPosix
 
 /// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process.
 ///
-/// The same code runs in the daemon and in `lvsctl probe`.
+/// The same code runs in the daemon and in `lvsctl probe`. A `TCP_CHECK` to an IP literal runs on
+/// the prober's own connect thread (``TCPConnectLoop``, raw sockets and epoll, started on first
+/// use); the engine also hands that thread whole TCP schedules. Other checks use `group`.
 public struct LiveProber: Prober {
     let group: any EventLoopGroup
     let tlsContexts = TLSContextCache()
+    let tcp = TCPConnector()
 
     /// - Parameter group: the event loops for connections. One thread handles thousands of checks.
     public init(group: any EventLoopGroup) {
@@ -16,6 +19,9 @@ public struct LiveProber: Prober {
     public func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
         switch spec.checker {
         case .tcp(let check):
+            if let target = TCPConnectTarget(check) {
+                return await tcp.running.probe(target)
+            }
             return await TCPProbe(group: group).run(check)
         case .http(let check):
             return try await HTTPProbe(group: group, tlsContexts: tlsContexts).run(check)

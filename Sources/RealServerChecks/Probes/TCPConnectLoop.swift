@@ -1,0 +1,342 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+internal import CLinuxEpoll
+import Synchronization
+
+/// Runs a schedule of ``TCPConnectLoop`` on behalf of the engine: the loop calls it on its thread.
+protocol TCPScheduleOwner: AnyObject, Sendable {
+    /// A probe of schedule `id` is due. False when the schedule was removed: it ends, unprobed.
+    func probeDue(_ id: Int, due: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool
+    /// A probe finished. Returns when the next one is due, or nil to end the schedule.
+    func probeCompleted(
+        _ id: Int, _ outcome: ProbeOutcome, due: ContinuousClock.Instant, now: ContinuousClock.Instant
+    ) -> ContinuousClock.Instant?
+}
+
+/// keepalived `TCP_CHECK` for thousands of checks on one thread: nonblocking `connect` on raw
+/// sockets, completions from one epoll set, and the schedules' timers in one ``DeadlineHeap``,
+/// with no task, channel, pipeline or thread hop per probe.
+///
+/// - A probe is `socket`, `bind` (with `bindto`/`bind_port`, after `SO_REUSEADDR` as NIO did),
+///   nonblocking `connect`, then `getpeername` (the handshake often completes inside `connect` on
+///   loopback) or else `EPOLLOUT` and `SO_ERROR`, then a plain `close`: a FIN. No `SO_LINGER` 0:
+///   keepalived 1.x closed TCP_CHECK sockets with a reset, but keepalived 2.x (`layer4.c`,
+///   `socket_bind_connect`) sets a 5 s linger "to allow time for a proper shutdown", and a reset
+///   would show up on real servers as aborted connections.
+/// - `connect_timeout` is a deadline in the same heap; on expiry the socket is closed and the
+///   reason is "connect timeout after N s", as with ``TCPProbe``.
+/// - The timers tick at most once a millisecond (`epoll_wait` takes milliseconds; the wait is
+///   rounded up), so probes due in the same millisecond start in one batch, and a probe starts up
+///   to 1 ms after it is due.
+/// - Other threads talk to the loop through a locked inbox and an eventfd.
+final class TCPConnectLoop: @unchecked Sendable {
+    private enum Command {
+        case once(TCPConnectTarget, CheckedContinuation<ProbeOutcome, Never>)
+        case schedule(id: Int, TCPConnectTarget, due: ContinuousClock.Instant, owner: any TCPScheduleOwner)
+        case purge(ObjectIdentifier)
+    }
+
+    private struct Inbox {
+        var commands: [Command] = []
+        var stopping = false
+    }
+
+    private struct Schedule {
+        var id: Int
+        var target: TCPConnectTarget
+        var due: ContinuousClock.Instant
+        var owner: any TCPScheduleOwner
+    }
+
+    private struct InFlight {
+        var fd: Int32
+        var timeout: Duration
+        /// The schedule key, or nil for a one-off probe.
+        var schedule: Int?
+        var continuation: CheckedContinuation<ProbeOutcome, Never>?
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private let base = ContinuousClock.now
+
+    // Owned by the loop thread.
+    private var timers = DeadlineHeap()
+    private var schedules: [Int: Schedule] = [:]
+    private var inFlight: [Int: InFlight] = [:]
+    private var nextKey = 1
+    private static let wakeKey: UInt64 = 0
+
+    init() {
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        precondition(epollFD >= 0 && wakeFD >= 0, "epoll_create1/eventfd failed: errno \(errno)")
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = Self.wakeKey
+        epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
+    }
+
+    /// Starts the loop on a new thread. The thread keeps the loop alive until ``stop()``.
+    func start() {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&thread, nil, { context in
+            let loop = Unmanaged<TCPConnectLoop>.fromOpaque(context!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, context)
+        precondition(result == 0, "pthread_create failed: \(result)")
+        pthread_detach(thread)
+    }
+
+    /// Ends the loop: sockets are closed, one-off probes answer "cancelled", schedules end.
+    func stop() {
+        inbox.withLock { $0.stopping = true }
+        wake()
+    }
+
+    /// Probes once.
+    func probe(_ target: TCPConnectTarget) async -> ProbeOutcome {
+        await withCheckedContinuation { continuation in
+            send(.once(target, continuation))
+        }
+    }
+
+    /// Runs a schedule from `due` on, until its owner ends it or ``purge(owner:)``.
+    func schedule(id: Int, _ target: TCPConnectTarget, due: ContinuousClock.Instant, owner: any TCPScheduleOwner) {
+        send(.schedule(id: id, target, due: due, owner: owner))
+    }
+
+    /// Ends every schedule of `owner` (an engine that stopped running); probes in flight finish unreported.
+    func purge(owner: any TCPScheduleOwner) {
+        send(.purge(ObjectIdentifier(owner)))
+    }
+
+    private func send(_ command: Command) {
+        let wasEmpty = inbox.withLock { inbox in
+            inbox.commands.append(command)
+            return inbox.commands.count == 1
+        }
+        if wasEmpty { wake() }
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    // MARK: the loop thread
+
+    private func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = base.duration(to: instant).components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while true {
+            var timeout: Int32 = -1
+            if let first = timers.first {
+                let wait = first.deadline - nanoseconds(.now)
+                timeout = wait <= 0 ? 0 : Int32(min((wait + 999_999) / 1_000_000, 60_000))
+            }
+            let count = events.withUnsafeMutableBufferPointer {
+                epoll_wait(epollFD, $0.baseAddress, Int32($0.count), timeout)
+            }
+            for index in 0..<Int(max(count, 0)) {
+                let key = events[index].data.u64
+                if key == Self.wakeKey {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                } else {
+                    finishConnect(Int(key))
+                }
+            }
+            if !drainInbox() { break }
+            fireTimers()
+        }
+        shutDown()
+    }
+
+    /// Takes the commands; false when stopping.
+    private func drainInbox() -> Bool {
+        let (commands, stopping) = inbox.withLock { inbox in
+            defer { inbox.commands.removeAll(keepingCapacity: true) }
+            return (inbox.commands, inbox.stopping)
+        }
+        if stopping { return false }
+        for command in commands {
+            switch command {
+            case .once(let target, let continuation):
+                startProbe(target, schedule: nil, continuation: continuation)
+            case .schedule(let id, let target, let due, let owner):
+                let key = takeKey()
+                schedules[key] = Schedule(id: id, target: target, due: due, owner: owner)
+                timers.insert(deadline: nanoseconds(due), payload: key)
+            case .purge(let owner):
+                let keys = schedules.filter { ObjectIdentifier($0.value.owner) == owner }.map(\.key)
+                for key in keys { schedules[key] = nil }
+                let gone = Set(keys)
+                timers.removeAll { gone.contains($0.payload) }
+                for (key, probe) in inFlight where probe.schedule.map(gone.contains) == true {
+                    inFlight[key]!.schedule = nil
+                }
+            }
+        }
+        return true
+    }
+
+    private func takeKey() -> Int {
+        defer { nextKey += 1 }
+        return nextKey
+    }
+
+    private func fireTimers() {
+        var now = nanoseconds(.now)
+        while let entry = timers.popDue(now: now) {
+            if let schedule = schedules[entry.payload] {
+                let instant = ContinuousClock.now
+                if schedule.owner.probeDue(schedule.id, due: schedule.due, now: instant) {
+                    startProbe(schedule.target, schedule: entry.payload, continuation: nil)
+                } else {
+                    schedules[entry.payload] = nil
+                }
+            } else if let probe = inFlight[entry.payload] {
+                close(probe.fd)
+                finish(entry.payload, .unhealthy(reason: "connect timeout after \(probe.timeout.humanReadable)"))
+            }
+            now = nanoseconds(.now)
+        }
+    }
+
+    private func startProbe(
+        _ target: TCPConnectTarget, schedule: Int?, continuation: CheckedContinuation<ProbeOutcome, Never>?
+    ) {
+        let key = takeKey()
+        inFlight[key] = InFlight(fd: -1, timeout: target.timeout, schedule: schedule, continuation: continuation)
+        let fd = socket(target.target.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else {
+            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(errno))"))
+            return
+        }
+        if var source = target.source {
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            let bound = withUnsafePointer(to: &source.storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, source.length) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                close(fd)
+                finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+                return
+            }
+        }
+        var address = target.target
+        let connected = withUnsafePointer(to: &address.storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
+        }
+        if connected == 0 {
+            close(fd)
+            finish(key, .healthy)
+            return
+        }
+        let code = errno
+        guard code == EINPROGRESS else {
+            close(fd)
+            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+            return
+        }
+        // On loopback (and a fast LAN) the kernel often completes the handshake inside connect():
+        // getpeername succeeds only on a connected socket, and spares the epoll round trip.
+        var peer = sockaddr_storage()
+        var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let isConnected = withUnsafeMutablePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &peerLength) == 0 }
+        }
+        if isConnected {
+            close(fd)
+            finish(key, .healthy)
+            return
+        }
+        var event = epoll_event()
+        event.events = EPOLLOUT.rawValue
+        event.data.u64 = UInt64(key)
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            let code = errno
+            close(fd)
+            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+            return
+        }
+        inFlight[key]!.fd = fd
+        timers.insert(deadline: nanoseconds(.now) + Self.nanoseconds(target.timeout), payload: key)
+    }
+
+    /// The socket of probe `key` is writable or failed: the handshake is over either way.
+    private func finishConnect(_ key: Int) {
+        guard let probe = inFlight[key] else { return }
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(probe.fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
+        close(probe.fd)  // also leaves the epoll set
+        finish(key, code == 0 ? .healthy : .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+    }
+
+    private func finish(_ key: Int, _ outcome: ProbeOutcome) {
+        guard let probe = inFlight.removeValue(forKey: key) else { return }
+        if let continuation = probe.continuation {
+            continuation.resume(returning: outcome)
+        } else if let scheduleKey = probe.schedule, let schedule = schedules[scheduleKey] {
+            if let next = schedule.owner.probeCompleted(schedule.id, outcome, due: schedule.due, now: .now) {
+                schedules[scheduleKey]!.due = next
+                timers.insert(deadline: nanoseconds(next), payload: scheduleKey)
+            } else {
+                schedules[scheduleKey] = nil
+            }
+        }
+    }
+
+    private func shutDown() {
+        for (key, probe) in inFlight {
+            if probe.fd >= 0 { close(probe.fd) }
+            inFlight[key] = nil
+            probe.continuation?.resume(returning: .unhealthy(reason: "cancelled"))
+        }
+        for command in inbox.withLock({ $0.commands }) {
+            if case .once(_, let continuation) = command { continuation.resume(returning: .unhealthy(reason: "cancelled")) }
+        }
+        schedules = [:]
+        close(wakeFD)
+        close(epollFD)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// Owns a ``TCPConnectLoop`` for a ``LiveProber`` and its copies: started on first use, stopped
+/// when the last copy goes away.
+final class TCPConnector: Sendable {
+    private let loop = Mutex<TCPConnectLoop?>(nil)
+
+    var running: TCPConnectLoop {
+        loop.withLock { loop in
+            if let loop { return loop }
+            let started = TCPConnectLoop()
+            started.start()
+            loop = started
+            return started
+        }
+    }
+
+    deinit {
+        loop.withLock { $0?.stop() }
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+@testable import RealServerChecks
+
+@Suite("DeadlineHeap (the connect loop's timer queue)")
+struct DeadlineHeapTests {
+    /// A seeded generator, so a failure repeats.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(arguments: [1, 2, 7, 1000])
+    func popsInDeadlineOrderAndOnlyWhenDue(seed: UInt64) {
+        var random = SplitMix(state: seed)
+        var heap = DeadlineHeap()
+        var inserted: [Int64] = []
+        for payload in 0..<500 {
+            let deadline = Int64.random(in: 0..<200, using: &random)
+            heap.insert(deadline: deadline, payload: payload)
+            inserted.append(deadline)
+        }
+        #expect(heap.popDue(now: -1) == nil)
+        var popped: [Int64] = []
+        for now in stride(from: Int64(0), through: 200, by: 10) {
+            while let entry = heap.popDue(now: now) {
+                #expect(entry.deadline <= now)
+                popped.append(entry.deadline)
+            }
+            #expect(heap.first.map { $0.deadline > now } ?? true)
+        }
+        #expect(popped == inserted.sorted())
+        #expect(heap.isEmpty)
+    }
+
+    @Test func removeAllKeepsTheRestInOrder() {
+        var heap = DeadlineHeap()
+        for payload in 0..<100 { heap.insert(deadline: Int64(100 - payload), payload: payload) }
+        heap.removeAll { $0.payload % 2 == 0 }
+        var payloads: [Int] = []
+        while let entry = heap.popDue(now: .max) { payloads.append(entry.payload) }
+        #expect(payloads == Array(stride(from: 99, through: 1, by: -2)))
+    }
+}
