@@ -61,7 +61,7 @@ let package = Package(
         ),
 
         // MARK: real server checks
-        // <sys/epoll.h> and <sys/eventfd.h> for the TCP connect loop (header only).
+        // <sys/epoll.h>, <sys/eventfd.h> and <sys/prctl.h> for the TCP connect loop (header only).
         .systemLibrary(name: "CLinuxEpoll"),
         .target(
             name: "RealServerChecks",

@@ -103,13 +103,16 @@ struct ChecksBench {
             tasks.addTask { await engine.run() }
             engine.update(configuration)
             try await Task.sleep(for: .seconds(warmup))
-            let startCPU = processCPUTime()
+            let startCPU = processCPUTimes()
             let startWall = ContinuousClock.now
             let startProbes = probes.value.load(ordering: .relaxed)
             histogram.start()
             try await Task.sleep(for: .seconds(seconds))
             histogram.stop()
-            let cpu = processCPUTime() - startCPU
+            let endCPU = processCPUTimes()
+            let userCPU = endCPU.user - startCPU.user
+            let systemCPU = endCPU.system - startCPU.system
+            let cpu = userCPU + systemCPU
             let wall = ContinuousClock.now - startWall
             let done = probes.value.load(ordering: .relaxed) - startProbes
             tasks.cancelAll()
@@ -120,7 +123,8 @@ struct ChecksBench {
             print("  measured:        \(fixed(wallSeconds, 1)) s after a \(warmup) s warm-up")
             print("  probes:          \(done) (\(Int(Double(done) / wallSeconds))/s, target \(expectedRate)/s)")
             print("  real servers down at the end: \(down)")
-            print("  CPU:             \(fixed(cpuSeconds / wallSeconds, 3)) of one core (user+system, getrusage)")
+            func inSeconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+            print("  CPU:             \(fixed(cpuSeconds / wallSeconds, 3)) of one core (user+system, getrusage: user \(fixed(inSeconds(userCPU) / wallSeconds, 3)), system \(fixed(inSeconds(systemCPU) / wallSeconds, 3)))")
             print("  peak RSS:        \(fixed(Double(peakRSSKiB()) / 1024, 1)) MiB (VmHWM)")
             print("  lateness p50:    \(fixed(Double(histogram.percentile(0.50)) / 1000, 3)) ms")
             print("  lateness p99:    \(fixed(Double(histogram.percentile(0.99)) / 1000, 3)) ms")

@@ -38,10 +38,16 @@ final class LatenessHistogram: Sendable {
 
 /// CPU time of this process (user + system), from getrusage.
 func processCPUTime() -> Duration {
+    let (user, system) = processCPUTimes()
+    return user + system
+}
+
+/// CPU time of this process, user and system apart, from getrusage.
+func processCPUTimes() -> (user: Duration, system: Duration) {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     func duration(_ t: timeval) -> Duration { .seconds(t.tv_sec) + .microseconds(t.tv_usec) }
-    return duration(usage.ru_utime) + duration(usage.ru_stime)
+    return (duration(usage.ru_utime), duration(usage.ru_stime))
 }
 
 /// Peak resident set size in KiB: VmHWM from /proc/self/status.

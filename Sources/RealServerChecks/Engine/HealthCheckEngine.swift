@@ -11,7 +11,7 @@ import Synchronization
 ///   comes from the injected clock, so tests drive it without sleeping; the probes come from the
 ///   injected ``Prober``, so tests need no sockets.
 /// - Fast path: with ``LiveProber`` and `ContinuousClock`, a `TCP_CHECK` to an IP literal runs as a
-///   schedule on the prober's connect thread (``TCPConnectLoop``: one timer heap, one epoll set)
+///   schedule on one of the prober's connect threads (``TCPConnectLoop``: a timer heap and an epoll set)
 ///   instead of a task sleeping on the clock; the state machine and registry are the same.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private let clock: C
@@ -66,22 +66,22 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
 
     /// Runs the schedules until the calling task is cancelled.
     public func run() async {
-        let connectLoop = C.self == ContinuousClock.self ? (prober as? LiveProber)?.tcp.running : nil
+        let connector = C.self == ContinuousClock.self ? (prober as? LiveProber)?.tcp : nil
         await withDiscardingTaskGroup { group in
             for await (spec, id) in commands {
-                if let connectLoop, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
+                if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
                     let start = registry.withLock {
                         $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), schedule: id)
                     }
                     guard let due = start?.next else { continue }
-                    connectLoop.schedule(id: id, target, due: due as! ContinuousClock.Instant, owner: self)
+                    connector.loop(for: id).schedule(id: id, target, due: due as! ContinuousClock.Instant, owner: self)
                 } else {
                     group.addTask { await self.runSchedule(spec, id: id) }
                 }
             }
             group.cancelAll()
         }
-        connectLoop?.purge(owner: self)
+        for loop in connector?.running ?? [] { loop.purge(owner: self) }
         transitionSink.finish()
     }
 

@@ -4,7 +4,7 @@ import NIOPosix
 /// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process.
 ///
 /// The same code runs in the daemon and in `lvsctl probe`. A `TCP_CHECK` to an IP literal runs on
-/// the prober's own connect thread (``TCPConnectLoop``, raw sockets and epoll, started on first
+/// the prober's own connect threads (``TCPConnectLoop``, raw sockets and epoll, started on first
 /// use); the engine also hands that thread whole TCP schedules. Other checks use `group`.
 public struct LiveProber: Prober {
     let group: any EventLoopGroup
@@ -20,7 +20,7 @@ public struct LiveProber: Prober {
         switch spec.checker {
         case .tcp(let check):
             if let target = TCPConnectTarget(check) {
-                return await tcp.running.probe(target)
+                return await tcp.loop(for: check.target.port).probe(target)
             }
             return await TCPProbe(group: group).run(check)
         case .http(let check):
