@@ -433,10 +433,14 @@ struct ServiceTarget {
     var netmask: UInt32
 
     mutating func parse(_ input: String, proto: UInt16) -> Parsed {
-        let bytes = Array(input.utf8)
+        var input = input
+        return input.withUTF8 { parse(bytes: $0, proto: proto) }
+    }
+
+    private mutating func parse(bytes: UnsafeBufferPointer<UInt8>, proto: UInt16) -> Parsed {
         if bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return [] }
         var host = bytes[...]
-        var portText: ArraySlice<UInt8>?
+        var portText: Slice<UnsafeBufferPointer<UInt8>>?
         var bracketed = false
         if host.first == UInt8(ascii: "[") {
             host = host.dropFirst()
@@ -448,8 +452,10 @@ struct ServiceTarget {
             bracketed = true
         }
         let colon = host.lastIndex(of: UInt8(ascii: ":"))
-        // Text without a colon is never IPv6: skip the lookup, as inet_pton would fail.
-        if colon != nil, let v6 = CParsing.inet6Pton(String(decoding: host, as: UTF8.self)) {
+        // Text with fewer than two colons is never IPv6 ("::" is the shortest):
+        // skip the lookup, as inet_pton would fail.
+        if let colon, host[..<colon].contains(UInt8(ascii: ":")),
+           let v6 = CParsing.inet6Pton(String(decoding: host, as: UTF8.self)) {
             address = v6.bytes
             family = AddressFamily.inet6.rawValue
             netmask = 128
@@ -462,12 +468,20 @@ struct ServiceTarget {
             } else if bracketed {
                 portText = nil
             }
-            let name = String(decoding: host, as: UTF8.self)
-            guard let v4 = CParsing.inetAton(name) ?? Syscalls.ipv4Address(ofHost: name) else { return [] }
-            address = v4.bytes + [UInt8](repeating: 0, count: 12)
+            if let v4 = CParsing.dottedDecimalIPv4(UnsafeBufferPointer(rebasing: host)) {
+                address = v4 + [UInt8](repeating: 0, count: 12)
+            } else {
+                let name = String(decoding: host, as: UTF8.self)
+                guard let v4 = CParsing.inetAton(name) ?? Syscalls.ipv4Address(ofHost: name) else { return [] }
+                address = v4.bytes + [UInt8](repeating: 0, count: 12)
+            }
             family = AddressFamily.inet.rawValue
         }
         guard let portText else { return .address }
+        if let n = CParsing.plainDecimal(UnsafeBufferPointer(rebasing: portText)), n <= 65535 {
+            port = UInt16(n)
+            return [.address, .port]
+        }
         let text = String(decoding: portText, as: UTF8.self)
         if let n = CParsing.number(text, min: 0, max: 65535) {
             port = UInt16(n)

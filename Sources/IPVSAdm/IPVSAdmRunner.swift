@@ -201,6 +201,8 @@ public enum RestoreTokenizer {
         var result: [(line: Int, words: [String])] = []
         var input = input
         input.withUTF8 { bytes in
+            // One entry per line at most: no regrowth (copies and page faults) on large inputs.
+            result.reserveCapacity(bytes.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) })
             var line = 1
             var words: [String] = []
             var wordStart = -1

@@ -20,9 +20,11 @@ public struct RestorePlan: Hashable, Sendable {
 
     /// Parses every line; throws all malformed lines at once.
     public init(parsing input: String, parser: IPVSAdmParser = IPVSAdmParser()) throws(RestoreErrors) {
+        let lines = RestoreTokenizer.numberedLines(input)
         var steps: [Step] = []
+        steps.reserveCapacity(lines.count)
         var errors: [LineError] = []
-        for (lineNumber, words) in RestoreTokenizer.numberedLines(input) {
+        for (lineNumber, words) in lines {
             if words[0].hasPrefix("#") { continue }
             do {
                 let command = try parser.parse(words, readingStdin: true)

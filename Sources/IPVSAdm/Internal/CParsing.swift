@@ -53,6 +53,48 @@ enum CParsing {
         return Int32(truncatingIfNeeded: negative ? -value : value)
     }
 
+    /// 1 to 5 ASCII digits and nothing else, the common case of `strtol` for ports and
+    /// weights, without making a String. nil for anything else (then use `strtol`).
+    static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 5 else { return nil }
+        var value: Int64 = 0
+        for c in bytes {
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            value = value * 10 + Int64(c - 0x30)
+        }
+        return value
+    }
+
+    /// The canonical dotted quad ("10.0.0.1": four decimal parts of 0-255 without leading
+    /// zeros), which inet_aton(3) reads the same way, as network-order bytes without a C call.
+    /// nil for anything else, including the forms inet_aton reads differently (then use it).
+    static func dottedDecimalIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard bytes.count >= 7, bytes.count <= 15 else { return nil }
+        var parts: [UInt8] = []
+        parts.reserveCapacity(4)
+        var value = 0
+        var digits = 0
+        var leadingZero = false
+        for c in bytes {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, parts.count < 3 else { return nil }
+                parts.append(UInt8(value))
+                value = 0
+                digits = 0
+                leadingZero = false
+                continue
+            }
+            guard c >= 0x30 && c <= 0x39, !leadingZero, digits < 3 else { return nil }
+            if digits == 0 && c == 0x30 { leadingZero = true }
+            value = value * 10 + Int(c - 0x30)
+            guard value <= 255 else { return nil }
+            digits += 1
+        }
+        guard digits > 0, parts.count == 3 else { return nil }
+        parts.append(UInt8(value))
+        return parts
+    }
+
     /// inet_aton(3): dotted IPv4 with its old forms (10.1, 0x0a000001, 012.0.0.1).
     static func inetAton(_ text: String) -> IPAddress? {
         var addr = in_addr()

@@ -96,9 +96,20 @@ struct OptionScanner {
     }
 
     private mutating func nextShort() -> Event {
-        let letter = cluster.removeFirst()
         lastWord = clusterWord
-        guard let spec = Self.byShort[letter] else {
+        let spec: Spec?
+        let utf8 = cluster.utf8
+        let first = utf8[utf8.startIndex]
+        let second = utf8.index(after: utf8.startIndex)
+        // An ASCII letter followed by ASCII (or nothing) is one Character, CR LF aside:
+        // look it up without grapheme breaking and String hashing.
+        if first < 0x80, second == utf8.endIndex || (utf8[second] < 0x80 && !(first == 0x0D && utf8[second] == 0x0A)) {
+            cluster = cluster[second...]
+            spec = Self.byShortASCII[Int(first)]
+        } else {
+            spec = Self.byShort[cluster.removeFirst()]
+        }
+        guard let spec else {
             cluster = ""
             return .error(badOption: clusterWord, message: "unknown option")
         }
@@ -128,6 +139,9 @@ struct OptionScanner {
         table.compactMap { spec in spec.long.map { ($0, spec) } }, uniquingKeysWith: { first, _ in first })
     static let byShort: [Character: Spec] = Dictionary(
         table.compactMap { spec in spec.short.map { ($0, spec) } }, uniquingKeysWith: { first, _ in first })
+
+    /// `byShort` for ASCII letters, indexed by the byte.
+    static let byShortASCII: [Spec?] = (0..<128).map { byte in byShort[Character(Unicode.Scalar(UInt8(byte)))] }
 
     /// ipvsadm 1.31's option table.
     static let table: [Spec] = [
