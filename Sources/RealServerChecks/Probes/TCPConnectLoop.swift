@@ -218,13 +218,40 @@ final class TCPConnectLoop: @unchecked Sendable {
     private func startProbe(
         _ target: TCPConnectTarget, schedule: Int?, continuation: CheckedContinuation<ProbeOutcome, Never>?
     ) {
-        let key = takeKey()
-        inFlight[key] = InFlight(fd: -1, timeout: target.timeout, schedule: schedule, continuation: continuation)
-        let fd = socket(target.target.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else {
-            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(errno))"))
-            return
+        switch Self.openConnection(target) {
+        case .finished(let outcome):
+            complete(outcome, schedule: schedule, continuation: continuation)
+        case .inProgress(let fd):
+            let key = takeKey()
+            var event = epoll_event()
+            event.events = EPOLLOUT.rawValue
+            event.data.u64 = UInt64(key)
+            guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+                let code = errno
+                close(fd)
+                complete(Self.failed(code), schedule: schedule, continuation: continuation)
+                return
+            }
+            inFlight[key] = InFlight(fd: fd, timeout: target.timeout, schedule: schedule, continuation: continuation)
+            timers.insert(deadline: nanoseconds(.now) + Self.nanoseconds(target.timeout), payload: key)
         }
+    }
+
+    private enum ConnectStart {
+        /// Over already (connected, or failed): the socket is closed.
+        case finished(ProbeOutcome)
+        /// The handshake is under way on this nonblocking socket.
+        case inProgress(Int32)
+    }
+
+    private static func failed(_ code: Int32) -> ProbeOutcome {
+        .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))")
+    }
+
+    /// socket, bind, connect; the socket is closed unless the handshake is still under way.
+    private static func openConnection(_ target: TCPConnectTarget) -> ConnectStart {
+        let fd = socket(target.target.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .finished(failed(errno)) }
         if var source = target.source {
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -234,8 +261,7 @@ final class TCPConnectLoop: @unchecked Sendable {
             guard bound == 0 else {
                 let code = errno
                 close(fd)
-                finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
-                return
+                return .finished(failed(code))
             }
         }
         var address = target.target
@@ -244,38 +270,25 @@ final class TCPConnectLoop: @unchecked Sendable {
         }
         if connected == 0 {
             close(fd)
-            finish(key, .healthy)
-            return
+            return .finished(.healthy)
         }
         let code = errno
         guard code == EINPROGRESS else {
             close(fd)
-            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
-            return
+            return .finished(failed(code))
         }
         // On loopback (and a fast LAN) the kernel often completes the handshake inside connect():
         // getpeername succeeds only on a connected socket, and spares the epoll round trip.
-        var peer = sockaddr_storage()
-        var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        var peer = sockaddr_in6()
+        var peerLength = socklen_t(MemoryLayout<sockaddr_in6>.size)
         let isConnected = withUnsafeMutablePointer(to: &peer) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &peerLength) == 0 }
         }
         if isConnected {
             close(fd)
-            finish(key, .healthy)
-            return
+            return .finished(.healthy)
         }
-        var event = epoll_event()
-        event.events = EPOLLOUT.rawValue
-        event.data.u64 = UInt64(key)
-        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
-            let code = errno
-            close(fd)
-            finish(key, .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
-            return
-        }
-        inFlight[key]!.fd = fd
-        timers.insert(deadline: nanoseconds(.now) + Self.nanoseconds(target.timeout), payload: key)
+        return .inProgress(fd)
     }
 
     /// The socket of probe `key` is writable or failed: the handshake is over either way.
@@ -285,14 +298,21 @@ final class TCPConnectLoop: @unchecked Sendable {
         var length = socklen_t(MemoryLayout<Int32>.size)
         if getsockopt(probe.fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
         close(probe.fd)  // also leaves the epoll set
-        finish(key, code == 0 ? .healthy : .unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+        finish(key, code == 0 ? .healthy : Self.failed(code))
     }
 
     private func finish(_ key: Int, _ outcome: ProbeOutcome) {
         guard let probe = inFlight.removeValue(forKey: key) else { return }
-        if let continuation = probe.continuation {
+        complete(outcome, schedule: probe.schedule, continuation: probe.continuation)
+    }
+
+    /// Answers a one-off probe, or feeds a schedule's outcome to its owner and sets its next timer.
+    private func complete(
+        _ outcome: ProbeOutcome, schedule scheduleKey: Int?, continuation: CheckedContinuation<ProbeOutcome, Never>?
+    ) {
+        if let continuation {
             continuation.resume(returning: outcome)
-        } else if let scheduleKey = probe.schedule, let schedule = schedules[scheduleKey] {
+        } else if let scheduleKey, let schedule = schedules[scheduleKey] {
             if let next = schedule.owner.probeCompleted(schedule.id, outcome, due: schedule.due, now: .now) {
                 schedules[scheduleKey]!.due = next
                 timers.insert(deadline: nanoseconds(next), payload: scheduleKey)

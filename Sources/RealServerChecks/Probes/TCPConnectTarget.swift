@@ -27,9 +27,10 @@ struct TCPConnectTarget: Sendable {
     }
 }
 
-/// An IPv4 or IPv6 socket address in a `sockaddr_storage`, ready for `bind` and `connect`.
+/// An IPv4 or IPv6 socket address, ready for `bind` and `connect`. Kept in a `sockaddr_in6`, which
+/// holds a `sockaddr_in` too: 28 bytes rather than `sockaddr_storage`'s 128, copied on every probe.
 struct RawSocketAddress: Sendable {
-    var storage = sockaddr_storage()
+    var storage = sockaddr_in6()
     var length: socklen_t = 0
 
     /// Parses an IPv4 or IPv6 literal (no scope id, no host name); nil otherwise.
@@ -59,7 +60,7 @@ struct RawSocketAddress: Sendable {
     }
 
     /// `AF_INET` or `AF_INET6`.
-    var family: Int32 { Int32(storage.ss_family) }
+    var family: Int32 { Int32(storage.sin6_family) }
 
     private static func parse<T>(_ text: String, family: Int32, as: T.Type) -> T? {
         return withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { buffer -> T? in
