@@ -37,6 +37,15 @@ struct HTTPOptions: ParsableArguments {
     }
 }
 
+/// What `probe http` and `probe https` check in the response.
+struct HTTPResponseOptions: ParsableArguments {
+    @Option(help: "status_code: accepted codes and ranges, e.g. 200-299 or 200,301.")
+    var status: String = "200-299"
+
+    @Option(help: "digest: the body's MD5 as `lvsctl genhash` prints it.")
+    var digest: String?
+}
+
 /// `lvsctl probe http URL`: keepalived HTTP_GET.
 struct ProbeHTTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,19 +54,15 @@ struct ProbeHTTPCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var http: HTTPOptions
-
-    @Option(help: "status_code: accepted codes and ranges, e.g. 200-299 or 200,301.")
-    var status: String = "200-299"
-
-    @Option(help: "digest: the body's MD5 as `lvsctl genhash` prints it.")
-    var digest: String?
+    @OptionGroup var response: HTTPResponseOptions
 
     func validate() throws {
-        _ = try http.check(status: status, digest: digest, requireTLS: false)
+        _ = try http.check(status: response.status, digest: response.digest, requireTLS: false)
     }
 
     func run() async throws {
-        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: status, digest: digest, requireTLS: false))))
+        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: response.status, digest: response.digest,
+                                                                 requireTLS: false))))
     }
 }
 
@@ -69,18 +74,14 @@ struct ProbeHTTPSCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var http: HTTPOptions
-
-    @Option(help: "status_code: accepted codes and ranges, e.g. 200-299 or 200,301.")
-    var status: String = "200-299"
-
-    @Option(help: "digest: the body's MD5 as `lvsctl genhash` prints it.")
-    var digest: String?
+    @OptionGroup var response: HTTPResponseOptions
 
     func validate() throws {
-        _ = try http.check(status: status, digest: digest, requireTLS: true)
+        _ = try http.check(status: response.status, digest: response.digest, requireTLS: true)
     }
 
     func run() async throws {
-        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: status, digest: digest, requireTLS: true))))
+        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: response.status, digest: response.digest,
+                                                                 requireTLS: true))))
     }
 }
