@@ -102,6 +102,16 @@ let package = Package(
                 "IPVSNetlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            linkerSettings: [
+                // lvsctl is started once per command, often from scripts, so its
+                // start-up counts. -static-stdlib exports every Swift symbol
+                // (-export-dynamic), which the runtime's start-up dladdr() then
+                // scans linearly, and a PIE has 60,000 relative relocations for
+                // the loader to apply; a non-PIE executable without exports has
+                // neither. Release only: debug and test builds stay stock.
+                .unsafeFlags(["-Xlinker", "--no-export-dynamic", "-Xclang-linker", "-no-pie"],
+                             .when(platforms: [.linux], configuration: .release)),
             ]
         ),
     ]

@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where to open the IPVS socket: IPVS state is per network namespace.
 public enum NetworkNamespace: Hashable, Sendable {
@@ -45,30 +48,23 @@ public final class IPVSHandle: Sendable {
 
     /// IPVS version and connection table size. IPVS_CMD_GET_INFO; the header of `ipvsadm -L`.
     public func info() throws(IPVSError) -> IPVSInfo {
-        let attrs = try single(IPVSCodec.getInfo, operation: "get IPVS info")
-        return try decode("get IPVS info") { () throws(WireError) in try IPVSCodec.decodeInfo(attrs) }
+        try single(IPVSCodec.getInfo, operation: "get IPVS info", decoding: IPVSCodec.decodeInfo)
     }
 
     /// Global timeouts. IPVS_CMD_GET_CONFIG; `ipvsadm -L --timeout`.
     public func timeouts() throws(IPVSError) -> IPVSTimeouts {
-        let attrs = try single(IPVSCodec.getConfig, operation: "get timeouts")
-        return try decode("get timeouts") { () throws(WireError) in try IPVSCodec.decodeTimeouts(attrs) }
+        try single(IPVSCodec.getConfig, operation: "get timeouts", decoding: IPVSCodec.decodeTimeouts)
     }
 
     /// Every virtual service, in one dump. IPVS_CMD_GET_SERVICE (dump); `ipvsadm -Ln` without real servers.
     public func services() throws(IPVSError) -> [IPVSService] {
-        let op = "list services"
-        return try dump(IPVSCodec.dumpServices, operation: op).map { attrs throws(IPVSError) in
-            try decode(op) { () throws(WireError) in try IPVSCodec.decodeService(attrs) }
-        }
+        try dump(IPVSCodec.dumpServices, operation: "list services", decoding: IPVSCodec.decodeService)
     }
 
     /// One virtual service. IPVS_CMD_GET_SERVICE; `ipvsadm -Ln -t ADDR:PORT` header.
     /// Throws `.noSuchService` when it does not exist.
     public func service(_ key: IPVSServiceKey) throws(IPVSError) -> IPVSService {
-        let op = "get service \(key)"
-        let attrs = try single(IPVSCodec.getService(key), operation: op)
-        return try decode(op) { () throws(WireError) in try IPVSCodec.decodeService(attrs) }
+        try single(IPVSCodec.getService(key), operation: "get service \(key)", decoding: IPVSCodec.decodeService)
     }
 
     /// The real servers of a service. IPVS_CMD_GET_DEST (dump).
@@ -82,26 +78,42 @@ public final class IPVSHandle: Sendable {
 
     /// Every service with its real servers: one service dump and one destination
     /// dump per service. What `ipvsadm -Sn` and `ipvsadm -Ln` read.
+    ///
+    /// A large table is read on up to four sockets at once, one thread each
+    /// (never more than the online CPUs): the kernel fills each dump in the
+    /// calling thread's system call, so that is what spreads its work over CPUs.
+    /// The services are split into contiguous runs, so the order is the
+    /// kernel's as with one socket.
     public func table() throws(IPVSError) -> [IPVSServiceEntry] {
-        try services().map { service throws(IPVSError) in
-            IPVSServiceEntry(service: service, destinations: try dumpDestinations(service.key))
+        try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [IPVSServiceEntry] in
+            let services = try Self.dump(IPVSCodec.dumpServices, on: sock, operation: "list services",
+                                         decoding: IPVSCodec.decodeService)
+            var lanes = [sock]
+            let wanted = min(TableReader.maxLanes, Self.onlineCPUs, services.count / TableReader.servicesPerLane)
+            // A socket that cannot be opened only means fewer lanes.
+            while lanes.count < wanted, let extra = try? sock.sibling() { lanes.append(extra) }
+            return try TableReader(services: services, sockets: lanes).read()
         }
     }
 
     /// Running sync daemons. IPVS_CMD_GET_DAEMON (dump); `ipvsadm -L --daemon`.
     public func daemons() throws(IPVSError) -> [IPVSSyncDaemon] {
-        let op = "list sync daemons"
-        return try dump(IPVSCodec.dumpDaemons, operation: op).map { attrs throws(IPVSError) in
-            try decode(op) { () throws(WireError) in try IPVSCodec.decodeDaemon(attrs) }
-        }
+        try dump(IPVSCodec.dumpDaemons, operation: "list sync daemons", decoding: IPVSCodec.decodeDaemon)
     }
 
     private func dumpDestinations(_ key: IPVSServiceKey) throws(IPVSError) -> [IPVSDestination] {
-        let op = "list destinations of \(key)"
-        return try dump(IPVSCodec.dumpDestinations(key), operation: op).map { attrs throws(IPVSError) in
-            try decode(op) { () throws(WireError) in try IPVSCodec.decodeDestination(attrs, serviceFamily: key.family) }
+        try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [IPVSDestination] in
+            try Self.dumpDestinations(key, on: sock)
         }
     }
+
+    static func dumpDestinations(_ key: IPVSServiceKey, on sock: NetlinkSocket) throws(IPVSError) -> [IPVSDestination] {
+        try dump(IPVSCodec.dumpDestinations(key), on: sock, operation: "list destinations of \(key)") {
+            (attrs) throws(WireError) in try IPVSCodec.decodeDestination(attrs, serviceFamily: key.family)
+        }
+    }
+
+    private static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     // MARK: writes
 
@@ -151,44 +163,48 @@ public final class IPVSHandle: Sendable {
 
     // MARK: plumbing
 
-    private func single(_ request: IPVSRequest, operation: String) throws(IPVSError) -> Attributes {
-        let replies = try exchange(request, operation: operation)
-        guard let first = replies.first else {
+    private func single<T: Sendable>(_ request: IPVSRequest, operation: String,
+                                     decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> T {
+        guard let first = try dump(request, operation: operation, decoding: decoding).first else {
             throw IPVSError(code: .malformedReply, operation: operation, message: "no reply data")
         }
         return first
     }
 
-    private func dump(_ request: IPVSRequest, operation: String) throws(IPVSError) -> [Attributes] {
-        try exchange(request, operation: operation)
+    private func dump<T: Sendable>(_ request: IPVSRequest, operation: String,
+                                   decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> [T] {
+        try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [T] in
+            try Self.dump(request, on: sock, operation: operation, decoding: decoding)
+        }
     }
 
-    /// Sends one request and collects the data replies until the ack or NLMSG_DONE.
-    private func exchange(_ request: IPVSRequest, operation: String) throws(IPVSError) -> [Attributes] {
-        try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [Attributes] in
-            let seq = sock.takeSequence()
-            try sock.send(request.encode(family: sock.family, sequence: seq, portID: sock.portID), operation: operation)
-            var replies: [Attributes] = []
-            while true {
-                for message in try sock.receive(operation: operation) where message.sequence == seq {
-                    switch message.type {
-                    case NetlinkConst.typeError:
-                        let ack = try decode(operation) { () throws(WireError) in try NetlinkAck(parsing: message) }
-                        if ack.errno != 0 {
-                            throw IPVSError(errno: ack.errno, operation: operation, target: request.target, message: ack.message)
-                        }
-                        return replies
-                    case NetlinkConst.typeDone:
-                        let status = ByteReader(message.payload).integer(at: 0, as: Int32.self) ?? 0
-                        if status < 0 {
-                            throw IPVSError(errno: -status, operation: operation, target: request.target, message: nil)
-                        }
-                        return replies
-                    case sock.family:
-                        replies.append(try decode(operation) { () throws(WireError) in try IPVSCodec.replyAttributes(message) })
-                    default:
-                        continue
+    /// Sends one read request and decodes its data replies as they arrive.
+    static func dump<T>(_ request: IPVSRequest, on sock: NetlinkSocket, operation: String,
+                        decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> [T] {
+        let seq = sock.takeSequence()
+        try sock.send(request.encode(family: sock.family, sequence: seq, portID: sock.portID), operation: operation)
+        var replies: [T] = []
+        while true {
+            for message in try sock.receive(operation: operation) where message.sequence == seq {
+                switch message.type {
+                case NetlinkConst.typeError:
+                    let ack = try decode(operation) { () throws(WireError) in try NetlinkAck(parsing: message) }
+                    if ack.errno != 0 {
+                        throw IPVSError(errno: ack.errno, operation: operation, target: request.target, message: ack.message)
                     }
+                    return replies
+                case NetlinkConst.typeDone:
+                    let status = ByteReader(message.payload).integer(at: 0, as: Int32.self) ?? 0
+                    if status < 0 {
+                        throw IPVSError(errno: -status, operation: operation, target: request.target, message: nil)
+                    }
+                    return replies
+                case sock.family:
+                    replies.append(try decode(operation) { () throws(WireError) in
+                        try decoding(IPVSCodec.replyAttributes(message))
+                    })
+                default:
+                    continue
                 }
             }
         }

@@ -353,6 +353,13 @@ let scenarios: [Scenario] = [
         }
         try expectEqual(failures, [], "batch failures")
         try expectTable(h, expected, "2,200 objects")
+        // table() reads a table this large on several sockets at once; it must
+        // equal the services read one by one on the handle's own socket, in the
+        // kernel's order.
+        let oneByOne = try h.services().map { service in
+            IPVSServiceEntry(service: service, destinations: try h.destinations(of: service.key))
+        }
+        try expectEqual(try h.table(), oneByOne, "table() against the services read one by one")
     },
 
     Scenario(name: "handle opened in another network namespace") { h in

@@ -255,15 +255,9 @@ enum IPVSCodec {
 
     /// Prefers the 64-bit counters; falls back to the 32-bit ones on old kernels.
     static func decodeStatistics(_ a: Attributes, stats64: UInt16, stats32: UInt16) throws(WireError) -> IPVSStatistics {
-        var found = try a.nested(stats64)
-        if found == nil { found = try a.nested(stats32) }
-        guard let s = found else { return IPVSStatistics() }
-        func value(_ type: UInt16) throws(WireError) -> UInt64 {
-            guard let payload = s[type] else { return 0 }
-            if payload.count == 8, let v = try s.u64(type) { return v }
-            if payload.count == 4, let v = try s.u32(type) { return UInt64(v) }
-            throw WireError("statistics attribute \(type) has \(payload.count) bytes")
-        }
+        let type = a.length(stats64) != nil ? stats64 : stats32
+        guard let s = try a.nested(type) else { return IPVSStatistics() }
+        func value(_ type: UInt16) throws(WireError) -> UInt64 { try s.counter(type) }
         return IPVSStatistics(
             connections: try value(StatsAttr.conns), inPackets: try value(StatsAttr.inPkts),
             outPackets: try value(StatsAttr.outPkts), inBytes: try value(StatsAttr.inBytes),

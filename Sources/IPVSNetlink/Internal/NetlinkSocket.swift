@@ -15,13 +15,24 @@ final class NetlinkSocket {
     let portID: UInt32
     private var nextSequence: UInt32
     private let receiveBuffer: UnsafeMutableRawBufferPointer
+    /// Bytes asked of each recv. The kernel sizes every dump buffer by the
+    /// largest length a socket has ever asked for (netlink's max_recvmsg_len,
+    /// up to 32 KiB) and clears it, so asking for the whole 64 KiB buffer made
+    /// each destination dump allocate and zero 64 KiB twice. Every IPVS reply
+    /// fits in NLMSG_GOODSIZE (a page less the skb overhead, at most 8 KiB
+    /// less it), so one page, or 8 KiB on larger pages, is asked for.
+    private(set) var receiveLength: Int
     /// Largest request batch in bytes that one sendmsg may carry.
     let maxSendBytes: Int
     /// Most acknowledgements that may queue in the receive buffer at once.
     let maxOutstandingAcks: Int
 
+    let namespacePath: String?
+    let timeout: Duration
+
     /// Opens the socket, inside the network namespace at `namespacePath` if given.
-    init(namespacePath: String?, timeout: Duration) throws(IPVSError) {
+    /// `knownFamily` skips the family lookup (for a second socket to the same kernel).
+    init(namespacePath: String?, timeout: Duration, knownFamily: UInt16? = nil) throws(IPVSError) {
         let op = "open IPVS netlink socket"
         var savedNamespace: Int32 = -1
         if let namespacePath {
@@ -60,18 +71,21 @@ final class NetlinkSocket {
             nl_socket_free(sock)
             throw IPVSError(code: .system, operation: op, errno: EIO, message: String(cString: nl_geterror(rc)))
         }
-        let familyID = genl_ctrl_resolve(sock, IPVSGenl.familyName)
+        let familyID = knownFamily.map(Int32.init) ?? genl_ctrl_resolve(sock, IPVSGenl.familyName)
         guard familyID > 0 else {
             nl_socket_free(sock)
             throw IPVSError(code: .notAvailable, operation: op, errno: ENOENT,
                             message: "generic netlink family \"IPVS\" not found")
         }
         self.sock = sock
+        self.namespacePath = namespacePath
+        self.timeout = timeout
         self.fd = nl_socket_get_fd(sock)
         self.family = UInt16(familyID)
         self.portID = nl_socket_get_local_port(sock)
         self.nextSequence = UInt32(truncatingIfNeeded: time(nil))
         self.receiveBuffer = .allocate(byteCount: 64 * 1024, alignment: 8)
+        self.receiveLength = min(max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096), 8192)
 
         let fd = self.fd
         Self.setInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1)
@@ -91,6 +105,11 @@ final class NetlinkSocket {
         var tv = timeval(tv_sec: Int(components.seconds), tv_usec: Int(components.attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Another socket to the same namespace and IPVS family.
+    func sibling() throws(IPVSError) -> NetlinkSocket {
+        try NetlinkSocket(namespacePath: namespacePath, timeout: timeout, knownFamily: family)
     }
 
     deinit {
@@ -125,10 +144,13 @@ final class NetlinkSocket {
         }
     }
 
-    /// Receives one datagram and splits it into messages.
+    /// Receives one datagram and splits it into messages. A datagram longer
+    /// than `receiveLength`, which IPVS never sends, is lost (netlink drops the
+    /// rest): that throws `.malformedReply`, and later receives ask for the
+    /// whole buffer.
     func receive(operation: String) throws(IPVSError) -> [NetlinkMessage] {
         while true {
-            let n = recv(fd, receiveBuffer.baseAddress, receiveBuffer.count, Int32(MSG_TRUNC))
+            let n = recv(fd, receiveBuffer.baseAddress, receiveLength, Int32(MSG_TRUNC))
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
@@ -138,9 +160,11 @@ final class NetlinkSocket {
                 throw IPVSError(code: .system, operation: operation, errno: e,
                                 message: e == ENOBUFS ? "netlink receive buffer overrun: replies were lost" : "recv")
             }
-            guard n <= receiveBuffer.count else {
+            guard n <= receiveLength else {
+                let asked = receiveLength
+                receiveLength = receiveBuffer.count
                 throw IPVSError(code: .malformedReply, operation: operation,
-                                message: "reply of \(n) bytes exceeds the \(receiveBuffer.count)-byte buffer")
+                                message: "a reply of \(n) bytes did not fit the \(asked)-byte receive and was lost")
             }
             let bytes = Array(UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<n]))
             do throws(WireError) {

@@ -96,24 +96,29 @@ struct Attributes {
     /// Parses a run of attributes; throws `WireError` on a length that does not fit.
     init(parsing bytes: ArraySlice<UInt8>) throws(WireError) {
         base = bytes
-        var offset = bytes.startIndex
-        while offset < bytes.endIndex {
-            let reader = ByteReader(bytes[offset...])
-            guard let length = reader.integer(at: 0, as: UInt16.self),
-                  let rawType = reader.integer(at: 2, as: UInt16.self) else {
-                throw WireError("truncated attribute header at byte \(offset - bytes.startIndex)")
+        var starts = InlineArray<32, Int32>(repeating: -1)
+        var lengths = InlineArray<32, UInt16>(repeating: 0)
+        // Read in place: this runs for every nesting level of every reply.
+        let failure = bytes.withUnsafeBytes { raw -> WireError? in
+            var offset = 0
+            while offset < raw.count {
+                guard raw.count - offset >= 4 else { return WireError("truncated attribute header at byte \(offset)") }
+                let len = Int(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                let type = raw.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & NetlinkConst.attrTypeMask
+                guard len >= 4, len <= raw.count - offset else {
+                    return WireError("attribute type \(type) has length \(len), \(raw.count - offset) bytes left")
+                }
+                if Int(type) <= Self.maxType {
+                    starts[Int(type)] = Int32(offset + 4)
+                    lengths[Int(type)] = UInt16(len - 4)
+                }
+                offset += (len + 3) & ~3
             }
-            let type = rawType & NetlinkConst.attrTypeMask
-            let len = Int(length)
-            guard len >= 4, offset + len <= bytes.endIndex else {
-                throw WireError("attribute type \(type) has length \(len), \(bytes.endIndex - offset) bytes left")
-            }
-            if Int(type) <= Self.maxType {
-                starts[Int(type)] = Int32(offset + 4 - bytes.startIndex)
-                lengths[Int(type)] = UInt16(len - 4)
-            }
-            offset += (len + 3) & ~3
+            return nil
         }
+        if let failure { throw failure }
+        self.starts = starts
+        self.lengths = lengths
     }
 
     init() { base = [] }
@@ -124,6 +129,24 @@ struct Attributes {
         guard start >= 0 else { return nil }
         let from = base.startIndex + Int(start)
         return base[from..<(from + Int(lengths[Int(type)]))]
+    }
+
+    /// The payload length of an attribute that is present.
+    func length(_ type: UInt16) -> Int? {
+        guard Int(type) <= Self.maxType, starts[Int(type)] >= 0 else { return nil }
+        return Int(lengths[Int(type)])
+    }
+
+    /// An unsigned counter sent as 8 or 4 bytes (IPVS statistics); 0 when absent.
+    func counter(_ type: UInt16) throws(WireError) -> UInt64 {
+        guard Int(type) <= Self.maxType else { return 0 }
+        let start = Int(starts[Int(type)])
+        guard start >= 0 else { return 0 }
+        switch lengths[Int(type)] {
+        case 8: return base.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: UInt64.self) }
+        case 4: return UInt64(base.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: UInt32.self) })
+        case let length: throw WireError("statistics attribute \(type) has \(length) bytes")
+        }
     }
 
     func u8(_ type: UInt16) throws(WireError) -> UInt8? { try fixed(type) }
@@ -185,24 +208,26 @@ struct NetlinkMessage: Equatable {
     /// Splits a receive buffer into messages; throws on a length that does not fit.
     static func split(_ buffer: ArraySlice<UInt8>) throws(WireError) -> [NetlinkMessage] {
         var messages: [NetlinkMessage] = []
-        var offset = buffer.startIndex
-        while offset < buffer.endIndex {
-            let reader = ByteReader(buffer[offset...])
-            guard let length = reader.integer(at: 0, as: UInt32.self),
-                  let type = reader.integer(at: 4, as: UInt16.self),
-                  let flags = reader.integer(at: 6, as: UInt16.self),
-                  let seq = reader.integer(at: 8, as: UInt32.self),
-                  let pid = reader.integer(at: 12, as: UInt32.self) else {
-                throw WireError("truncated netlink header")
+        let failure = buffer.withUnsafeBytes { raw -> WireError? in
+            var offset = 0
+            while offset < raw.count {
+                guard raw.count - offset >= NetlinkConst.headerSize else { return WireError("truncated netlink header") }
+                let len = Int(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                guard len >= NetlinkConst.headerSize, len <= raw.count - offset else {
+                    return WireError("netlink message length \(len) does not fit in \(raw.count - offset) bytes")
+                }
+                let start = buffer.startIndex + offset
+                messages.append(NetlinkMessage(
+                    type: raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
+                    flags: raw.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
+                    sequence: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self),
+                    portID: raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self),
+                    payload: buffer[(start + NetlinkConst.headerSize)..<(start + len)]))
+                offset += (len + 3) & ~3
             }
-            let len = Int(length)
-            guard len >= NetlinkConst.headerSize, offset + len <= buffer.endIndex else {
-                throw WireError("netlink message length \(len) does not fit in \(buffer.endIndex - offset) bytes")
-            }
-            messages.append(NetlinkMessage(type: type, flags: flags, sequence: seq, portID: pid,
-                                           payload: buffer[(offset + NetlinkConst.headerSize)..<(offset + len)]))
-            offset += (len + 3) & ~3
+            return nil
         }
+        if let failure { throw failure }
         return messages
     }
 
