@@ -11,24 +11,19 @@ public enum IPVSAdmText {
     public static func save(_ table: [IPVSServiceEntry], numeric: Bool,
                             resolver: any IPVSAdmNameResolver = SystemNameResolver()) -> String {
         let renderer = EntryRenderer(mode: .rules, format: numeric ? [.numeric] : [], resolver: resolver)
-        var output = TextBuffer(capacity: table.count * 48 + table.reduce(0) { $0 + $1.destinations.count } * 48)
-        for entry in IPVSAdmOrder.services(table) {
-            renderer.render(entry, into: &output)
-        }
+        var output = TextBuffer()
+        renderer.render(IPVSAdmOrder.services(table), into: &output)
         return output.text
     }
 
     /// `ipvsadm -L [format]`: the version header, the column titles and every service.
     public static func list(_ table: [IPVSServiceEntry], info: IPVSInfo, format: IPVSAdmListFormat = [],
                             resolver: any IPVSAdmNameResolver = SystemNameResolver()) -> String {
-        var output = TextBuffer(capacity: table.count * 48 + table.reduce(0) { $0 + $1.destinations.count } * 72)
+        var output = TextBuffer()
         output.add(versionHeader(info))
         output.add(title(format))
         let renderer = EntryRenderer(mode: .listing, format: format, resolver: resolver)
-        let ordered = format.contains(.noSort) ? table : IPVSAdmOrder.services(table)
-        for entry in ordered {
-            renderer.render(entry, into: &output)
-        }
+        renderer.render(format.contains(.noSort) ? table : IPVSAdmOrder.services(table), into: &output)
         return output.text
     }
 

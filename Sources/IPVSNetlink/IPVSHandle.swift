@@ -44,6 +44,14 @@ public final class IPVSHandle: Sendable {
         socket = Mutex(try NetlinkSocket(namespacePath: namespace.filePath, timeout: timeout))
     }
 
+    /// A handle whose receives start at `receiveLength` bytes, so that the
+    /// kernel's replies overflow them: for the kernel suite's test of reading
+    /// a reply again after it did not fit.
+    package init(namespace: NetworkNamespace = .current, receiveLength: Int) throws(IPVSError) {
+        socket = Mutex(try NetlinkSocket(namespacePath: namespace.filePath, timeout: .seconds(5),
+                                         receiveLength: receiveLength))
+    }
+
     // MARK: reads
 
     /// IPVS version and connection table size. IPVS_CMD_GET_INFO; the header of `ipvsadm -L`.
@@ -108,8 +116,16 @@ public final class IPVSHandle: Sendable {
     }
 
     static func dumpDestinations(_ key: IPVSServiceKey, on sock: NetlinkSocket) throws(IPVSError) -> [IPVSDestination] {
-        try dump(IPVSCodec.dumpDestinations(key), on: sock, operation: "list destinations of \(key)") {
-            (attrs) throws(WireError) in try IPVSCodec.decodeDestination(attrs, serviceFamily: key.family)
+        do {
+            return try dump(IPVSCodec.dumpDestinations(key), on: sock, operation: "list destinations") {
+                (attrs) throws(WireError) in try IPVSCodec.decodeDestination(attrs, serviceFamily: key.family)
+            }
+        } catch {
+            // Named only on failure: formatting the key for each of thousands
+            // of services showed in profiles.
+            var named = error
+            named.operation = "list destinations of \(key)"
+            throw named
         }
     }
 
@@ -179,13 +195,36 @@ public final class IPVSHandle: Sendable {
     }
 
     /// Sends one read request and decodes its data replies as they arrive.
+    /// Reads change nothing, so one whose reply did not fit the receive length
+    /// is drained and asked again once, with the longer length `receive` set.
     static func dump<T>(_ request: IPVSRequest, on sock: NetlinkSocket, operation: String,
                         decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> [T] {
+        let length = sock.receiveLength
         let seq = sock.takeSequence()
-        try sock.send(request.encode(family: sock.family, sequence: seq, portID: sock.portID), operation: operation)
+        do {
+            try sock.send(request.encode(family: sock.family, sequence: seq, portID: sock.portID), operation: operation)
+            return try collect(request, sequence: seq, on: sock, operation: operation, decoding: decoding)
+        } catch where sock.receiveLength > length {
+            // A dump still running on the socket would refuse the next one with
+            // EBUSY. The kernel queues a dump's next part during the receive
+            // that took the previous one, so whatever is left is already
+            // queued: drain without waiting.
+            _ = try? collect(request, sequence: seq, on: sock, operation: operation, waiting: false) {
+                (_) throws(WireError) in ()
+            }
+            let again = sock.takeSequence()
+            try sock.send(request.encode(family: sock.family, sequence: again, portID: sock.portID), operation: operation)
+            return try collect(request, sequence: again, on: sock, operation: operation, decoding: decoding)
+        }
+    }
+
+    /// Decodes the data replies of `sequence` until its ack or NLMSG_DONE.
+    private static func collect<T>(_ request: IPVSRequest, sequence seq: UInt32, on sock: NetlinkSocket,
+                                   operation: String, waiting: Bool = true,
+                                   decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> [T] {
         var replies: [T] = []
         while true {
-            for message in try sock.receive(operation: operation) where message.sequence == seq {
+            for message in try sock.receive(operation: operation, waiting: waiting) where message.sequence == seq {
                 switch message.type {
                 case NetlinkConst.typeError:
                     let ack = try decode(operation) { () throws(WireError) in try NetlinkAck(parsing: message) }

@@ -95,3 +95,32 @@ import Testing
         #expect(ConnectionText.render(procFile: proc, format: variant.1, resolver: resolver) == expected)
     }
 }
+
+/// A table large enough to be rendered on two threads (when there are two
+/// CPUs) must give the text of rendering its services one by one.
+@Suite struct LargeTableRenderTests {
+    static let table: [IPVSServiceEntry] = (0..<600).map { i in
+        IPVSServiceEntry(
+            service: IPVSService(key: .address(.tcp, IPAddress(ipv4: 0x0A00_0000 | UInt32(i)), port: 80),
+                                 scheduler: Scheduler("wlc")),
+            destinations: (1...3).map { r in
+                IPVSDestination(address: IPAddress(ipv4: 0xC0A8_0000 | UInt32(i << 2 | r)), port: 8080,
+                                forwarding: .masquerade, weight: UInt32(r))
+            })
+    }
+
+    @Test func wholeTableEqualsServiceByService() {
+        let cases: [(EntryRenderer.Mode, IPVSAdmListFormat)] = [(.rules, .numeric), (.listing, .numeric),
+                                                                (.listing, [.numeric, .stats])]
+        for (mode, format) in cases {
+            let renderer = EntryRenderer(mode: mode, format: format, resolver: NumericNameResolver())
+            let ordered = IPVSAdmOrder.services(Self.table)
+            var oneByOne = TextBuffer()
+            for entry in ordered { renderer.render(entry, into: &oneByOne) }
+            var whole = TextBuffer()
+            renderer.render(ordered, into: &whole)
+            #expect(whole.text == oneByOne.text, "\(mode) \(format)")
+            #expect(whole.text.split(separator: "\n").count == 600 * 4)
+        }
+    }
+}

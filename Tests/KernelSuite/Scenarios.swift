@@ -360,6 +360,26 @@ let scenarios: [Scenario] = [
             IPVSServiceEntry(service: service, destinations: try h.destinations(of: service.key))
         }
         try expectEqual(try h.table(), oneByOne, "table() against the services read one by one")
+        // Replies that overflow the receive length are drained and read again.
+        let small = try IPVSHandle(receiveLength: 256)
+        try expectEqual(try small.table(), oneByOne, "table() through 256-byte receives")
+        try expectEqual(try small.table(), oneByOne, "table() again on that handle")
+    },
+
+    Scenario(name: "a reply lost whole to a short receive is asked again without waiting") { h in
+        // One real server: the whole dump, NLMSG_DONE included, is one datagram,
+        // so nothing is left to drain after the short receive.
+        let key = tcp("10.15.0.1", 80)
+        let dest = IPVSDestination(address: v4("10.15.1.1"), port: 80, forwarding: .masquerade)
+        try h.addService(IPVSService(key: key, scheduler: .roundRobin))
+        try h.addDestination(dest, to: key)
+        let tiny = try IPVSHandle(receiveLength: 64)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try expectEqual(try tiny.destinations(of: key), try h.destinations(of: key), "destinations through a 64-byte receive")
+        // The socket's receive timeout is 5 s; draining must not wait for it.
+        try expect(clock.now - start < .seconds(4), "read again without waiting for the receive timeout")
+        try expectEqual(try tiny.destinations(of: key), [dest], "and again")
     },
 
     Scenario(name: "handle opened in another network namespace") { h in

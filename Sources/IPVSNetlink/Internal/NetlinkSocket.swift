@@ -18,9 +18,13 @@ final class NetlinkSocket {
     /// Bytes asked of each recv. The kernel sizes every dump buffer by the
     /// largest length a socket has ever asked for (netlink's max_recvmsg_len,
     /// up to 32 KiB) and clears it, so asking for the whole 64 KiB buffer made
-    /// each destination dump allocate and zero 64 KiB twice. Every IPVS reply
-    /// fits in NLMSG_GOODSIZE (a page less the skb overhead, at most 8 KiB
-    /// less it), so one page, or 8 KiB on larger pages, is asked for.
+    /// each destination dump allocate and zero 32 KiB twice. Every IPVS reply
+    /// fits in NLMSG_GOODSIZE, a page (8 KiB at most) less the kernel's
+    /// per-buffer overhead, 320 bytes on x86-64; asking for exactly that keeps
+    /// each dump buffer to one page. libnl, which asks for 16 KiB by default,
+    /// is held to the same when it resolves the family. Should a kernel still
+    /// send more, `receive` raises this to the whole buffer and
+    /// `IPVSHandle.dump` asks again.
     private(set) var receiveLength: Int
     /// Largest request batch in bytes that one sendmsg may carry.
     let maxSendBytes: Int
@@ -32,7 +36,10 @@ final class NetlinkSocket {
 
     /// Opens the socket, inside the network namespace at `namespacePath` if given.
     /// `knownFamily` skips the family lookup (for a second socket to the same kernel).
-    init(namespacePath: String?, timeout: Duration, knownFamily: UInt16? = nil) throws(IPVSError) {
+    /// `receiveLength` overrides the length asked of each recv (tests use it
+    /// to make replies overflow it).
+    init(namespacePath: String?, timeout: Duration, knownFamily: UInt16? = nil,
+         receiveLength: Int? = nil) throws(IPVSError) {
         let op = "open IPVS netlink socket"
         var savedNamespace: Int32 = -1
         if let namespacePath {
@@ -66,6 +73,8 @@ final class NetlinkSocket {
         guard let sock = nl_socket_alloc() else {
             throw IPVSError(code: .system, operation: op, errno: ENOMEM, message: "nl_socket_alloc failed")
         }
+        let pageLength = min(max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096), 8192) - 320
+        nl_socket_set_msg_buf_size(sock, pageLength)
         let rc = genl_connect(sock)
         guard rc == 0 else {
             nl_socket_free(sock)
@@ -85,7 +94,7 @@ final class NetlinkSocket {
         self.portID = nl_socket_get_local_port(sock)
         self.nextSequence = UInt32(truncatingIfNeeded: time(nil))
         self.receiveBuffer = .allocate(byteCount: 64 * 1024, alignment: 8)
-        self.receiveLength = min(max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096), 8192)
+        self.receiveLength = receiveLength ?? pageLength
 
         let fd = self.fd
         Self.setInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1)
@@ -109,7 +118,8 @@ final class NetlinkSocket {
 
     /// Another socket to the same namespace and IPVS family.
     func sibling() throws(IPVSError) -> NetlinkSocket {
-        try NetlinkSocket(namespacePath: namespacePath, timeout: timeout, knownFamily: family)
+        try NetlinkSocket(namespacePath: namespacePath, timeout: timeout, knownFamily: family,
+                          receiveLength: receiveLength)
     }
 
     deinit {
@@ -145,12 +155,14 @@ final class NetlinkSocket {
     }
 
     /// Receives one datagram and splits it into messages. A datagram longer
-    /// than `receiveLength`, which IPVS never sends, is lost (netlink drops the
-    /// rest): that throws `.malformedReply`, and later receives ask for the
-    /// whole buffer.
-    func receive(operation: String) throws(IPVSError) -> [NetlinkMessage] {
+    /// than `receiveLength` is lost (netlink drops the rest): that throws
+    /// `.malformedReply` after raising `receiveLength` to the whole buffer, so
+    /// that the caller can drain the reply and ask again. Without `waiting`,
+    /// an empty queue throws `.timedOut` at once.
+    func receive(operation: String, waiting: Bool = true) throws(IPVSError) -> [NetlinkMessage] {
         while true {
-            let n = recv(fd, receiveBuffer.baseAddress, receiveLength, Int32(MSG_TRUNC))
+            let flags = Int32(MSG_TRUNC) | (waiting ? 0 : Int32(MSG_DONTWAIT))
+            let n = recv(fd, receiveBuffer.baseAddress, receiveLength, flags)
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }

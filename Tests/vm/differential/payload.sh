@@ -91,6 +91,56 @@ while IFS= read -r line; do
     compare "step $steps: table after ipvsadm $line"
 done < /gen/steps.txt
 
+# Part 4: connection sync daemons, started once by ipvsadm and once by lvsctl ipvsadm, over a
+# veth pair (the kernel needs a multicast-capable interface). Listings and the errors of
+# stopping a daemon that is not running are compared.
+/usr/sbin/ip link add sync0 type veth peer name sync1
+/usr/sbin/ip link set sync0 up
+/usr/sbin/ip link set sync1 up
+/usr/sbin/ip -6 addr add 2001:db8:5::1/64 dev sync0 nodad
+daemon_sets='
+--start-daemon master --mcast-interface sync0 --syncid 7
+--start-daemon backup --mcast-interface sync1 --syncid 9 --sync-maxlen 1400 --mcast-group 239.1.2.3 --mcast-port 8850 --mcast-ttl 3
+--start-daemon master --mcast-interface sync0 --syncid 11 --sync-maxlen 1200 --mcast-group ff15::1:2 --mcast-port 8900 --mcast-ttl 5
+--start-daemon backup --mcast-interface sync1 --mcast-group 239.9.9.9
+'
+compare_daemon_listings() { # $1: what is running
+    run_a ipvsadm -L --daemon
+    run_b lvsctl ipvsadm -L --daemon
+    compare "daemons ($1): lvsctl ipvsadm -L --daemon"
+    run_b lvsctl list --daemon
+    compare "daemons ($1): lvsctl list --daemon vs ipvsadm -L --daemon"
+}
+echo "$daemon_sets" | while read -r start; do
+    [ -n "$start" ] || continue
+    role=$(echo "$start" | awk '{print $2}')
+    # shellcheck disable=SC2086
+    ipvsadm $start
+    compare_daemon_listings "$start"
+    # Master and backup together.
+    other=backup; iface=sync1
+    [ "$role" = backup ] && other=master && iface=sync0
+    ipvsadm --start-daemon $other --mcast-interface $iface --syncid 3
+    compare_daemon_listings "$start, and a $other"
+    ipvsadm -L --daemon > $T/by-ipvsadm
+    ipvsadm --stop-daemon master; ipvsadm --stop-daemon backup
+    # shellcheck disable=SC2086
+    run_b lvsctl ipvsadm $start
+    run_b lvsctl ipvsadm --start-daemon $other --mcast-interface $iface --syncid 3
+    ipvsadm -L --daemon > $T/b.out; : > $T/b.err; echo 0 > $T/b.rc
+    cp $T/by-ipvsadm $T/a.out; : > $T/a.err; echo 0 > $T/a.rc
+    compare "daemons ($start): started by lvsctl ipvsadm vs by ipvsadm"
+    run_b lvsctl ipvsadm --stop-daemon master
+    run_b lvsctl ipvsadm --stop-daemon backup
+    ipvsadm -L --daemon > $T/b.out
+    : > $T/a.out
+    compare "daemons ($start): none left after lvsctl ipvsadm --stop-daemon"
+    run_a ipvsadm --stop-daemon "$role"
+    run_b lvsctl ipvsadm --stop-daemon "$role"
+    compare "daemons: stopping a $role that is not running"
+done
+/usr/sbin/ip link del sync0
+
 pass=$(grep -c P $T/tally)
 fail=$(grep -c F $T/tally)
 echo "differential: seed $SEED, $steps random steps"
