@@ -19,6 +19,7 @@ struct LVSCtl: AsyncParsableCommand {
         subcommands: [
             ProbeCommand.self,
             GenhashCommand.self,
+            StatusCommand.self,
             ListCommand.self,
             SaveCommand.self,
             RestoreCommand.self,

@@ -53,9 +53,11 @@ struct ListCommand: ParsableCommand {
                 IPVSCommandSupport.fail(error.message.trimmingSuffixNewline, code: error.exitCode)
             }
             do {
-                var table = try handle.table()
+                let table: [IPVSServiceEntry]
                 if case .list(_, let key?) = parsed.action {
                     table = [IPVSServiceEntry(service: try handle.service(key), destinations: try handle.destinations(of: key))]
+                } else {
+                    table = try handle.table()
                 }
                 Console.write(TableSnapshot(table, info: try handle.info()).jsonText())
                 return

@@ -56,6 +56,24 @@ for rules in /gen/rules-*.rules; do
         run_b lvsctl $new
         compare "$name: lvsctl $new vs ipvsadm $old"
     done
+    # lvsctl status, against the same figures taken from ipvsadm's own output.
+    ipvsadm -S -n > $T/sn
+    {
+        ipvsadm -L -n | sed -n '1s/^IP Virtual Server version \(.*\) (size=\(.*\))$/IPVS \1, connection table size \2/p'
+        echo "virtual services: $(grep -c '^-A' $T/sn) (tcp $(grep -c '^-A -t' $T/sn), udp $(grep -c '^-A -u' $T/sn)," \
+            "sctp $(grep -c '^-A --sctp-service' $T/sn), fwmark $(grep -c '^-A -f' $T/sn))"
+        echo "real servers: $(grep -c '^-a' $T/sn), $(grep -c -e ' -w 0$' -e ' -w 0 ' $T/sn) with weight 0"
+        ipvsadm -L -n | awk '/^  -> / && $2 != "RemoteAddress:Port" { a += $(NF-1); i += $NF }
+            END { printf "connections: %d active, %d inactive\n", a, i }'
+        ipvsadm -L --timeout | awk '{ printf "timeouts: tcp %s s, tcpfin %s s, udp %s s\n", $(NF-2), $(NF-1), $NF }'
+        echo "sync daemons: none"
+    } > $T/a.out
+    : > $T/a.err; echo 0 > $T/a.rc
+    run_b lvsctl status
+    compare "$name: lvsctl status against ipvsadm's figures"
+    lvsctl status --json > $T/status.json
+    grep -q "\"total\" : $(grep -c '^-A' $T/sn)," $T/status.json && grep -q "\"total\" : $(grep -c '^-a' $T/sn)," $T/status.json \
+        && echo P >> $T/tally || { echo F >> $T/tally; echo "FAIL (seed $SEED): $name: lvsctl status --json totals"; cat $T/status.json; }
     ipvsadm -S -n > $T/expected.sn
     ipvsadm -C
     lvsctl restore < "$rules" > /dev/null 2> $T/lvsctl-restore.err
