@@ -88,19 +88,12 @@ public final class IPVSHandle: Sendable {
     /// dump per service. What `ipvsadm -Sn` and `ipvsadm -Ln` read.
     ///
     /// A large table is read on up to four sockets at once, one thread each
-    /// (never more than the online CPUs): the kernel fills each dump in the
-    /// calling thread's system call, so that is what spreads its work over CPUs.
-    /// The services are split into contiguous runs, so the order is the
-    /// kernel's as with one socket.
+    /// (never more than the online CPUs), starting while the service dump is
+    /// still arriving; the order is the kernel's, as with one socket. See
+    /// `TableReader`.
     public func table() throws(IPVSError) -> [IPVSServiceEntry] {
         try socket.withLock { (sock: inout NetlinkSocket) throws(IPVSError) -> [IPVSServiceEntry] in
-            let services = try Self.dump(IPVSCodec.dumpServices, on: sock, operation: "list services",
-                                         decoding: IPVSCodec.decodeService)
-            var lanes = [sock]
-            let wanted = min(TableReader.maxLanes, Self.onlineCPUs, services.count / TableReader.servicesPerLane)
-            // A socket that cannot be opened only means fewer lanes.
-            while lanes.count < wanted, let extra = try? sock.sibling() { lanes.append(extra) }
-            return try TableReader(services: services, sockets: lanes).read()
+            try TableReader.read(on: sock, lanes: Self.onlineCPUs)
         }
     }
 
@@ -197,7 +190,9 @@ public final class IPVSHandle: Sendable {
     /// Sends one read request and decodes its data replies as they arrive.
     /// Reads change nothing, so one whose reply did not fit the receive length
     /// is drained and asked again once, with the longer length `receive` set.
+    /// `restarting` runs before the request is sent again.
     static func dump<T>(_ request: IPVSRequest, on sock: NetlinkSocket, operation: String,
+                        restarting: () -> Void = {},
                         decoding: (Attributes) throws(WireError) -> T) throws(IPVSError) -> [T] {
         let length = sock.receiveLength
         let seq = sock.takeSequence()
@@ -212,6 +207,7 @@ public final class IPVSHandle: Sendable {
             _ = try? collect(request, sequence: seq, on: sock, operation: operation, waiting: false) {
                 (_) throws(WireError) in ()
             }
+            restarting()
             let again = sock.takeSequence()
             try sock.send(request.encode(family: sock.family, sequence: again, portID: sock.portID), operation: operation)
             return try collect(request, sequence: again, on: sock, operation: operation, decoding: decoding)

@@ -94,11 +94,6 @@ enum IPVSCodec {
     static let getInfo = IPVSRequest(command: .getInfo, attributes: [])
     static let getConfig = IPVSRequest(command: .getConfig, attributes: [])
 
-    /// IPVS addresses travel as a 16-byte `union nf_inet_addr`, IPv4 in the first 4.
-    static func paddedAddress(_ address: IPAddress) -> [UInt8] {
-        address.bytes + [UInt8](repeating: 0, count: 16 - address.bytes.count)
-    }
-
     /// CMD_ATTR_SERVICE holding only what identifies the service.
     static func serviceKeyAttributes(_ key: IPVSServiceKey) -> [UInt8] {
         var w = AttributeWriter()
@@ -119,7 +114,7 @@ enum IPVSCodec {
             putKey(service.key, into: &s)
             s.putString(SvcAttr.schedName, service.scheduler.rawValue)
             if let pe = service.persistenceEngine, !pe.isEmpty { s.putString(SvcAttr.peName, pe) }
-            s.put(SvcAttr.flags, hostBytes(service.flags.rawValue) + hostBytes(UInt32.max))
+            s.putU32Pair(SvcAttr.flags, service.flags.rawValue, UInt32.max)
             s.putU32(SvcAttr.timeout, service.timeout)
             s.put(SvcAttr.netmask, service.netmask.wireBytes)
         }
@@ -131,7 +126,7 @@ enum IPVSCodec {
         switch key {
         case .address(let proto, let address, let port):
             s.putU16(SvcAttr.proto, proto.rawValue)
-            s.put(SvcAttr.addr, paddedAddress(address))
+            s.putAddress16(SvcAttr.addr, address)
             s.putBE16(SvcAttr.port, port)
         case .firewallMark(let mark, _):
             s.putU32(SvcAttr.fwmark, mark)
@@ -142,7 +137,7 @@ enum IPVSCodec {
         var w = AttributeWriter()
         w.nest(CmdAttr.dest) { d in
             d.putU16(DestAttr.addrFamily, dest.address.family.rawValue)
-            d.put(DestAttr.addr, paddedAddress(dest.address))
+            d.putAddress16(DestAttr.addr, dest.address)
             d.putBE16(DestAttr.port, dest.port)
             d.putU32(DestAttr.fwdMethod, dest.forwarding.wireValue)
             d.putU32(DestAttr.weight, dest.weight)

@@ -20,33 +20,65 @@
 //  +---------------------------------------------------------------+
 
 /// Builds a sequence of netlink attributes (`struct nlattr`), 4-byte aligned.
+/// Writes straight into one buffer: `ipvsadm -R` of a large table encodes
+/// tens of thousands of requests, and temporary arrays per attribute were most
+/// of lvsctl restore's time.
 struct AttributeWriter {
     private(set) var bytes: [UInt8] = []
 
-    init() {}
+    init(capacity: Int = 128) { bytes.reserveCapacity(capacity) }
 
-    mutating func put(_ type: UInt16, _ payload: some Collection<UInt8>) {
-        let length = 4 + payload.count
-        appendHost(UInt16(truncatingIfNeeded: length))
-        appendHost(type)
+    mutating func put(_ type: UInt16, _ payload: [UInt8]) {
+        header(type, payloadLength: payload.count)
         bytes.append(contentsOf: payload)
         pad()
     }
 
-    mutating func putU8(_ type: UInt16, _ value: UInt8) { put(type, [value]) }
-    mutating func putU16(_ type: UInt16, _ value: UInt16) { put(type, hostBytes(value)) }
-    mutating func putU32(_ type: UInt16, _ value: UInt32) { put(type, hostBytes(value)) }
-    mutating func putU64(_ type: UInt16, _ value: UInt64) { put(type, hostBytes(value)) }
+    mutating func putU8(_ type: UInt16, _ value: UInt8) { putFixed(type, value) }
+    mutating func putU16(_ type: UInt16, _ value: UInt16) { putFixed(type, value) }
+    mutating func putU32(_ type: UInt16, _ value: UInt32) { putFixed(type, value) }
+    mutating func putU64(_ type: UInt16, _ value: UInt64) { putFixed(type, value) }
     /// A 16-bit value in network byte order (IPVS ports).
-    mutating func putBE16(_ type: UInt16, _ value: UInt16) { put(type, hostBytes(value.bigEndian)) }
+    mutating func putBE16(_ type: UInt16, _ value: UInt16) { putFixed(type, value.bigEndian) }
+    /// Two 32-bit values in one attribute (IPVS service flags and their mask).
+    mutating func putU32Pair(_ type: UInt16, _ first: UInt32, _ second: UInt32) {
+        header(type, payloadLength: 8)
+        appendHost(first)
+        appendHost(second)
+    }
     /// A NUL-terminated string, as `nla_put_string` writes it.
-    mutating func putString(_ type: UInt16, _ value: String) { put(type, Array(value.utf8) + [0]) }
+    mutating func putString(_ type: UInt16, _ value: String) {
+        header(type, payloadLength: value.utf8.count + 1)
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(0)
+        pad()
+    }
+    /// An address in a 16-byte field, zero-padded after an IPv4 address (`union nf_inet_addr`).
+    mutating func putAddress16(_ type: UInt16, _ address: IPAddress) {
+        header(type, payloadLength: 16)
+        bytes.append(contentsOf: address.bytes)
+        bytes.append(contentsOf: repeatElement(0, count: 16 - address.bytes.count))
+    }
 
     /// Writes a nested attribute whose payload `body` builds (NLA_F_NESTED set, as libnl-3 does).
     mutating func nest(_ type: UInt16, _ body: (inout AttributeWriter) -> Void) {
-        var inner = AttributeWriter()
-        body(&inner)
-        put(type | NetlinkConst.attrNested, inner.bytes)
+        let start = bytes.count
+        header(type | NetlinkConst.attrNested, payloadLength: 0)
+        body(&self)
+        // Every attribute inside is padded, so the nest needs no padding of its own.
+        let length = UInt16(truncatingIfNeeded: bytes.count - start)
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: start, as: UInt16.self) }
+    }
+
+    private mutating func header(_ type: UInt16, payloadLength: Int) {
+        appendHost(UInt16(truncatingIfNeeded: 4 + payloadLength))
+        appendHost(type)
+    }
+
+    private mutating func putFixed<T: FixedWidthInteger>(_ type: UInt16, _ value: T) {
+        header(type, payloadLength: MemoryLayout<T>.size)
+        appendHost(value)
+        pad()
     }
 
     private mutating func pad() {
@@ -54,7 +86,7 @@ struct AttributeWriter {
     }
 
     private mutating func appendHost<T: FixedWidthInteger>(_ value: T) {
-        bytes.append(contentsOf: hostBytes(value))
+        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
     }
 }
 
@@ -237,13 +269,16 @@ struct NetlinkMessage: Equatable {
         let length = NetlinkConst.headerSize + NetlinkConst.genlHeaderSize + attributes.count
         var out: [UInt8] = []
         out.reserveCapacity(length)
-        out += hostBytes(UInt32(length))
-        out += hostBytes(family)
-        out += hostBytes(flags)
-        out += hostBytes(sequence)
-        out += hostBytes(portID)
-        out += [command, version, 0, 0]
-        out += attributes
+        withUnsafeBytes(of: UInt32(length)) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: family) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: flags) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: sequence) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: portID) { out.append(contentsOf: $0) }
+        out.append(command)
+        out.append(version)
+        out.append(0)
+        out.append(0)
+        out.append(contentsOf: attributes)
         return out
     }
 }
