@@ -81,8 +81,13 @@ enum IPVSCodec {
         }
     }
 
+    /// One service, with the attributes `ipvsadm -L -t|-u|-f SERVICE` sends:
+    /// the key, an empty scheduler, no flags, timeout 0 and netmask 0.
     static func getService(_ key: IPVSServiceKey) -> IPVSRequest {
-        IPVSRequest(command: .getService, attributes: serviceKeyAttributes(key), target: .service)
+        let zero: PersistenceNetmask = key.family == .inet ? .ipv4(.zero(.inet)) : .ipv6(prefixLength: 0)
+        return IPVSRequest(command: .getService,
+                           attributes: serviceAttributes(IPVSService(key: key, scheduler: "", netmask: zero)),
+                           target: .service)
     }
 
     static func dumpDestinations(_ key: IPVSServiceKey) -> IPVSRequest {

@@ -25,6 +25,8 @@ step add-dest-route ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -g -w 0
 step add-dest6 ipvsadm -a -u [2001:db8::1]:53 -r [2001:db8:1::1]:53 -m -w 2
 step edit-dest ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 5
 step list ipvsadm -Ln
+step list-service ipvsadm -Ln -t 10.0.0.1:80
+step list-service-fwmark6 ipvsadm -Ln -f 6 -6
 # Some traffic for the counters: a client namespace sends connection attempts
 # to 10.0.0.1:80 (the real servers do not exist; the service still counts).
 /usr/sbin/ip netns add c
