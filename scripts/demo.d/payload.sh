@@ -53,3 +53,6 @@ for i in 1 2 3 4; do fetch; done
 say "Counters, as ipvsadm -Ln --stats prints them"
 sleep 3
 lvsctl list -n --stats
+
+say "lvsctl status: the summary (rs3 counted with weight 0)"
+lvsctl status
