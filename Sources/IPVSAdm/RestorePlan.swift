@@ -1,4 +1,9 @@
+import Dispatch
 import IPVSNetlink
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `lvsctl restore`: `ipvsadm -S` text checked as a whole before anything is
 /// applied, then sent as one batch with the kernel's errors reported per line.
@@ -21,6 +26,31 @@ public struct RestorePlan: Hashable, Sendable {
     /// Parses every line; throws all malformed lines at once.
     public init(parsing input: String, parser: IPVSAdmParser = IPVSAdmParser()) throws(RestoreErrors) {
         let lines = RestoreTokenizer.numberedLines(input)
+        // Lines parse independently: a large input is cut into two runs parsed
+        // on two threads at once and joined in order.
+        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let runs = min(2, cpus, lines.count / Self.linesPerThread)
+        var parsed: [(steps: [Step], errors: [LineError])]
+        if runs > 1 {
+            let parts = Mutex([(steps: [Step], errors: [LineError])](repeating: ([], []), count: runs))
+            DispatchQueue.concurrentPerform(iterations: runs) { run in
+                let part = Self.parse(lines[(lines.count * run / runs)..<(lines.count * (run + 1) / runs)], parser)
+                parts.withLock { $0[run] = part }
+            }
+            parsed = parts.withLock { $0 }
+        } else {
+            parsed = [Self.parse(lines[...], parser)]
+        }
+        let errors = parsed.flatMap(\.errors)
+        guard errors.isEmpty else { throw RestoreErrors(errors: errors) }
+        self.steps = parsed.flatMap(\.steps)
+    }
+
+    /// Below this many lines an input is parsed on one thread.
+    static let linesPerThread = 2048
+
+    private static func parse(_ lines: ArraySlice<(line: Int, words: [String])>,
+                              _ parser: IPVSAdmParser) -> (steps: [Step], errors: [LineError]) {
         var steps: [Step] = []
         steps.reserveCapacity(lines.count)
         var errors: [LineError] = []
@@ -38,8 +68,7 @@ public struct RestorePlan: Hashable, Sendable {
                 errors.append(LineError(line: lineNumber, message: text))
             }
         }
-        guard errors.isEmpty else { throw RestoreErrors(errors: errors) }
-        self.steps = steps
+        return (steps, errors)
     }
 
     /// Applies the steps in one batch; returns the failed lines with ipvsadm's message for each.

@@ -103,6 +103,28 @@ import Testing
         }
     }
 
+    /// 6,000 lines are parsed in two runs on two threads (when there are two
+    /// CPUs): steps and errors keep the input's order and line numbers.
+    @Test func largeRestoreKeepsLineOrder() throws {
+        var lines: [String] = []
+        for i in 0..<1_000 {
+            lines.append("-A -t 10.1.\(i / 250).\(i % 250 + 1):80 -s wlc")
+            for r in 1...5 { lines.append("-a -t 10.1.\(i / 250).\(i % 250 + 1):80 -r 192.168.0.\(r):80 -m -w \(r)") }
+        }
+        let plan = try RestorePlan(parsing: lines.joined(separator: "\n"))
+        #expect(plan.steps.map(\.line) == Array(1...6_000))
+        let last = try IPVSAdmParser().parse(lines[5_999].split(separator: " ").map(String.init))
+        #expect(plan.steps[5_999].change == last.change)
+        lines[10] = "-a -t 10.1.0.2:80 -r 192.168.0.1:80 -w x"
+        lines[5_000] = "-A -t bogus"
+        #expect(throws: RestoreErrors.self) { try RestorePlan(parsing: lines.joined(separator: "\n")) }
+        do {
+            _ = try RestorePlan(parsing: lines.joined(separator: "\n"))
+        } catch {
+            #expect(error.errors.map(\.line) == [11, 5_001])
+        }
+    }
+
     @Test func popularSpellingsParse() throws {
         let parser = IPVSAdmParser()
         let a = try parser.parse(["-At", "10.0.0.1:80", "-sRR".lowercased()])
