@@ -214,14 +214,6 @@ struct GoldenReplyTests {
         #expect(list.output.first == "IP Virtual Server version \(info.version) (size=\(info.connectionTableSize))")
         #expect(info == IPVSInfo(versionCode: 0x010201, connectionTableSize: 4096))
 
-        // ipvsadm -Ln -t 10.0.0.1:80 and -Ln -f 6 -6: one IPVS_CMD_GET_SERVICE that is not a dump.
-        for (name, key) in [("list-service", web), ("list-service-fwmark6", IPVSServiceKey.firewallMark(6, family: .inet6))] {
-            let get = try #require(try Golden(name).ipvsRequests.first {
-                $0.payload.first == IPVSCommand.getService.rawValue && $0.flags & NetlinkConst.flagDump == 0
-            })
-            #expect(IPVSCodec.getService(key).encode(family: Golden.family, sequence: get.sequence, portID: get.portID).hex
-                    == message(get).hex, "\(name)")
-        }
         let timeouts = try Golden("list-timeouts")
         let t = try IPVSCodec.decodeTimeouts(#require(timeouts.ipvsReplies(to: .getConfig).first))
         #expect(t == IPVSTimeouts(tcp: 100, tcpFin: 20, udp: 30))
