@@ -1,9 +1,4 @@
-import Dispatch
 import IPVSNetlink
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `lvsctl restore`: `ipvsadm -S` text checked as a whole before anything is
 /// applied, then sent as one batch with the kernel's errors reported per line.
@@ -25,29 +20,18 @@ public struct RestorePlan: Hashable, Sendable {
 
     /// Parses every line; throws all malformed lines at once.
     public init(parsing input: String, parser: IPVSAdmParser = IPVSAdmParser()) throws(RestoreErrors) {
-        let lines = RestoreTokenizer.numberedLines(input)
-        // Lines parse independently: a large input is cut into two runs parsed
-        // on two threads at once and joined in order.
-        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let runs = min(2, cpus, lines.count / Self.linesPerThread)
-        var parsed: [(steps: [Step], errors: [LineError])]
-        if runs > 1 {
-            let parts = Mutex([(steps: [Step], errors: [LineError])](repeating: ([], []), count: runs))
-            DispatchQueue.concurrentPerform(iterations: runs) { run in
-                let part = Self.parse(lines[(lines.count * run / runs)..<(lines.count * (run + 1) / runs)], parser)
-                parts.withLock { $0[run] = part }
-            }
-            parsed = parts.withLock { $0 }
-        } else {
-            parsed = [Self.parse(lines[...], parser)]
+        // Lines parse independently: a large input is parsed in two runs on
+        // two threads at once, joined in order.
+        let parsed = OrderedRuns.map(RestoreTokenizer.numberedLines(input), minimumPerRun: Self.linesPerRun) { run in
+            Self.parse(run, parser)
         }
         let errors = parsed.flatMap(\.errors)
         guard errors.isEmpty else { throw RestoreErrors(errors: errors) }
         self.steps = parsed.flatMap(\.steps)
     }
 
-    /// Below this many lines an input is parsed on one thread.
-    static let linesPerThread = 2048
+    /// Below twice this many lines an input is parsed on one thread.
+    static let linesPerRun = 2048
 
     private static func parse(_ lines: ArraySlice<(line: Int, words: [String])>,
                               _ parser: IPVSAdmParser) -> (steps: [Step], errors: [LineError]) {
