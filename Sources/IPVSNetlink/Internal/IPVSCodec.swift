@@ -257,13 +257,12 @@ enum IPVSCodec {
     static func decodeStatistics(_ a: Attributes, stats64: UInt16, stats32: UInt16) throws(WireError) -> IPVSStatistics {
         let type = a.length(stats64) != nil ? stats64 : stats32
         guard let s = try a.nested(type) else { return IPVSStatistics() }
-        func value(_ type: UInt16) throws(WireError) -> UInt64 { try s.counter(type) }
         return IPVSStatistics(
-            connections: try value(StatsAttr.conns), inPackets: try value(StatsAttr.inPkts),
-            outPackets: try value(StatsAttr.outPkts), inBytes: try value(StatsAttr.inBytes),
-            outBytes: try value(StatsAttr.outBytes), connectionRate: try value(StatsAttr.cps),
-            inPacketRate: try value(StatsAttr.inPPS), outPacketRate: try value(StatsAttr.outPPS),
-            inByteRate: try value(StatsAttr.inBPS), outByteRate: try value(StatsAttr.outBPS))
+            connections: try s.counter(StatsAttr.conns), inPackets: try s.counter(StatsAttr.inPkts),
+            outPackets: try s.counter(StatsAttr.outPkts), inBytes: try s.counter(StatsAttr.inBytes),
+            outBytes: try s.counter(StatsAttr.outBytes), connectionRate: try s.counter(StatsAttr.cps),
+            inPacketRate: try s.counter(StatsAttr.inPPS), outPacketRate: try s.counter(StatsAttr.outPPS),
+            inByteRate: try s.counter(StatsAttr.inBPS), outByteRate: try s.counter(StatsAttr.outBPS))
     }
 
     static func decodeDaemon(_ top: Attributes) throws(WireError) -> IPVSSyncDaemon {

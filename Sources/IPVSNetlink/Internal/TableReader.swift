@@ -26,8 +26,7 @@ enum TableReader {
         do {
             _ = try IPVSHandle.dump(IPVSCodec.dumpServices, on: socket, operation: "list services",
                                     restarting: { work.restart() }) { (attrs) throws(WireError) in
-                work.publish(try IPVSCodec.decodeService(attrs))
-                if !started, work.published == helperThreshold {
+                if work.publish(try IPVSCodec.decodeService(attrs)) == helperThreshold, !started {
                     started = true
                     // A socket that cannot be opened only means fewer lanes.
                     for _ in 1..<max(1, min(lanes, maxLanes)) {
@@ -81,20 +80,21 @@ enum TableReader {
         /// Signalled when a service is published or the dump is over.
         private let wake = DispatchSemaphore(value: 0)
 
-        var published: Int { state.withLock { $0.services.count } }
-
-        func publish(_ service: IPVSService) {
-            state.withLock { s in
+        /// Adds the next service of the dump; returns how many are known.
+        func publish(_ service: IPVSService) -> Int {
+            let known = state.withLock { s in
                 defer { s.cursor += 1 }
                 if s.cursor < s.services.count {
                     // Asked again: the same services must come back.
                     if s.services[s.cursor] != service { s.error = s.error ?? Self.changed }
-                    return
+                } else {
+                    s.services.append(service)
+                    s.destinations.append(nil)
                 }
-                s.services.append(service)
-                s.destinations.append(nil)
+                return s.services.count
             }
             wake.signal()
+            return known
         }
 
         /// The service dump is being asked again after a reply did not fit.
@@ -107,12 +107,11 @@ enum TableReader {
 
         /// No more services will come; wakes every waiting helper.
         func close() {
-            let helpers = state.withLock { s in
+            state.withLock { s in
                 if s.cursor < s.services.count { s.error = s.error ?? Self.changed }
                 s.closed = true
-                return TableReader.maxLanes
             }
-            for _ in 0..<helpers { wake.signal() }
+            for _ in 0..<TableReader.maxLanes { wake.signal() }
         }
 
         /// Reads the real servers of services no lane has taken, until there
