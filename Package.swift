@@ -28,9 +28,12 @@ let package = Package(
             name: "IPVSNetlink",
             dependencies: ["CNetlink"]
         ),
+        // Shared by the test targets and checks-bench: a seeded generator, starting
+        // helper programs with clean signals, waiting for a listener.
+        .target(name: "TestSupport"),
         .testTarget(
             name: "IPVSNetlinkTests",
-            dependencies: ["IPVSNetlink"],
+            dependencies: ["IPVSNetlink", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         // Runs inside the VM (scripts/test): IPVSNetlink against the real kernel,
@@ -79,6 +82,7 @@ let package = Package(
             dependencies: [
                 "RealServerChecks",
                 "lvsctl",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -87,6 +91,7 @@ let package = Package(
             name: "checks-bench",
             dependencies: [
                 "RealServerChecks",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

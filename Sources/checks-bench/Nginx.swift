@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// Debian's nginx on 127.0.0.1 for the HTTP benchmark, in a temporary prefix.
 struct BenchNginx {
@@ -50,42 +51,16 @@ struct SpawnError: Error, CustomStringConvertible {
     var description: String
 }
 
-/// posix_spawn with a clean signal mask (threads of this process block signals).
+/// Starts a program with clean signals (see TestSupport.spawnProcess).
 func spawn(_ arguments: [String]) throws -> pid_t {
-    let argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, arguments[0], nil, &attributes, argv, environ) == 0 else {
-        throw SpawnError(description: "cannot start \(arguments[0])")
-    }
+    guard let pid = spawnProcess(arguments) else { throw SpawnError(description: "cannot start \(arguments[0])") }
     return pid
 }
 
 /// Waits until something accepts on host:port.
 func waitUntilListening(_ host: String, _ port: Int, seconds: Int = 30) -> Bool {
     for _ in 0..<(seconds * 100) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr(host)
-        address.sin_port = UInt16(port).bigEndian
-        let ok = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        close(fd)
-        if ok { return true }
+        if acceptsConnection(host: host, port: port) { return true }
         usleep(10_000)
     }
     return false

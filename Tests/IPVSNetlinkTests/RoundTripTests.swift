@@ -1,26 +1,13 @@
 import Testing
+import TestSupport
 @testable import IPVSNetlink
 
-/// A small deterministic generator (SplitMix64) so every failure names a seed
-/// that reproduces it.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 enum Random {
-    static func address(_ family: AddressFamily, _ rng: inout SeededRandom) -> IPAddress {
+    static func address(_ family: AddressFamily, _ rng: inout SplitMix64) -> IPAddress {
         IPAddress(bytes: (0..<(family == .inet ? 4 : 16)).map { _ in UInt8.random(in: 0...255, using: &rng) })!
     }
 
-    static func key(_ rng: inout SeededRandom) -> IPVSServiceKey {
+    static func key(_ rng: inout SplitMix64) -> IPVSServiceKey {
         let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
         if UInt8.random(in: 0..<4, using: &rng) == 0 {
             return .firewallMark(UInt32.random(in: 1...UInt32.max, using: &rng), family: family)
@@ -29,7 +16,7 @@ enum Random {
                         port: UInt16.random(in: 0...UInt16.max, using: &rng))
     }
 
-    static func service(_ rng: inout SeededRandom) -> IPVSService {
+    static func service(_ rng: inout SplitMix64) -> IPVSService {
         let key = key(&rng)
         let netmask: PersistenceNetmask = key.family == .inet
             ? .ipv4(address(.inet, &rng)) : .ipv6(prefixLength: UInt32.random(in: 0...128, using: &rng))
@@ -42,7 +29,7 @@ enum Random {
             persistenceEngine: Bool.random(using: &rng) ? "sip" : nil)
     }
 
-    static func destination(_ rng: inout SeededRandom) -> IPVSDestination {
+    static func destination(_ rng: inout SplitMix64) -> IPVSDestination {
         let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
         let forwarding: ForwardingMethod
         switch UInt8.random(in: 0..<4, using: &rng) {
@@ -67,7 +54,7 @@ struct RoundTripTests {
     /// reply, so decoding what we encode must give the value back.
     @Test(arguments: 0..<200 as Range<UInt64>)
     func serviceRoundTrip(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let service = Random.service(&rng)
         let bytes = IPVSCodec.serviceAttributes(service)
         let decoded = try IPVSCodec.decodeService(Attributes(parsing: bytes[...]))
@@ -76,7 +63,7 @@ struct RoundTripTests {
 
     @Test(arguments: 0..<200 as Range<UInt64>)
     func destinationRoundTrip(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let dest = Random.destination(&rng)
         let bytes = IPVSCodec.destinationAttributes(dest)
         let decoded = try IPVSCodec.decodeDestination(Attributes(parsing: bytes[...]), serviceFamily: .inet)
@@ -85,7 +72,7 @@ struct RoundTripTests {
 
     @Test(arguments: 0..<50 as Range<UInt64>)
     func daemonRoundTrip(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let family: AddressFamily = Bool.random(using: &rng) ? .inet : .inet6
         let daemon = IPVSSyncDaemon(
             role: Bool.random(using: &rng) ? .master : .backup, interface: "eth\(seed % 10)",
@@ -102,7 +89,7 @@ struct RoundTripTests {
     /// never trap; random bytes likewise.
     @Test(arguments: 0..<100 as Range<UInt64>)
     func truncatedAndRandomInputNeverTraps(seed: UInt64) {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let request = IPVSRequest(command: .newDest,
                                   attributes: IPVSCodec.serviceAttributes(Random.service(&rng))
                                       + IPVSCodec.destinationAttributes(Random.destination(&rng)))
@@ -129,7 +116,7 @@ struct RoundTripTests {
     }
 
     @Test func truncatedServiceAttributeThrows() throws {
-        var rng = SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let bytes = IPVSCodec.serviceAttributes(Random.service(&rng))
         #expect(throws: WireError.self) { try Attributes(parsing: bytes.dropLast(3)) }
         // A service attribute without its address family is reported by name.

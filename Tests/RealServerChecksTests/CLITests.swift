@@ -3,6 +3,7 @@ import Foundation  // String(contentsOfFile:); RealServerChecks no longer brings
 import Glibc
 import NIOPosix
 import Testing
+import TestSupport
 @testable import lvsctl
 
 /// `lvsctl probe` and `lvsctl genhash`: help text, parsing, and the built binary's output and exit status.
@@ -76,17 +77,7 @@ struct CLITests {
         let directory = makeTemporaryDirectory("lvsctl-test")
         defer { removeTree(directory) }
         let outputPath = "\(directory)/out"
-        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = cleanSpawnAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, binary, &actions, &attributes, argv, environ) == 0 else { return (-1, "") }
+        guard let pid = spawnProcess([binary] + arguments, stdout: outputPath, stderr: "/dev/null") else { return (-1, "") }
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(5)) }
         let output = (try? String(contentsOfFile: outputPath)) ?? ""

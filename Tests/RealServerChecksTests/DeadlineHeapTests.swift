@@ -1,23 +1,12 @@
 import Testing
+import TestSupport
 @testable import RealServerChecks
 
 @Suite("DeadlineHeap (the connect loop's timer queue)")
 struct DeadlineHeapTests {
-    /// A seeded generator, so a failure repeats.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 7, 1000])
     func popsInDeadlineOrderAndOnlyWhenDue(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         var heap = DeadlineHeap()
         var inserted: [Int64] = []
         for payload in 0..<500 {

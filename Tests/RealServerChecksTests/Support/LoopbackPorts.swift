@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
 func freeLoopbackPort() -> Int {
@@ -63,32 +64,5 @@ func run(_ arguments: [String]) -> Int32 {
 
 /// Starts a program with /dev/null as stdin, stdout and stderr, and a clean signal mask.
 func spawn(_ arguments: [String]) -> pid_t? {
-    var pid: pid_t = 0
-    let argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    var attributes = cleanSpawnAttributes()
-    defer { posix_spawnattr_destroy(&attributes) }
-    guard posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ) == 0 else { return nil }
-    return pid
-}
-
-/// Spawn attributes that give the child an empty signal mask and default handlers: the test
-/// process's threads block signals, and a child would inherit that (nginx would ignore SIGTERM).
-func cleanSpawnAttributes() -> posix_spawnattr_t {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    return attributes
+    spawnProcess(arguments, stdin: "/dev/null", stdout: "/dev/null", stderr: "/dev/null")
 }

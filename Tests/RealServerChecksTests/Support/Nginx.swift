@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// Debian's nginx on 127.0.0.1, started by a test with its own prefix and configuration, and a
 /// self-signed certificate made by openssl for the TLS port.
@@ -76,12 +77,7 @@ final class Nginx {
             "/usr/sbin/nginx", "-p", d, "-c", "\(d)/nginx.conf", "-e", "\(d)/logs/error.log",
             "-g", "daemon off; master_process off;",
         ]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        var attributes = cleanSpawnAttributes()
-        defer { posix_spawnattr_destroy(&attributes) }
-        guard posix_spawn(&child, arguments[0], nil, &attributes, argv, environ) == 0 else {
+        guard let child = spawnProcess(arguments) else {
             throw NginxError(description: "cannot start /usr/sbin/nginx (is Debian's nginx installed?)")
         }
         pid = child
@@ -116,16 +112,6 @@ final class Nginx {
     }
 
     static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        acceptsConnection(host: "127.0.0.1", port: port)
     }
 }
