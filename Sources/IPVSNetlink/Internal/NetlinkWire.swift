@@ -155,28 +155,29 @@ struct Attributes {
 
     init() { base = [] }
 
-    /// Where a present attribute's payload starts (from `base.startIndex`) and its length.
-    private func slot(_ type: UInt16) -> (start: Int, length: Int)? {
-        guard Int(type) <= Self.maxType, starts[Int(type)] >= 0 else { return nil }
-        return (Int(starts[Int(type)]), Int(lengths[Int(type)]))
-    }
-
     subscript(type: UInt16) -> ArraySlice<UInt8>? {
-        guard let (start, length) = slot(type) else { return nil }
-        let from = base.startIndex + start
-        return base[from..<(from + length)]
+        guard Int(type) <= Self.maxType else { return nil }
+        let start = starts[Int(type)]
+        guard start >= 0 else { return nil }
+        let from = base.startIndex + Int(start)
+        return base[from..<(from + Int(lengths[Int(type)]))]
     }
 
     /// The payload length of an attribute that is present.
-    func length(_ type: UInt16) -> Int? { slot(type)?.length }
+    func length(_ type: UInt16) -> Int? {
+        guard Int(type) <= Self.maxType, starts[Int(type)] >= 0 else { return nil }
+        return Int(lengths[Int(type)])
+    }
 
     /// An unsigned counter sent as 8 or 4 bytes (IPVS statistics); 0 when absent.
     func counter(_ type: UInt16) throws(WireError) -> UInt64 {
-        guard let (start, length) = slot(type) else { return 0 }
-        switch length {
+        guard Int(type) <= Self.maxType else { return 0 }
+        let start = Int(starts[Int(type)])
+        guard start >= 0 else { return 0 }
+        switch lengths[Int(type)] {
         case 8: return base.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: UInt64.self) }
         case 4: return UInt64(base.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: UInt32.self) })
-        default: throw WireError("statistics attribute \(type) has \(length) bytes")
+        case let length: throw WireError("statistics attribute \(type) has \(length) bytes")
         }
     }
 
@@ -211,7 +212,10 @@ struct Attributes {
 
     /// Reads an integer attribute in place (its bounds were checked when parsing).
     private func fixed<T: FixedWidthInteger>(_ type: UInt16, as: T.Type = T.self) throws(WireError) -> T? {
-        guard let (start, length) = slot(type) else { return nil }
+        guard Int(type) <= Self.maxType else { return nil }
+        let start = Int(starts[Int(type)])
+        guard start >= 0 else { return nil }
+        let length = Int(lengths[Int(type)])
         guard length >= MemoryLayout<T>.size else {
             throw WireError("attribute type \(type) has \(length) bytes, expected \(MemoryLayout<T>.size)")
         }
