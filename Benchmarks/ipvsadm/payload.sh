@@ -22,6 +22,10 @@ pair() { # pair "CMD A" "CMD B"
 restore_ipvsadm() { ipvsadm -C; t0=$(now); ipvsadm -R < $RULES; t1=$(now); ms "$t0" "$t1"; }
 restore_lvsctl() { ipvsadm -C; t0=$(now); lvsctl restore < $RULES; t1=$(now); ms "$t0" "$t1"; }
 
+# Start-up: the same commands on an empty table.
+ipvsadm -C
+set -- $(pair "ipvsadm -S -n" "lvsctl save -n"); ea=$1 eb=$2
+
 ra=$(restore_ipvsadm); rb=$(restore_lvsctl)
 ra2=$(restore_ipvsadm); rb2=$(restore_lvsctl)
 [ "$ra2" -lt "$ra" ] && ra=$ra2
@@ -37,6 +41,7 @@ echo "table: $services services, $servers real servers (outputs identical: $same
 printf '%-22s %10s %10s %8s %8s\n' operation ipvsadm_ms lvsctl_ms ratio target
 echo "(restore: best of 2 runs; save and list: median of $RUNS alternating runs; 10 ms resolution)"
 row() { awk -v n="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN { r = (a > 0 ? b / a : 0); printf "%-22s %10d %10d %8.3f %8s\n", n, a, b, r, t }'; }
+row "start-up (empty -Sn)" "$ea" "$eb" "-"
 row "restore (-R)" "$ra" "$rb" "<=0.3"
 row "save -n (-Sn)" "$sa" "$sb" "<=0.5"
 row "list -n (-Ln)" "$la" "$lb" "<=0.5"
