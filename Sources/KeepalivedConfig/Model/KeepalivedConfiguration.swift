@@ -1,0 +1,40 @@
+/// A whole keepalived.conf as lvsd understands it: typed, immutable, with keepalived 2.2.7's
+/// defaults and normalisations applied.
+public struct KeepalivedConfiguration: Sendable {
+    /// `global_defs`.
+    public internal(set) var global = GlobalSettings()
+    /// `virtual_server_group` blocks, in file order.
+    public internal(set) var virtualServerGroups: [VirtualServerGroup] = []
+    /// `virtual_server` blocks, in file order.
+    public internal(set) var virtualServers: [VirtualServer] = []
+    /// VRRP instances, scripts, sync groups, tracking and static addresses.
+    public internal(set) var vrrp = VRRPSettings()
+
+    public init() {}
+}
+
+/// The result of reading a configuration: the model (nil when the file has errors), and every
+/// diagnostic found, in file order.
+public struct ConfigLoadResult: Sendable {
+    public var configuration: KeepalivedConfiguration?
+    public var diagnostics: Diagnostics
+    public var sources: SourceMap
+}
+
+extension KeepalivedConfiguration {
+    /// The keywords of the top level: those of the LVS side (global_defs, virtual servers)
+    /// and those of the VRRP side.
+    static let topLevel = KeywordTable<KeepalivedConfiguration>(
+        "the top level", lvsTopLevelKeywords + vrrpTopLevelKeywords)
+
+    /// Reads statements already parsed from a file into the model, then checks what refers
+    /// to what across blocks.
+    static func build(from document: ConfigDocument, configID: String?) -> (KeepalivedConfiguration, Diagnostics) {
+        var context = ReadContext(configID: configID)
+        var configuration = KeepalivedConfiguration()
+        topLevel.read(document.statements, into: &configuration, &context)
+        configuration.resolveLVS(&context)
+        configuration.resolveVRRP(&context)
+        return (configuration, context.diagnostics)
+    }
+}

@@ -1,0 +1,25 @@
+/// What reading a configuration's statements into the model carries along: the diagnostics
+/// found so far and the settings the reading depends on.
+///
+/// Value readers (`ReadContext+Values.swift`) report a positioned error and return nil for a
+/// value that is not valid; a caller then leaves the model's default in place, so that one
+/// bad value does not hide the problems after it.
+struct ReadContext {
+    var diagnostics = Diagnostics()
+    /// keepalived's `-i` / `--config-id`; nil when none applies.
+    let configID: String?
+
+    init(configID: String?) {
+        self.configID = configID
+    }
+
+    mutating func error(_ message: String, at position: SourcePosition?,
+                        notes: [Diagnostic.Note] = []) {
+        diagnostics.error(message, at: position, notes: notes)
+    }
+
+    mutating func warning(_ message: String, at position: SourcePosition?,
+                          notes: [Diagnostic.Note] = []) {
+        diagnostics.warning(message, at: position, notes: notes)
+    }
+}
