@@ -31,13 +31,19 @@ public struct ConfigStatement: Sendable {
     public var block: [ConfigStatement]?
     /// Where the block's `{` stands (nil without a block).
     public var blockOpen: SourcePosition?
+    /// The statement's line after preprocessing, as keepalived hands it to keyword
+    /// handlers (its `buf_extern`); nil for statements not read from text. Script
+    /// keywords split it again with ``quotedEscapedWords()``.
+    public var line: ConfigLineText?
 
     public init(keyword: ConfigToken, arguments: [ConfigToken] = [],
-                block: [ConfigStatement]? = nil, blockOpen: SourcePosition? = nil) {
+                block: [ConfigStatement]? = nil, blockOpen: SourcePosition? = nil,
+                line: ConfigLineText? = nil) {
         self.keyword = keyword
         self.arguments = arguments
         self.block = block
         self.blockOpen = blockOpen
+        self.line = line
     }
 
     /// The position of the first character after the last token, for "expected a value"
