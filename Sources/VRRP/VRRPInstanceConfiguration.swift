@@ -23,19 +23,26 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
     public var noPreempt: Bool
     /// `preempt_delay`: how long a backup that could preempt waits first (0...1000 s).
     public var preemptDelay: Duration
-    /// `state MASTER`: start by waiting one advert interval only (keepalived's `wantstate`).
-    public var initialStateMaster: Bool
+    /// `state MASTER` (true) or `state BACKUP` (false); nil when not configured, which means
+    /// MASTER for the address owner and BACKUP otherwise (keepalived's `wantstate`). Only the
+    /// address owner starts as MASTER at once; for the others keepalived 2.2.7 starts in BACKUP
+    /// with the full master down interval either way, and MASTER only switches off
+    /// `nopreempt` and `preempt_delay`.
+    public var initialStateMaster: Bool?
     /// `down_timer_adverts`: adverts missed before the master is declared down (RFC: 3).
     public var downTimerAdverts: Int
     /// `lower_prio_no_advert`: as master, do not answer a lower priority advert with one.
-    public var lowerPriorityNoAdvert: Bool
+    /// nil: keepalived's default (answer). Strict mode forces it on; see ``answersLowerPriorityAdvert``.
+    public var lowerPriorityNoAdvert: Bool?
     /// `higher_prio_send_advert`: as master, send one advert before yielding to a higher
-    /// priority advert, so the master that stays sees a lower priority advert and refreshes
-    /// the clients' ARP caches (see ``VRRPStateMachine``).
-    public var higherPrioritySendAdvert: Bool
-    /// Announce the addresses again (gratuitous ARP / unsolicited NA) when, as master, a
-    /// lower priority advert arrives: keepalived `garp_lower_prio_repeat` > 0 (its default, 5).
-    public var refreshAddressesOnLowerPriorityAdvert: Bool
+    /// priority advert, so that the master that stays hears a lower priority advert and
+    /// announces its addresses again (see ``VRRPStateMachine``, "Partition heal"). nil: on here
+    /// (keepalived: off). Strict mode forces it off; see ``sendsAdvertBeforeYielding``.
+    public var higherPrioritySendAdvert: Bool?
+    /// Announce the addresses again (gratuitous ARP / unsolicited NA) when, as master, a lower
+    /// priority advert arrives: keepalived `garp_lower_prio_repeat` > 0. nil: on (keepalived's
+    /// default repeat is 5). Strict mode forces it off; see ``announcesOnLowerPriorityAdvert``.
+    public var refreshAddressesOnLowerPriorityAdvert: Bool?
     /// `vrrp_strict`.
     public var strict: Bool
     /// What a VRRPv3 checksum over IPv4 covers (keepalived 2.2.7: the pseudo-header).
@@ -57,7 +64,7 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
         skipCheckAdvertisedAddresses: Bool = false,
         noPreempt: Bool = false,
         preemptDelay: Duration = .zero,
-        initialStateMaster: Bool = false,
+        initialStateMaster: Bool? = nil,
         downTimerAdverts: Int = 3,
         lowerPriorityNoAdvert: Bool? = nil,
         higherPrioritySendAdvert: Bool? = nil,
@@ -79,12 +86,9 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
         self.preemptDelay = preemptDelay
         self.initialStateMaster = initialStateMaster
         self.downTimerAdverts = downTimerAdverts
-        // keepalived's defaults: strict mode forces RFC behaviour; otherwise answer lower
-        // priority adverts. We also send an advert before yielding (keepalived: off), which is
-        // what makes a healed partition move the clients' ARP entries at once.
-        self.lowerPriorityNoAdvert = lowerPriorityNoAdvert ?? strict
-        self.higherPrioritySendAdvert = higherPrioritySendAdvert ?? !strict
-        self.refreshAddressesOnLowerPriorityAdvert = refreshAddressesOnLowerPriorityAdvert ?? !strict
+        self.lowerPriorityNoAdvert = lowerPriorityNoAdvert
+        self.higherPrioritySendAdvert = higherPrioritySendAdvert
+        self.refreshAddressesOnLowerPriorityAdvert = refreshAddressesOnLowerPriorityAdvert
         self.strict = strict
         self.v3IPv4Checksum = v3IPv4Checksum
         self.detectOldUnicastChecksum = detectOldUnicastChecksum
@@ -98,6 +102,29 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
 
     /// True for priority 255.
     public var isAddressOwner: Bool { priority == VRRPPriority.owner }
+
+    /// keepalived's `wantstate` at start: MASTER when configured so, or by default for the owner.
+    public var wantsMasterAtStart: Bool { initialStateMaster ?? isAddressOwner }
+
+    /// `nopreempt` as keepalived applies it: not for the address owner, not with state MASTER.
+    public var effectiveNoPreempt: Bool { noPreempt && !isAddressOwner && !wantsMasterAtStart }
+
+    /// As master, answer a lower priority advert with an advert (keepalived's default; RFC and
+    /// strict mode: no).
+    public var answersLowerPriorityAdvert: Bool { !strict && !(lowerPriorityNoAdvert ?? false) }
+
+    /// As master, send one advert at our priority before yielding (default here; keepalived's
+    /// default and strict mode: no).
+    public var sendsAdvertBeforeYielding: Bool { !strict && (higherPrioritySendAdvert ?? true) }
+
+    /// As master, announce the addresses again on a lower priority advert (keepalived's
+    /// default; strict mode: no).
+    public var announcesOnLowerPriorityAdvert: Bool { !strict && (refreshAddressesOnLowerPriorityAdvert ?? true) }
+
+    /// `preempt_delay` as keepalived applies it: zero with state MASTER, `nopreempt` or strict mode.
+    public var effectivePreemptDelay: Duration {
+        wantsMasterAtStart || noPreempt || strict ? .zero : preemptDelay
+    }
 
     /// The interval as carried in adverts: seconds (version 2) or centiseconds (version 3),
     /// rounded down as keepalived does.

@@ -159,18 +159,22 @@ struct VRRPValidatorTests {
     @Test func strictModeListsWhatItForbids() {
         let lax = VRRPInstanceConfiguration(
             version: .v2, virtualRouterID: 1, priority: 100, virtualAddresses: [], authentication: .password("x"),
-            unicastPeers: [Self.peer], preemptDelay: .seconds(5), initialStateMaster: true)
+            unicastPeers: [Self.peer], preemptDelay: .seconds(5), initialStateMaster: true,
+            lowerPriorityNoAdvert: false, higherPrioritySendAdvert: true, refreshAddressesOnLowerPriorityAdvert: true)
         #expect(lax.strictViolations.isEmpty)
         var strict = lax
         strict.strict = true
         #expect(strict.strictViolations == [
-            .noVirtualAddresses, .unicastPeers, .initialMasterWithoutOwnerPriority, .authentication,
+            .noVirtualAddresses, .unicastPeers, .initialStateNotMatchingOwnership, .authentication,
             .preemptDelay, .gratuitousARPRepeat, .lowerPriorityAdvert, .higherPrioritySendAdvert,
         ])
         let good = VRRPInstanceConfiguration(
             version: .v3, virtualRouterID: 1, priority: 255, virtualAddresses: [VRRPAddress("fe80::1")!],
             initialStateMaster: true, strict: true)
         #expect(good.strictViolations.isEmpty)
-        #expect(good.lowerPriorityNoAdvert && !good.higherPrioritySendAdvert)
+        #expect(!good.answersLowerPriorityAdvert && !good.sendsAdvertBeforeYielding && !good.announcesOnLowerPriorityAdvert)
+        // Strict mode wins over explicit settings, as in keepalived.
+        #expect(!strict.answersLowerPriorityAdvert && !strict.sendsAdvertBeforeYielding)
+        #expect(lax.answersLowerPriorityAdvert && lax.sendsAdvertBeforeYielding && lax.announcesOnLowerPriorityAdvert)
     }
 }
