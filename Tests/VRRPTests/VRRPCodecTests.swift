@@ -106,10 +106,14 @@ struct VRRPCodecTests {
             let addresses = (0..<count).map { _ in
                 VRRPAddress(bytes: (0..<family.addressLength).map { _ in UInt8.random(in: 0...255, using: &rng) })!
             }
-            let auth: VRRPAuthentication = version == .v2 && family == .ipv4
-                ? VRRPAuthentication(type: VRRPAuthType(rawValue: .random(in: 0...3, using: &rng)),
-                                     data: (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
-                : .none
+            // Auth data only exists in VRRPv2 over IPv4; VRRPv2 over IPv6 keeps the type byte.
+            let authType = VRRPAuthType(rawValue: .random(in: 0...3, using: &rng))
+            let auth: VRRPAuthentication = switch (version, family) {
+            case (.v2, .ipv4):
+                VRRPAuthentication(type: authType, data: (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            case (.v2, .ipv6): VRRPAuthentication(type: authType, data: [])
+            case (.v3, _): .none
+            }
             var packet = VRRPPacket(
                 version: version, virtualRouterID: .random(in: 1...255, using: &rng),
                 priority: .random(in: 0...255, using: &rng),

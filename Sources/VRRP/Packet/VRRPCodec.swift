@@ -83,7 +83,7 @@ extension VRRPPacket {
         out.append(UInt8(addresses.count))
         switch version {
         case .v2:
-            out.append(family == .ipv4 ? authentication.type.rawValue : 0)
+            out.append(authentication.type.rawValue)
             out.append(UInt8(advertisementInterval))
         case .v3:
             out.append(UInt8(advertisementInterval >> 8))
@@ -142,7 +142,8 @@ extension VRRPPacket {
             guard let address = VRRPAddress(bytes: bytes) else { throw .truncated(field: .address(index), offset: reader.offset) }
             addresses.append(address)
         }
-        var authentication = VRRPAuthentication.none
+        // VRRPv2 over IPv6 has the Auth Type byte but no data (keepalived).
+        var authentication = VRRPAuthentication(type: VRRPAuthType(rawValue: authType), data: [])
         if version == .v2 && family == .ipv4 {
             let data = try reader.bytes(VRRPAuthentication.dataLength, .authenticationData)
             authentication = VRRPAuthentication(type: VRRPAuthType(rawValue: authType), data: data)

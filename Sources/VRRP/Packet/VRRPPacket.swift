@@ -17,8 +17,8 @@ public struct VRRPPacket: Hashable, Sendable {
     /// Adver Int in seconds (version 2, 8 bits) or Max Adver Int in centiseconds (version 3,
     /// 12 bits; the 4 reserved bits above it are sent as zero and ignored on receipt).
     public var advertisementInterval: UInt16
-    /// Auth Type and Authentication Data (version 2 over IPv4 only; ``VRRPAuthentication/none``
-    /// otherwise, and not on the wire).
+    /// Auth Type and Authentication Data: version 2 only (over IPv6 the type byte without the
+    /// data, as keepalived sends it); ``VRRPAuthentication/none`` for version 3.
     public var authentication: VRRPAuthentication
     /// IPvX Address(es): the virtual addresses, all of one family.
     public var addresses: [VRRPAddress]

@@ -54,7 +54,7 @@ public enum VRRPRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .ttl: .ipTTLError
         case .length: .packetLengthError
         case .version: .versionError
-        case .family: .packetLengthError
+        case .family: .familyError
         case .virtualRouterID: .vridError
         case .invalidAuthType: .invalidAuthType
         case .authTypeMismatch: .authTypeMismatch
@@ -102,6 +102,8 @@ public enum VRRPCounter: String, Hashable, Sendable, CaseIterable {
     case invalidTypeReceived = "invalid_type_rcvd"
     case addressListError = "addr_list_err"
     case checksumError = "chk_err"
+    /// Not in keepalived, whose sockets are per family.
+    case familyError = "family_err"
 }
 
 /// An advert that passed every check.
