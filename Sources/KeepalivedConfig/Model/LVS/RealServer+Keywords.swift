@@ -1,0 +1,95 @@
+/// The keywords of `real_server` (check_parser.c `init_check_keywords`, the sublevel after
+/// `real_server`, and check_api.c `install_checkers_keyword`).
+extension RealServer {
+    static let keywords = KeywordTable<RealServer>("real_server", [
+        .value("weight") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.integer(s, in: 0...Int(Int32.max)) { rs.written.weight = v }
+        },
+        .value("lvs_method") { rs, s, c in
+            if let f = c.forwarding(s) { rs.written.forwarding = f }
+        },
+        .value("uthreshold") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.upperThreshold = UInt32(v) }
+        },
+        .value("lthreshold") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.lowerThreshold = UInt32(v) }
+        },
+        .value("inhibit_on_failure") { rs, s, c in
+            if let v = c.boolean(s) { rs.written.inhibitOnFailure = v }
+        },
+        .value("notify_up") { rs, s, c in
+            if let previous = rs.notifyUp {
+                c.error("notify_up is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
+                return
+            }
+            rs.notifyUp = c.notifyScript(s)
+        },
+        .value("notify_down") { rs, s, c in
+            if let previous = rs.notifyDown {
+                c.error("notify_down is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
+                return
+            }
+            rs.notifyDown = c.notifyScript(s)
+        },
+        .value("alpha") { rs, s, c in
+            if let v = c.boolean(s) { rs.written.alpha = v }
+        },
+        .value("retry") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.integer(s, in: 1...Int(UInt32.max)) { rs.written.retry = v }
+        },
+        .value("delay_before_retry") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.timer(s) { rs.written.delayBeforeRetry = v }
+        },
+        .value("warmup") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.timer(s) { rs.written.warmup = v }
+        },
+        .value("connect_timeout") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.timer(s, minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { rs.written.connectTimeout = v }
+        },
+        .value("delay_loop") { rs, s, c in
+            c.extraArguments(s, after: 1)
+            if let v = c.timer(s, minimumMicroseconds: 1) { rs.written.delayLoop = v }
+        },
+        .value("smtp_alert") { rs, s, c in
+            if let v = c.boolean(s) { rs.written.smtpAlert = v }
+        },
+        .value("virtualhost") { rs, s, c in rs.virtualhost = c.text(s, "a host name") },
+        .unimplemented("snmp_name", "lvsd has no SNMP agent"),
+        .block("TCP_CHECK") { rs, s, c in rs.readChecker(.tcp, s, &c) },
+        .block("HTTP_GET") { rs, s, c in rs.readChecker(.http(HTTPCheck()), s, &c) },
+        .block("SSL_GET") { rs, s, c in rs.readChecker(.ssl(HTTPCheck()), s, &c) },
+        .block("SMTP_CHECK") { rs, s, c in rs.readChecker(.smtp(SMTPCheck()), s, &c) },
+        .block("DNS_CHECK") { rs, s, c in rs.readChecker(.dns(DNSCheck()), s, &c) },
+        .block("MISC_CHECK") { rs, s, c in rs.readChecker(.misc(MiscCheck()), s, &c) },
+        .block("UDP_CHECK") { rs, s, c in rs.readChecker(.udp(UDPCheck()), s, &c) },
+        .block("PING_CHECK") { rs, s, c in rs.readChecker(.ping, s, &c) },
+        .block("FILE_CHECK") { rs, s, c in rs.readChecker(.file(FileCheck()), s, &c) },
+        .optionalBlock("BFD_CHECK") { _, s, c in
+            c.error("BFD_CHECK needs keepalived's BFD process, which lvsd does not have: use a PING_CHECK, "
+                    + "UDP_CHECK or TCP_CHECK with a short delay_loop instead", at: s.keyword.position)
+        },
+    ])
+
+    /// Reads one checker block; the checker connects by default to the real server's
+    /// address and the port as written (check_api.c queue_checker).
+    mutating func readChecker(_ kind: CheckerKind, _ s: ConfigStatement, _ c: inout ReadContext) {
+        c.extraArguments(s, after: 0)
+        let connects: Bool
+        switch kind {
+        case .misc, .file: connects = false
+        default: connects = true
+        }
+        var checker = Checker(kind: kind, position: s.keyword.position,
+                              connection: connects ? CheckerConnection(address: address, port: writtenPort ?? 0) : nil)
+        Checker.table(for: kind).read(s.block ?? [], into: &checker, &c)
+        guard checker.isComplete(at: s, &c) else { return }
+        checkers.append(checker)
+    }
+}
