@@ -39,11 +39,27 @@ extension ReadContext {
         return ScriptUser(user: user.text, group: group)
     }
 
-    /// The words of a command line (`misc_path`, `notify_up`, `quorum_up`): every argument
-    /// as the reader split it, quotes already removed.
-    mutating func commandLine(_ statement: ConfigStatement) -> CheckerScript? {
-        guard let first = argument(statement, 0, "a command") else { return nil }
-        return CheckerScript(words: statement.arguments.map(\.text), position: first.position)
+    /// MISC_CHECK's `misc_path`: keepalived cuts the line with its quoting rules, takes the
+    /// first word after the keyword and cuts that again into program and arguments
+    /// (check_misc.c misc_path_handler, lib/notify.c set_script_params_array). So
+    /// `misc_path "/bin/check -p 80"` runs `/bin/check` with two arguments and
+    /// `misc_path /bin/check -p 80` runs `/bin/check` alone: the other words are ignored
+    /// (warned about here).
+    mutating func miscPath(_ statement: ConfigStatement) -> ScriptCommand? {
+        guard argument(statement, 0, "a command") != nil else { return nil }
+        switch statement.quotedEscapedWords() {
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        case .success(let words):
+            guard words.count > 1 else { return nil }
+            if words.count > 2 {
+                let extra = words[2...].map(\.text).joined(separator: " ")
+                warning("'\(extra)' after the command is ignored; quote the whole command line to pass arguments",
+                        at: words[2].position)
+            }
+            return command(words[1])
+        }
     }
 
     /// A string value: the first argument (keepalived's `set_value` takes the first word

@@ -62,7 +62,7 @@ extension Checker {
     ])
     static let miscTable = KeywordTable<Checker>("MISC_CHECK", common(connection: false) + [
         .value("misc_path") { ch, s, c in
-            guard let script = c.commandLine(s) else { return }
+            guard let script = c.miscPath(s) else { return }
             ch.updateMisc { $0.script = script }
         },
         .value("misc_timeout") { ch, s, c in

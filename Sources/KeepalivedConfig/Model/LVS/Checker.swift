@@ -181,7 +181,7 @@ public struct DNSCheck: Sendable, Hashable {
 /// MISC_CHECK (check_misc.c).
 public struct MiscCheck: Sendable, Hashable {
     /// `misc_path`: required.
-    public internal(set) var script: CheckerScript?
+    public internal(set) var script: ScriptCommand?
     /// `misc_timeout` (whole seconds); nil: the delay_loop.
     public internal(set) var timeout: Duration?
     /// `misc_dynamic`: the exit status minus 2 is the new weight.
