@@ -1,12 +1,33 @@
 /// Readers for values of the VRRP side of a configuration.
 extension ReadContext {
-    /// Warns about words after a command: keepalived runs only the first word after the
-    /// keyword (split again into program and arguments), and ignores the rest.
-    mutating func ignoredCommandWords(_ statement: ConfigStatement, after count: Int) {
-        guard statement.arguments.count > count else { return }
-        let words = statement.arguments[count...].map(\.text).joined(separator: " ")
-        warning("'\(words)' after the command is ignored; quote the whole command line to pass arguments",
-                at: statement.arguments[count].position)
+    /// The words of a command statement as keepalived re-reads them for scripts (quotes and
+    /// escapes: ``ConfigStatement/quotedEscapedWords()``); the keyword is the first. nil after
+    /// an error.
+    mutating func commandWords(_ statement: ConfigStatement) -> [ConfigToken]? {
+        switch statement.quotedEscapedWords() {
+        case .success(let words):
+            guard words.count >= 2 else {
+                error("'\(statement.keyword.text)' needs a command", at: statement.end)
+                return nil
+            }
+            return words
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+
+    /// The command of `script`: the first word after the keyword, split again into the
+    /// program and its arguments (lib/notify.c, set_script_params_array). Words after it are
+    /// warned about: keepalived ignores them.
+    mutating func scriptCommand(_ statement: ConfigStatement) -> ScriptCommand? {
+        guard let words = commandWords(statement) else { return nil }
+        if words.count > 2 {
+            let rest = words[2...].map(\.text).joined(separator: " ")
+            warning("'\(rest)' after the command is ignored; quote the whole command line to pass arguments",
+                    at: words[2].position)
+        }
+        return command(words[1])
     }
 
     /// A command word split as keepalived splits it, or an error.
@@ -22,11 +43,14 @@ extension ReadContext {
     /// `notify*` lines: `notify_master COMMAND [USER [GROUP]]` (lib/notify.c,
     /// notify_script_init: the words after the command are the user and group).
     mutating func notifyScript(_ statement: ConfigStatement) -> ScriptCommand? {
-        guard let token = argument(statement, 0, "a command") else { return nil }
-        extraArguments(statement, after: 3)
-        guard var command = command(token) else { return nil }
-        if statement.arguments.count > 1 { command.user = statement.arguments[1].text }
-        if statement.arguments.count > 2 { command.group = statement.arguments[2].text }
+        guard let words = commandWords(statement) else { return nil }
+        if words.count > 4 {
+            let rest = words[4...].map(\.text).joined(separator: " ")
+            warning("unexpected '\(rest)' after '\(statement.keyword.text)' is ignored", at: words[4].position)
+        }
+        guard var command = command(words[1]) else { return nil }
+        if words.count > 2 { command.user = words[2].text }
+        if words.count > 3 { command.group = words[3].text }
         return command
     }
 

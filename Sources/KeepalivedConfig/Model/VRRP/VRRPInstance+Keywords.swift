@@ -136,6 +136,7 @@ extension VRRPInstance {
         .value("nopreempt") { vrrp, s, ctx in
             ctx.extraArguments(s, after: 0)
             vrrp.written.nopreempt = true
+            vrrp.note(s)
         },
         .value("preempt") { vrrp, s, ctx in
             ctx.extraArguments(s, after: 0)
@@ -146,6 +147,7 @@ extension VRRPInstance {
             guard let micros = ctx.decimal(s, 0, digits: 6, in: 0...1_000_000_000) else { return }
             ctx.extraArguments(s, after: 1)
             vrrp.preemptDelay = .microseconds(micros)
+            vrrp.note(s)
         },
         .block("authentication") { vrrp, s, ctx in
             var draft = AuthenticationDraft()

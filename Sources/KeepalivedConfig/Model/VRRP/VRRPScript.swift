@@ -41,9 +41,7 @@ public struct VRRPScript: Sendable {
 
     static let keywords = KeywordTable<VRRPScript>("vrrp_script", [
         .value("script") { script, s, ctx in
-            guard let token = ctx.argument(s, 0, "a command") else { return }
-            ctx.ignoredCommandWords(s, after: 1)
-            guard let command = ctx.command(token) else { return }
+            guard let command = ctx.scriptCommand(s) else { return }
             script.command = command
         },
         .value("interval") { script, s, ctx in
