@@ -7,7 +7,11 @@ let package = Package(
     products: [
         .library(name: "IPVSNetlink", targets: ["IPVSNetlink"]),
         .library(name: "RealServerChecks", targets: ["RealServerChecks"]),
+        .library(name: "KeepalivedConfig", targets: ["KeepalivedConfig"]),
+        .library(name: "VRRP", targets: ["VRRP"]),
+        .library(name: "Director", targets: ["Director"]),
         .executable(name: "lvsctl", targets: ["lvsctl"]),
+        .executable(name: "lvsd", targets: ["lvsd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -98,10 +102,55 @@ let package = Package(
             ]
         ),
 
+        // MARK: keepalived.conf
+        // The configuration language and its typed model: pure Swift, reads files, no IPVS.
+        .target(name: "KeepalivedConfig"),
+        .testTarget(
+            name: "KeepalivedConfigTests",
+            dependencies: ["KeepalivedConfig", "Director", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        // libFuzzer target over the reader and the model (scripts/fuzz-config builds it with
+        // -sanitize=fuzzer; a plain build links it as an ordinary program).
+        .executableTarget(
+            name: "keepalived-config-fuzz",
+            dependencies: ["KeepalivedConfig"]
+        ),
+
+        // MARK: VRRP
+        // RFC 3768 / 5798 packets and the state machine; knows nothing of IPVS.
+        .target(name: "VRRP"),
+        .testTarget(
+            name: "VRRPTests",
+            dependencies: ["VRRP"],
+            resources: [.copy("Fixtures")]
+        ),
+
+        // MARK: director
+        // Configuration + health + ownership -> the desired IPVS table.
+        .target(
+            name: "Director",
+            dependencies: ["KeepalivedConfig", "IPVSNetlink"]
+        ),
+
         // MARK: command line
+        .executableTarget(
+            name: "lvsd",
+            dependencies: [
+                "Director",
+                "KeepalivedConfig",
+                "IPVSAdm",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--no-export-dynamic", "-Xclang-linker", "-no-pie"],
+                             .when(platforms: [.linux], configuration: .release)),
+            ]
+        ),
         .executableTarget(
             name: "lvsctl",
             dependencies: [
+                "KeepalivedConfig",
                 "RealServerChecks",
                 "IPVSAdm",
                 "IPVSNetlink",

@@ -65,4 +65,20 @@ public struct Diagnostics: Sendable {
     public var hasErrors: Bool { all.contains { $0.severity == .error } }
     public var errorCount: Int { all.count { $0.severity == .error } }
     public var warningCount: Int { all.count { $0.severity == .warning } }
+
+    /// The same diagnostics ordered by position (file, line, column), those without a
+    /// position first; diagnostics at one position keep the order they were found in.
+    public func sortedByPosition() -> Diagnostics {
+        var sorted = Diagnostics()
+        let ordered = all.enumerated().sorted { a, b in
+            switch (a.element.position, b.element.position) {
+            case (nil, nil): return a.offset < b.offset
+            case (nil, _): return true
+            case (_, nil): return false
+            case (let p?, let q?): return p == q ? a.offset < b.offset : p < q
+            }
+        }
+        for (_, diagnostic) in ordered { sorted.append(diagnostic) }
+        return sorted
+    }
 }

@@ -22,6 +22,24 @@ public struct ConfigLoadResult: Sendable {
 }
 
 extension KeepalivedConfiguration {
+    /// Reads the configuration at `path` (with its includes) into the model and reports every
+    /// problem: the language layer's and the model's, sorted by position (file, line, column;
+    /// problems without a position first). The model is nil when there is an error.
+    public static func load(path: String, options: ConfigReadOptions,
+                            fileSystem: some ConfigFileSystem = LocalFileSystem()) -> ConfigLoadResult {
+        let (document, readDiagnostics) = ConfigReader.read(path: path, options: options, fileSystem: fileSystem)
+        var diagnostics = readDiagnostics
+        var configuration: KeepalivedConfiguration?
+        if !document.sources.files.isEmpty {
+            let (model, modelDiagnostics) = build(from: document, configID: options.configID)
+            diagnostics.append(contentsOf: modelDiagnostics)
+            configuration = model
+        }
+        let sorted = diagnostics.sortedByPosition()
+        return ConfigLoadResult(configuration: sorted.hasErrors ? nil : configuration,
+                                diagnostics: sorted, sources: document.sources)
+    }
+
     /// The keywords of the top level: those of the LVS side (global_defs, virtual servers)
     /// and those of the VRRP side.
     static let topLevel = KeywordTable<KeepalivedConfiguration>(
