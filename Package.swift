@@ -122,7 +122,7 @@ let package = Package(
         .target(name: "VRRP"),
         .testTarget(
             name: "VRRPTests",
-            dependencies: ["VRRP"],
+            dependencies: ["VRRP", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
 
