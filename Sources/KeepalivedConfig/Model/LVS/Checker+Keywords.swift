@@ -28,14 +28,17 @@ extension Checker {
             ch.updateSMTP { $0.heloName = name }
         },
         .block("host") { ch, s, c in
-            guard let connection = ch.connection else { return }
-            // check_smtp.c smtp_host_handler: a host starts from the real server's address.
-            var host = Checker(kind: .tcp, position: s.keyword.position,
-                               connection: CheckerConnection(address: connection.address, port: connection.port))
+            c.extraArguments(s, after: 0)
+            // check_smtp.c smtp_host_handler: a host starts from the real server's address
+            // and port, with none of the block's other connection settings.
+            var host = ch
+            host.position = s.keyword.position
             host.connection = ch.hostDefault
+            host.written.connectTimeout = nil
+            host.smtpHosts = []
             smtpHostTable.read(s.block ?? [], into: &host, &c)
-            guard let hostConnection = host.connection else { return }
-            ch.updateSMTP { $0.hosts.append(hostConnection) }
+            guard host.isComplete(at: s, &c) else { return }
+            ch.smtpHosts.append(host)
         },
     ])
     static let smtpHostTable = KeywordTable<Checker>("host", connectionKeywords)
@@ -135,6 +138,7 @@ extension Checker {
     private static var connectionKeywords: [K] {
         [
             .value("connect_ip") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 guard let a = c.address(s) else { return }
                 if let bind = ch.connection?.bindAddress, bind.isIPv6 != a.isIPv6 {
@@ -144,10 +148,12 @@ extension Checker {
                 ch.connection?.address = a
             },
             .value("connect_port") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 if let p = c.integer(s, in: 1...65535) { ch.connection?.port = UInt16(p) }
             },
             .value("bindto") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 guard let a = c.address(s) else { return }
                 if let dst = ch.connection?.address, dst.isIPv6 != a.isIPv6 {
@@ -157,10 +163,12 @@ extension Checker {
                 ch.connection?.bindAddress = a
             },
             .value("bind_port") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 if let p = c.integer(s, in: 1...65535) { ch.connection?.bindPort = UInt16(p) }
             },
             .value("bind_if") { ch, s, c in
+                ch.connectionWritten = true
                 guard let name = c.text(s, "an interface name") else { return }
                 guard name.utf8.count < 16 else {
                     c.error("interface name '\(name)' is longer than 15 characters", at: s.arguments[0].position)
@@ -169,6 +177,7 @@ extension Checker {
                 ch.connection?.bindInterface = name
             },
             .value("connect_timeout") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 if let d = c.timer(s, minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) {
                     ch.written.connectTimeout = d
@@ -176,6 +185,7 @@ extension Checker {
                 }
             },
             .value("fwmark") { ch, s, c in
+                ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
                 if let v = c.integer(s, in: 0...Int(UInt32.max)) { ch.connection?.fwmark = UInt32(v) }
             },
@@ -286,10 +296,7 @@ extension Checker {
 
     /// The connection a SMTP_CHECK `host` block starts from: the real server's address and
     /// port (check_smtp.c smtp_host_handler), no other option.
-    var hostDefault: CheckerConnection? {
-        guard let connection else { return nil }
-        return CheckerConnection(address: connection.address, port: connection.port)
-    }
+    var hostDefault: CheckerConnection? { defaultConnection }
 
     /// The end-of-block checks of each checker (http_get_check_end, misc_end_handler,
     /// check_conn_opts, udp_check_end_handler, file_end_handler).

@@ -26,6 +26,12 @@ public struct Checker: Sendable {
     public internal(set) var logAllFailures = false
 
     var written = Written()
+    /// SMTP_CHECK `host` blocks read so far (expanded into checkers of their own).
+    var smtpHosts: [Checker] = []
+    /// A connection keyword was written in the block itself.
+    var connectionWritten = false
+    /// The real server's address and port as written: where a checker connects by default.
+    var defaultConnection: CheckerConnection?
     struct Written: Sendable {
         var retry: Int?
         var delayBeforeRetry: Duration?
@@ -165,9 +171,6 @@ public struct HTTPURL: Sendable, Hashable {
 public struct SMTPCheck: Sendable, Hashable {
     /// `helo_name`; default: "smtpchecker.keepalived.org" (SMTP_DEFAULT_HELO).
     public internal(set) var heloName = "smtpchecker.keepalived.org"
-    /// `host { ... }` blocks (deprecated in keepalived but supported): further servers to
-    /// check, each with its own connection.
-    public internal(set) var hosts: [CheckerConnection] = []
 }
 
 /// DNS_CHECK (check_dns.c).

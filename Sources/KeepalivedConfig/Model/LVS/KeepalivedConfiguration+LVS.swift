@@ -32,9 +32,9 @@ extension KeepalivedConfiguration {
     }
 
     mutating func resolveLVS(_ context: inout ReadContext) {
-        var resolver = LVSResolver(global: global, groups: virtualServerGroups, vrrpInstanceExists: nil)
+        let resolver = LVSResolver(global: global, groups: virtualServerGroups, vrrpInstanceExists: nil)
         virtualServerGroups = resolver.resolveGroups(&context)
-        virtualServers = resolver.resolve(virtualServers, &context)
+        virtualServers = resolver.resolve(virtualServers, groups: virtualServerGroups, &context)
         resolver.checkSyncDaemon(&context)
     }
 }

@@ -12,7 +12,7 @@ struct LVSResolver {
     /// Groups defined twice: keepalived looks groups up by name and finds the first
     /// (ipvswrapper.c `ipvs_get_group_by_name`), so a second definition has no effect.
     /// Empty groups are removed (check_parser.c vsg_handler).
-    mutating func resolveGroups(_ c: inout ReadContext) -> [VirtualServerGroup] {
+    func resolveGroups(_ c: inout ReadContext) -> [VirtualServerGroup] {
         var result: [VirtualServerGroup] = []
         for group in groups {
             if group.entries.isEmpty {
@@ -35,8 +35,10 @@ struct LVSResolver {
         return result
     }
 
-    func resolve(_ servers: [VirtualServer], _ c: inout ReadContext) -> [VirtualServer] {
-        let resolvedGroups = groups.filter { g in !g.entries.isEmpty }
+    /// Links, merges and validates the virtual servers; `resolvedGroups` are the groups
+    /// ``resolveGroups(_:)`` kept.
+    func resolve(_ servers: [VirtualServer], groups resolvedGroups: [VirtualServerGroup],
+                 _ c: inout ReadContext) -> [VirtualServer] {
         var result: [VirtualServer] = []
         var used = Set<String>()
         for var vs in servers {
@@ -55,10 +57,9 @@ struct LVSResolver {
             }
             result.append(vs)
         }
+        // keepalived says nothing about an unused group; lvsd warns.
         for group in resolvedGroups where !used.contains(group.name) {
-            if groups.first(where: { $0.name == group.name })?.position == group.position {
-                c.warning("virtual_server_group '\(group.name)' is not used by any virtual_server", at: group.position)
-            }
+            c.warning("virtual_server_group '\(group.name)' is not used by any virtual_server", at: group.position)
         }
         return result.compactMap { validate($0, &c) }
     }
@@ -68,11 +69,18 @@ struct LVSResolver {
     private func link(_ vs: inout VirtualServer, to group: VirtualServerGroup, _ c: inout ReadContext) -> Bool {
         vs.groupEntries = group.expandedEntries
         let groupFamily: AddressFamily? = group.hasIPv4 == group.hasIPv6 ? nil : (group.hasIPv4 ? .ipv4 : .ipv6)
-        if group.hasIPv4 && group.hasIPv6 && vs.familyWritten != nil {
-            c.error("virtual_server_group '\(group.name)' has IPv4 and IPv6 entries and cannot take ip_family", at: vs.position)
+        // By now keepalived has taken the family from ip_family or from the first real
+        // server that is not tunnelled (check_parser.c rs_end_handler).
+        let known = vs.familyWritten ?? vs.realServers.first {
+            ($0.written.forwarding?.method ?? vs.forwarding.method) != .tunnel
+        }?.address.family
+        if group.hasIPv4 && group.hasIPv6 && known != nil {
+            c.error("virtual_server_group '\(group.name)' has IPv4 and IPv6 entries: the virtual server's real servers "
+                    + "must all be tunnelled and it cannot take ip_family", at: vs.position,
+                    notes: [.init("group defined here", at: group.position)])
             return false
         }
-        if let groupFamily, let written = vs.familyWritten, written != groupFamily {
+        if let groupFamily, let written = known, written != groupFamily {
             c.error("the address family of virtual_server_group '\(group.name)' does not match the virtual server's",
                     at: vs.position, notes: [.init("group defined here", at: group.position)])
             return false
@@ -313,14 +321,6 @@ struct LVSResolver {
         checker.delayBeforeRetry = checker.written.delayBeforeRetry ?? rs.delayBeforeRetry
             ?? checker.defaultDelayBeforeRetry ?? checker.delayLoop
         checker.logAllFailures = checker.logAllFailures || global.checkerLogAllFailures
-        if case .smtp(var smtp) = checker.kind {
-            smtp.hosts = smtp.hosts.map { host in
-                var host = host
-                if host.timeout == .seconds(5) { host.timeout = checker.connection?.timeout ?? rs.connectTimeout }
-                return host
-            }
-            checker.kind = .smtp(smtp)
-        }
         return checker
     }
 

@@ -88,8 +88,24 @@ extension RealServer {
         }
         var checker = Checker(kind: kind, position: s.keyword.position,
                               connection: connects ? CheckerConnection(address: address, port: writtenPort ?? 0) : nil)
+        checker.defaultConnection = checker.connection
         Checker.table(for: kind).read(s.block ?? [], into: &checker, &c)
-        guard checker.isComplete(at: s, &c) else { return }
-        checkers.append(checker)
+        guard case .smtp = kind, !checker.smtpHosts.isEmpty else {
+            guard checker.isComplete(at: s, &c) else { return }
+            checkers.append(checker)
+            return
+        }
+        // check_smtp.c smtp_check_end_handler: each `host` block is a checker of its own;
+        // the block's own connection is checked too only when a connection keyword is
+        // written in it.
+        c.warning("SMTP_CHECK host blocks are deprecated: write one SMTP_CHECK per server to check",
+                  at: checker.smtpHosts[0].position)
+        let hosts = checker.smtpHosts
+        checker.smtpHosts = []
+        if checker.connectionWritten {
+            guard checker.isComplete(at: s, &c) else { return }
+            checkers.append(checker)
+        }
+        checkers += hosts
     }
 }

@@ -1,0 +1,102 @@
+/// The IPVS table keepalived 2.2.7 installs for a virtual server when it starts (not on a
+/// reload), derived from the configuration alone. Follows ipwrapper.c `init_service_vs`,
+/// `init_service_rs` and `update_quorum_state(vs, true)`, ipvswrapper.c `ipvs_cmd`, and the
+/// checker loop at the end of check_data.c `validate_check_config`.
+///
+/// Not covered (the caller knows them, the configuration does not): a FILE_CHECK whose
+/// file already says "down", `ha_suspend` services while their VRRP instance is not master.
+extension RealServer {
+    /// The real server starts failed: one of its checkers starts failed, which is what
+    /// `alpha` means (validate_check_config: `if (checker->alpha) set_checker_state(checker,
+    /// false)`). Without alpha, a checker starts up and one failure takes the server out.
+    public var startsFailed: Bool { checkers.contains { $0.alpha } }
+
+    /// Its weight in the table at start when the quorum holds, or nil when it is not in the
+    /// table: up servers with their weight; failed ones with weight 0 under
+    /// `inhibit_on_failure` (ipvs_cmd: `if (rs->inhibit && rs->num_failed_checkers)
+    /// drule.user.weight = 0`), otherwise left out.
+    public var initialWeight: Int? {
+        if !startsFailed { return weight }
+        return inhibitOnFailure ? 0 : nil
+    }
+}
+
+/// One destination of the table at start.
+public struct InitialDestination: Sendable, Hashable {
+    public var address: InetAddress
+    /// The destination port as IPVS gets it: the real server's (NAT) or the virtual
+    /// server's (DR/TUN); 0 on fwmark services under DR/TUN (ipvs_cmd).
+    public var port: UInt16
+    public var weight: Int
+    public var forwarding: Forwarding
+    public var upperThreshold: UInt32
+    public var lowerThreshold: UInt32
+    /// This destination is the sorry server.
+    public var isSorryServer: Bool
+}
+
+extension VirtualServer {
+    /// The total weight of the real servers up at start (ipwrapper.c weigh_live_realservers
+    /// after init_service_rs).
+    public var initialLiveWeight: Int {
+        realServers.filter { !$0.startsFailed }.reduce(0) { $0 + $1.weight }
+    }
+
+    /// Whether the quorum holds at start: the live weight reaches quorum + hysteresis
+    /// (update_quorum_state with the state starting down).
+    public var hasQuorumAtStart: Bool { initialLiveWeight >= quorum + hysteresis }
+
+    /// The destinations keepalived installs at start, in the order it adds them.
+    ///
+    /// With the quorum: the real servers with ``RealServer/initialWeight``, then an inhibited
+    /// sorry server with weight 0 (init_service_vs: "If we have a sorry server with inhibit,
+    /// add it now"). Without the quorum and with a sorry server: the live real servers are
+    /// taken out (those with inhibit_on_failure stay with weight 0: a deleted inhibited
+    /// destination is edited to weight 0) and the sorry server goes in with weight 1. Without
+    /// the quorum and without a sorry server, nothing changes.
+    ///
+    /// `groupEntry` chooses the port rule for one entry of a group service; nil for other
+    /// services.
+    public func initialDestinations(groupEntry: VirtualServerGroup.Entry? = nil) -> [InitialDestination] {
+        var table: [InitialDestination] = []
+        func add(_ address: InetAddress, _ port: UInt16, _ weight: Int, _ forwarding: Forwarding,
+                 upper: UInt32 = 0, lower: UInt32 = 0, sorry: Bool = false) {
+            let destinationPort = tablePort(port, forwarding: forwarding, groupEntry: groupEntry)
+            // A second add of the same destination finds it there (EEXIST, ignored).
+            guard !table.contains(where: { $0.address == address && $0.port == destinationPort }) else { return }
+            table.append(InitialDestination(address: address, port: destinationPort, weight: weight,
+                                            forwarding: forwarding, upperThreshold: upper, lowerThreshold: lower,
+                                            isSorryServer: sorry))
+        }
+        for rs in realServers {
+            guard let weight = rs.initialWeight else { continue }
+            add(rs.address, rs.port, weight, rs.forwarding, upper: rs.upperThreshold ?? 0, lower: rs.lowerThreshold ?? 0)
+        }
+        guard let sorry = sorryServer else { return table }
+        if !hasQuorumAtStart {
+            // perform_quorum_state(vs, false): live servers out, inhibited ones to weight 0.
+            for rs in realServers where !rs.startsFailed {
+                let port = tablePort(rs.port, forwarding: rs.forwarding, groupEntry: groupEntry)
+                guard let i = table.firstIndex(where: { $0.address == rs.address && $0.port == port }) else { continue }
+                if rs.inhibitOnFailure { table[i].weight = 0 } else { table.remove(at: i) }
+            }
+            add(sorry.address, sorry.port, sorry.weight, sorry.forwarding, sorry: true)
+        } else if sorry.inhibit, !sorry.duplicatesRealServer {
+            add(sorry.address, sorry.port, 0, sorry.forwarding, sorry: true)
+        }
+        return table
+    }
+
+    /// ipvswrapper.c ipvs_cmd: on fwmark services a DR/TUN destination has port 0; on
+    /// address services (and each address entry of a group) a DR/TUN destination has the
+    /// service's port; NAT destinations keep their own.
+    func tablePort(_ port: UInt16, forwarding: Forwarding, groupEntry: VirtualServerGroup.Entry?) -> UInt16 {
+        guard forwarding.method != .nat else { return port }
+        switch (key, groupEntry) {
+        case (.fwmark, _), (.group, .fwmark?): return 0
+        case (.group, .addresses(_, _, let entryPort)?): return entryPort
+        case (.address(_, let servicePort), _): return servicePort
+        case (.group, nil): return port
+        }
+    }
+}
