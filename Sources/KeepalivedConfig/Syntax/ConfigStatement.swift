@@ -47,11 +47,12 @@ public struct ConfigStatement: Sendable {
     }
 
     /// The position of the first character after the last token, for "expected a value"
-    /// diagnostics.
+    /// diagnostics (after its closing quote for a quoted token; for a token from a
+    /// `$NAME` expansion, counted from the `$`).
     public var end: SourcePosition {
         let last = arguments.last ?? keyword
         var p = last.position
-        p.column += last.text.utf8.count
+        p.column += last.text.utf8.count + (last.quoted ? 2 : 0)
         return p
     }
 }

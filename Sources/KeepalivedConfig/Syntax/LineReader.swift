@@ -34,6 +34,10 @@ struct LineReader<FileSystem: ConfigFileSystem> {
     private var reportedExpansionLimit = false
     /// Opening quotes already reported as never closed.
     private var reportedQuotes: Set<SourcePosition> = []
+    /// `$` whose substitution overflowed or never ended: not substituted again, so that the
+    /// pieces left after a brace in such a line do not start it over (keepalived does, for
+    /// ever).
+    private var failedSubstitutions: Set<SourcePosition> = []
 
     init(fileSystem: FileSystem, options: ConfigReadOptions) {
         self.fileSystem = fileSystem
@@ -284,13 +288,15 @@ struct LineReader<FileSystem: ConfigFileSystem> {
         var cursor = 0
         var replacements = 0
         while let dollar = buf.firstIndex(of: ASCII.dollar, from: cursor), dollar + 1 < buf.count {
-            guard let use = definitions.use(in: buf.bytes, at: dollar) else {
+            guard !failedSubstitutions.contains(buf.positions[dollar]),
+                  let use = definitions.use(in: buf.bytes, at: dollar) else {
                 cursor = dollar + 1
                 continue
             }
             replacements += 1
             if replacements > maximumSubstitutionRounds {
                 diagnostics.error("substitution does not end: a definition uses itself", at: buf.positions[dollar])
+                failedSubstitutions.insert(buf.positions[dollar])
                 return .overflow
             }
             found = true
@@ -316,6 +322,7 @@ struct LineReader<FileSystem: ConfigFileSystem> {
             if buf.count + value.count - use.length >= maximumLength {
                 diagnostics.error("substitution makes the line longer than keepalived's \(maximumLength - 1) bytes",
                                   at: at)
+                failedSubstitutions.insert(at)
                 return .overflow
             }
             buf.replaceSubrange(dollar..<min(dollar + use.length, buf.count),
