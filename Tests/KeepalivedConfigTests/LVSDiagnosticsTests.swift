@@ -317,6 +317,7 @@ struct LVSDiagnosticsTests {
                 "6:26: error: unknown lvs_timeouts option 'fin' (expected tcp, tcpfin or udp)",
                 "6:30: error: unknown lvs_timeouts option '30' (expected tcp, tcpfin or udp)",
                 "7:23: error: unknown lvs_flush_on_stop type 'ALL' (expected nothing or 'VS')",
+                "8:5: error: lvs_sync_daemon names VRRP instance 'VI_1', which is not defined",
                 "8:31: warning: write 'id 12' for the lvs_sync_daemon sync id",
                 "9:5: error: lvs_sync_daemon is given twice",
                 "  note 8:5: first given here",
@@ -371,6 +372,9 @@ struct LVSDiagnosticsTests {
                     MISC_CHECK {
                         misc_path /bin/check -p 80
                     }
+                    FILE_CHECK {
+                        track_file nowhere
+                    }
                     SMTP_CHECK {
                         host {
                             connect_ip 10.0.1.9
@@ -380,7 +384,8 @@ struct LVSDiagnosticsTests {
             }
             """, expected: [
                 "7:34: warning: '-p 80' after the command is ignored; quote the whole command line to pass arguments",
-                "10:13: warning: SMTP_CHECK host blocks are deprecated: write one SMTP_CHECK per server to check",
+                "9:9: error: FILE_CHECK names track_file 'nowhere', which is not defined",
+                "13:13: warning: SMTP_CHECK host blocks are deprecated: write one SMTP_CHECK per server to check",
             ]),
     ]
 

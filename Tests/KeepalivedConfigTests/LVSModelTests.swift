@@ -258,8 +258,17 @@ struct LVSModelTests {
                 vrrp_strict
                 checker_log_all_failures
             }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                virtual_ipaddress {
+                    10.0.0.1
+                }
+            }
             """
-        let g = try #require(LVSFixture.load(text).configuration?.global)
+        let result = LVSFixture.load(text)
+        #expect(!result.diagnostics.hasErrors, "\(LVSFixture.messages(result))")
+        let g = try #require(result.configuration?.global)
         #expect(g.routerID == "LVS_1")
         #expect(g.notificationEmails == ["a@example.com", "b@example.com"])
         #expect(g.notificationEmailFrom == "lvs@example.com")

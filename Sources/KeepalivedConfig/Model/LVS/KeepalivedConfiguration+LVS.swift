@@ -32,7 +32,10 @@ extension KeepalivedConfiguration {
     }
 
     mutating func resolveLVS(_ context: inout ReadContext) {
-        let resolver = LVSResolver(global: global, groups: virtualServerGroups, vrrpInstanceExists: nil)
+        let vrrp = self.vrrp
+        let resolver = LVSResolver(global: global, groups: virtualServerGroups,
+                                   vrrpInstanceExists: { vrrp.instance(named: $0) != nil },
+                                   trackFileExists: { name in vrrp.trackedFiles.contains { $0.name == name } })
         virtualServerGroups = resolver.resolveGroups(&context)
         virtualServers = resolver.resolve(virtualServers, groups: virtualServerGroups, &context)
         resolver.checkSyncDaemon(&context)

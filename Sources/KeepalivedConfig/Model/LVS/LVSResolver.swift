@@ -8,6 +8,8 @@ struct LVSResolver {
     let groups: [VirtualServerGroup]
     /// Looks a VRRP instance up by name; nil until the VRRP model offers instances.
     let vrrpInstanceExists: ((String) -> Bool)?
+    /// Looks a `track_file` block up by name (FILE_CHECK's `track_file`).
+    let trackFileExists: ((String) -> Bool)?
 
     /// Groups defined twice: keepalived looks groups up by name and finds the first
     /// (ipvswrapper.c `ipvs_get_group_by_name`), so a second definition has no effect.
@@ -213,6 +215,13 @@ struct LVSResolver {
             rs.virtualhost = rs.virtualhost ?? vs.virtualhost
             rs.smtpAlert = rs.written.smtpAlert ?? global.smtpAlertChecker ?? global.smtpAlert ?? true
             rs.checkers = rs.checkers.map { resolveChecker($0, of: rs) }
+            for checker in rs.checkers {
+                // check_file.c track_file_handler: "track_file %s not found".
+                if case .file(let file) = checker.kind, let name = file.trackFile,
+                   let exists = trackFileExists, !exists(name) {
+                    c.error("FILE_CHECK names track_file '\(name)', which is not defined", at: checker.position)
+                }
+            }
             servers.append(rs)
         }
         vs.realServers = servers

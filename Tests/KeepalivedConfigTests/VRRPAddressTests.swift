@@ -1,0 +1,125 @@
+import Testing
+@testable import KeepalivedConfig
+
+/// Address and route lines, script command splitting, and the keywords lvsd only warns about.
+struct VRRPAddressTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let line: String
+        let expected: [String]
+        var testDescription: String { line }
+        init(_ line: String, _ expected: [String]) {
+            self.line = line
+            self.expected = expected
+        }
+    }
+
+    /// Each line is an excluded address of an instance; it stands on line 5, column 1.
+    static let addressCases: [Case] = [
+        Case("10.0.0.1/33", ["5:10: error: prefix length '33' of 10.0.0.1 is not in 0...32 (keepalived would use /32)"]),
+        Case("10.0.0.300", ["5:1: error: '10.0.0.300' is not an IPv4 or IPv6 address"]),
+        Case("10.0.0.1 bogus", ["5:10: error: unknown address option 'bogus'"]),
+        Case("10.0.0.1 labl x", ["5:10: error: unknown address option 'labl'; did you mean 'label'?"]),
+        Case("10.0.0.1 dev", ["5:13: error: 'dev' needs a value"]),
+        Case("10.0.0.1 dev eth0 dev eth1", ["5:23: error: the device of 10.0.0.1 is given twice"]),
+        Case("10.0.0.1/31 brd +", ["5:13: warning: prefix /31 is too long for a broadcast address; none is set"]),
+        Case("10.0.0.1 brd 10.0.0.255 peer 10.0.0.2", ["5:10: warning: broadcast and peer given together; keepalived ignores the broadcast address"]),
+        Case("10.0.0.1/24 peer 10.0.0.2", ["5:1: warning: the prefix of 10.0.0.1/24 is ignored with a peer; keepalived uses /32"]),
+        Case("10.0.0.1 label abcdefghijklmnop", ["5:16: error: label 'abcdefghijklmnop' is longer than 15 bytes"]),
+        Case("10.0.0.1 scope galaxy", ["5:16: warning: scope 'galaxy' is not one of global, site, link, host, nowhere or a number; it must be defined in /etc/iproute2/rt_scopes where lvsd runs"]),
+        Case("10.0.0.1 preferred_lft soon", ["5:24: error: 'soon' is not a number (preferred_lft takes a whole number in 0...4294967295)"]),
+        Case("10.0.0.1 track_group g", ["5:10: error: unknown address option 'track_group'"]),
+        Case("10.0.0.1/24 brd + dev eth0 scope link label eth0:1 home -nodad mngtmpaddr noprefixroute autojoin no_track use_vmac preferred_lft forever", []),
+    ]
+
+    @Test(arguments: addressCases)
+    func addressLine(_ c: Case) {
+        // In virtual_ipaddress_excluded, so that a refused line leaves a valid instance.
+        let text = "vrrp_instance VI_1 {\ninterface eth0\nvirtual_router_id 1\nvirtual_ipaddress_excluded {\n\(c.line)\n}\n"
+            + "virtual_ipaddress {\n10.0.0.9\n}\n}"
+        #expect(VRRPFixture.messages(VRRPFixture.load(text)) == c.expected)
+    }
+
+    @Test func addressFields() throws {
+        let text = "vrrp_instance VI_1 {\ninterface eth0\nvirtual_router_id 1\nvirtual_ipaddress {\n"
+            + "10.0.0.1/24 brd + dev eth1 scope link label eth1:1 home -nodad noprefixroute autojoin no_track use_vmac\n"
+            + "10.0.0.2/24 brd -\n}\nvirtual_ipaddress_excluded {\n2001:db8::5/64\n2001:db8::6\n}\n}"
+        let (vrrp, messages) = try #require(VRRPFixture.model(text))
+        #expect(messages == [])
+        let a = try #require(vrrp.instances.first?.virtualAddresses.first)
+        #expect(a.broadcast == InetAddress("10.0.0.255") && a.device == "eth1" && a.scope == .link && a.label == "eth1:1")
+        #expect(a.isHomeAddress && a.noDuplicateAddressDetection && a.noPrefixRoute && a.autoJoin && a.noTrack && a.useVMAC)
+        #expect(a.position == SourcePosition(file: 0, line: 5, column: 1))
+        #expect(vrrp.instances.first?.virtualAddresses.last?.broadcast == InetAddress("10.0.0.0"))
+        // IPv6 without preferred_lft: 0 for a /128, forever (nil) otherwise (alloc_ipaddress).
+        let excluded = try #require(vrrp.instances.first?.excludedAddresses)
+        #expect(excluded.map(\.preferredLifetime) == [nil, 0])
+    }
+
+    @Test func ipv6AddressDropsScopeAndLabel() {
+        let text = "vrrp_instance VI_1 {\ninterface eth0\nvirtual_router_id 1\nvirtual_ipaddress {\nfe80::1 scope link label x\n}\n}"
+        #expect(VRRPFixture.messages(VRRPFixture.load(text)) == [
+            "5:9: warning: an IPv6 address takes no scope; keepalived ignores it",
+            "5:20: warning: an IPv6 address takes no label; keepalived ignores it",
+        ])
+    }
+
+    /// Each line is the only route of an instance, on line 5.
+    static let routeCases: [Case] = [
+        Case("10.1.0.0/16 via 10.0.0.254 dev eth0", []),
+        Case("10.1.0.0/16 gw 10.0.0.254 dev eth0", ["5:13: warning: 'gw' is deprecated; use 'via'"]),
+        Case("10.1.0.0/16 via 2001:db8::1 dev eth0", ["5:17: error: IPv4 and IPv6 mixed in one route"]),
+        Case("10.1.0.0/16 dev eth0 mtu 1400", ["5:22: warning: route option 'mtu' is not implemented by lvsd; this route is ignored"]),
+        Case("nowhere dev eth0", ["5:1: error: unknown route keyword 'nowhere'"]),
+        Case("dev eth0", ["5:1: error: a route needs a destination"]),
+        Case("10.1.0.0/16 via 10.0.0.254 protocol static dev eth0", ["5:37: warning: a tracked route gets protocol 18 (keepalived); 'static' is replaced"]),
+        Case("10.1.0.0/16 via 10.0.0.254", ["5:1: warning: a route without 'dev' cannot be tracked; keepalived does not track it"]),
+        Case("10.1.0.0/16 via 10.0.0.254 no_track", []),
+    ]
+
+    @Test(arguments: routeCases)
+    func routeLine(_ c: Case) {
+        let text = "vrrp_instance VI_1 {\ninterface eth0\nvirtual_router_id 1\nvirtual_routes {\n\(c.line)\n}\nvirtual_ipaddress {\n10.0.0.1\n}\n}"
+        #expect(VRRPFixture.messages(VRRPFixture.load(text)) == c.expected)
+    }
+
+    /// keepalived's alloc_strvec_quoted_escaped (lib/parser.c), applied to the command word.
+    @Test(arguments: [
+        ("/bin/true", ["/bin/true"]),
+        ("/bin/check --port 80", ["/bin/check", "--port", "80"]),
+        ("/bin/sh -c 'echo a b'", ["/bin/sh", "-c", "echo a b"]),
+        ("a\"b c\"d", ["ab cd"]),
+        ("x\\ty \\x41\\101", ["x\ty", "AA"]),
+        ("'it\\'s'", ["it's"]),
+        ("  spaced   out  ", ["spaced", "out"]),
+    ])
+    func commandSplitting(_ text: String, _ expected: [String]) {
+        #expect(ScriptCommand.split(Array(text.utf8)) == expected)
+    }
+
+    @Test(arguments: ["'open", "\"open", "trailing\\"])
+    func commandSplittingRefuses(_ text: String) {
+        #expect(ScriptCommand.split(Array(text.utf8)) == nil)
+    }
+
+    /// The keywords of the VRRP side lvsd only warns about; VRRP.md in the documentation
+    /// lists the same with the reasons.
+    @Test func unimplementedKeywords() {
+        func unimplemented<T>(_ table: KeywordTable<T>) -> [String] {
+            table.names.filter { name in
+                if case .unimplemented = table.keyword(named: name)?.kind { return true }
+                return false
+            }
+        }
+        #expect(unimplemented(VRRPInstance.keywords) == [
+            "virtual_rules", "old_unicast_checksum", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
+        ])
+        let topLevel = KeywordTable<KeepalivedConfiguration>("top", KeepalivedConfiguration.vrrpTopLevelKeywords)
+        #expect(unimplemented(topLevel) == [
+            "static_rules", "track_group", "garp_group", "linkbeat_interfaces", "interface_up_down_delays",
+        ])
+        #expect(unimplemented(VRRPSyncGroup.keywords) == [])
+        #expect(unimplemented(VRRPScript.keywords) == [])
+        #expect(unimplemented(TrackedProcess.keywords) == [])
+        #expect(unimplemented(TrackedFile.keywords) == [])
+    }
+}
