@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Compares `lvsd --config-test --print-table -f FILE` with the table the real keepalived
+# installed at start for every configuration under configs/ (captured by capture.sh into
+# expected/REL.txt). Runs on the host: printing the table touches no kernel.
+#
+# Services may come in any order: each output is cut into service blocks (an `-A` line and
+# the `-a` lines after it) and the blocks are sorted. Within a block the `-a` lines must be
+# in the captured order, which is ipvsadm -Sn's (sorted by address, then port; the kernel's
+# insertion order is in kernel-order/ for reference).
+#   usage: Tests/vm/keepalived-tables/compare.sh PATH/TO/lvsd
+# Prints a diff per mismatch and "keepalived tables: N passed, M failed"; exits 1 on any
+# failure, 2 on a usage error.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if (($# != 1)); then
+    echo "usage: $0 PATH/TO/lvsd" >&2
+    exit 2
+fi
+lvsd=$1
+if [[ ! -x $lvsd ]]; then
+    echo "compare.sh: $lvsd: not an executable file" >&2
+    exit 2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# blocks: stdin as ipvsadm -Sn lines; stdout the same lines with the service blocks (an -A
+# line and the lines up to the next -A) sorted in byte order, each block's lines kept in
+# their order. Lines before the first -A, if any, form a block of their own, which then
+# cannot match a capture.
+blocks() {
+    awk '
+        /^-A / { if (started) print block; block = $0; started = 1; next }
+        { block = started ? block "\001" $0 : $0; started = 1 }
+        END { if (started) print block }
+    ' | LC_ALL=C sort | tr '\001' '\n'
+}
+
+passed=0 failed=0
+while IFS= read -r rel; do
+    expected=$here/expected/$rel.txt
+    if [[ ! -f $expected ]]; then
+        echo "FAIL $rel: no capture at expected/$rel.txt (run capture.sh)"
+        failed=$((failed + 1))
+        continue
+    fi
+    status=0
+    "$lvsd" --config-test --print-table -f "$here/configs/$rel" >"$work/out" 2>"$work/err" || status=$?
+    if ((status != 0)); then
+        echo "FAIL $rel: lvsd exited with status $status"
+        sed 's/^/    /' "$work/err"
+        failed=$((failed + 1))
+        continue
+    fi
+    blocks <"$expected" >"$work/want"
+    blocks <"$work/out" >"$work/got"
+    if cmp -s "$work/want" "$work/got"; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL $rel: table differs (- keepalived, + lvsd; service blocks sorted)"
+        diff_status=0
+        diff -u --label "keepalived $rel" --label "lvsd $rel" "$work/want" "$work/got" >"$work/diff" ||
+            diff_status=$?
+        if ((diff_status != 1)); then
+            echo "compare.sh: diff failed with status $diff_status" >&2
+            exit 2
+        fi
+        sed 's/^/    /' "$work/diff"
+        failed=$((failed + 1))
+    fi
+done < <(cd "$here/configs" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+
+echo "keepalived tables: $passed passed, $failed failed"
+((failed == 0 && passed > 0))
