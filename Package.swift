@@ -110,12 +110,6 @@ let package = Package(
             dependencies: ["KeepalivedConfig", "Director", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        // libFuzzer target over the reader and the model (scripts/fuzz-config builds it with
-        // -sanitize=fuzzer; a plain build links it as an ordinary program).
-        .executableTarget(
-            name: "keepalived-config-fuzz",
-            dependencies: ["KeepalivedConfig"]
-        ),
 
         // MARK: VRRP
         // RFC 3768 / 5798 packets and the state machine; knows nothing of IPVS.
@@ -131,6 +125,11 @@ let package = Package(
         .target(
             name: "Director",
             dependencies: ["KeepalivedConfig", "IPVSNetlink"]
+        ),
+
+        .testTarget(
+            name: "DirectorTests",
+            dependencies: ["Director", "KeepalivedConfig", "TestSupport", "lvsd", "lvsctl"]
         ),
 
         // MARK: command line

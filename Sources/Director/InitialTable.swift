@@ -3,54 +3,41 @@ import KeepalivedConfig
 
 /// The IPVS table a configuration installs when the director starts, before any health check
 /// has finished, with this director owning every virtual server: what
-/// `lvsd --config-test --print-table` prints.
-///
-/// It follows keepalived 2.2.7's start-up (keepalived/check/ipwrapper.c `init_service_vs`,
-/// `init_service_rs`, `update_quorum_state(vs, init: true)`; check_data.c
-/// `validate_check_config` marks every `alpha` checker failed before that):
-/// - a real server none of whose checkers is `alpha` is added with its weight and is alive;
-/// - a real server with an `alpha` checker is left out, or added with weight 0 when it has
-///   `inhibit_on_failure`;
-/// - when the live real servers' weights add up to less than `quorum + hysteresis` and there
-///   is a sorry server, the live real servers are taken out again (those with
-///   `inhibit_on_failure` stay, with weight 0) and the sorry server goes in with weight 1;
-/// - otherwise a sorry server with `sorry_server_inhibit` is added with weight 0, unless it
-///   is also one of the real servers.
+/// `lvsd --config-test --print-table` prints. The start-up rules themselves (alpha,
+/// inhibit_on_failure, quorum and the sorry server, destination ports) are the model's
+/// (`VirtualServer.initialDestinations(groupEntry:)`, after keepalived 2.2.7's
+/// `init_service_vs`); this maps them onto IPVSNetlink's values.
 public enum InitialTable {
     /// Every service the configuration describes (a group virtual server stands for one
     /// service per expanded group entry), each with its destinations in the order keepalived
     /// adds them.
     public static func entries(for configuration: KeepalivedConfiguration) -> [IPVSServiceEntry] {
         configuration.virtualServers.flatMap { virtualServer -> [IPVSServiceEntry] in
-            let destinations = destinations(of: virtualServer)
-            return serviceKeys(of: virtualServer).map { key in
-                IPVSServiceEntry(service: service(virtualServer, key: key), destinations: destinations)
+            serviceKeys(of: virtualServer).map { key, groupEntry in
+                IPVSServiceEntry(service: service(virtualServer, key: key),
+                                 destinations: virtualServer.initialDestinations(groupEntry: groupEntry).map(destination))
             }
         }
     }
 
     /// The kernel keys of a virtual server: its address or mark, or each entry of its group.
-    public static func serviceKeys(of virtualServer: VirtualServer) -> [IPVSServiceKey] {
+    /// The kernel keys of a virtual server: its address or mark, or each expanded entry of its
+    /// group (with the entry, which decides the ports of DR/TUN destinations).
+    public static func serviceKeys(of virtualServer: VirtualServer) -> [(IPVSServiceKey, VirtualServerGroup.Entry?)] {
         let proto = ipProtocol(virtualServer.protocol)
         switch virtualServer.key {
         case .address(let address, let port):
-            return [.address(proto, ipAddress(address), port: port)]
+            return [(.address(proto, ipAddress(address), port: port), nil)]
         case .fwmark(let mark):
-            return [.firewallMark(mark, family: family(virtualServer.family))]
+            return [(.firewallMark(mark, family: family(virtualServer.family)), nil)]
         case .group:
-            return virtualServer.groupEntries.flatMap { entry -> [IPVSServiceKey] in
+            // groupEntries are expanded already: one address per `.addresses` entry.
+            return virtualServer.groupEntries.map { entry in
                 switch entry {
-                case .addresses(let first, let last, let port):
-                    var keys: [IPVSServiceKey] = []
-                    var current: InetAddress? = first
-                    while let address = current {
-                        keys.append(.address(proto, ipAddress(address), port: port))
-                        if address == last { break }
-                        current = address.advanced(by: 1)
-                    }
-                    return keys
+                case .addresses(let address, _, let port):
+                    return (.address(proto, ipAddress(address), port: port), entry)
                 case .fwmark(let mark, let entryFamily):
-                    return [.firewallMark(mark, family: family(entryFamily ?? virtualServer.family))]
+                    return (.firewallMark(mark, family: family(entryFamily ?? virtualServer.family)), entry)
                 }
             }
         }
@@ -77,63 +64,12 @@ public enum InitialTable {
                            timeout: timeout, netmask: netmask, persistenceEngine: engine)
     }
 
-    /// The destinations a virtual server starts with, in the order they are added.
-    public static func destinations(of virtualServer: VirtualServer) -> [IPVSDestination] {
-        struct Slot {
-            var server: RealServer
-            var weight: UInt32
-            var alive: Bool
-        }
-        var slots: [Slot] = []
-        for server in virtualServer.realServers {
-            let failed = server.checkers.contains { $0.alpha }
-            if !failed {
-                slots.append(Slot(server: server, weight: realWeight(server.weight), alive: true))
-            } else if server.inhibitOnFailure {
-                slots.append(Slot(server: server, weight: 0, alive: false))
-            }
-        }
-        var result = slots.map { destination($0.server, weight: $0.weight) }
-        guard let sorry = virtualServer.sorryServer else { return result }
-
-        let liveWeight = slots.filter(\.alive).reduce(0) { $0 + Int($1.weight) }
-        if liveWeight < virtualServer.quorum + virtualServer.hysteresis {
-            // perform_quorum_state(vs, false): DEL_DEST for each live real server, which
-            // ipvs_cmd turns into weight 0 for inhibit_on_failure ones.
-            result = []
-            for slot in slots {
-                if !slot.alive {
-                    result.append(destination(slot.server, weight: slot.weight))
-                } else if slot.server.inhibitOnFailure {
-                    result.append(destination(slot.server, weight: 0))
-                }
-            }
-            // Adding a destination that exists fails in the kernel (EEXIST): a real server's
-            // entry at the sorry server's address stays as it is.
-            if !result.contains(where: { matches($0, sorry) }) {
-                result.append(sorryDestination(sorry, weight: realWeight(sorry.weight)))
-            }
-        } else if sorry.inhibit && !sorry.duplicatesRealServer {
-            result.append(sorryDestination(sorry, weight: 0))
-        }
-        return result
-    }
-
     // MARK: - value mapping
 
-    static func destination(_ server: RealServer, weight: UInt32) -> IPVSDestination {
-        IPVSDestination(address: ipAddress(server.address), port: server.port,
-                        forwarding: forwarding(server.forwarding), weight: weight,
-                        upperThreshold: server.upperThreshold ?? 0, lowerThreshold: server.lowerThreshold ?? 0)
-    }
-
-    static func sorryDestination(_ sorry: SorryServer, weight: UInt32) -> IPVSDestination {
-        IPVSDestination(address: ipAddress(sorry.address), port: sorry.port,
-                        forwarding: forwarding(sorry.forwarding), weight: weight)
-    }
-
-    static func matches(_ destination: IPVSDestination, _ sorry: SorryServer) -> Bool {
-        destination.address == ipAddress(sorry.address) && destination.port == sorry.port
+    static func destination(_ initial: InitialDestination) -> IPVSDestination {
+        IPVSDestination(address: ipAddress(initial.address), port: initial.port,
+                        forwarding: forwarding(initial.forwarding), weight: realWeight(initial.weight),
+                        upperThreshold: initial.upperThreshold, lowerThreshold: initial.lowerThreshold)
     }
 
     /// check_data.h `real_weight`: negative weights are 0, weights past INT_MAX are INT_MAX.

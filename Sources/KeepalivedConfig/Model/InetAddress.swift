@@ -29,24 +29,6 @@ public enum InetAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The address `offset` after this one in its last 32 bits (IPv4) or last 16 bits
-    /// (IPv6), as keepalived's virtual_server_group ranges count; nil past the end.
-    public func advanced(by offset: Int) -> InetAddress? {
-        switch self {
-        case .v4(let v):
-            let n = Int(v) + offset
-            guard n >= 0, n <= Int(UInt32.max) else { return nil }
-            return .v4(UInt32(n))
-        case .v6(var b):
-            let last = Int(b[14]) << 8 | Int(b[15])
-            let n = last + offset
-            guard n >= 0, n <= 0xffff else { return nil }
-            b[14] = UInt8(n >> 8)
-            b[15] = UInt8(n & 0xff)
-            return .v6(b)
-        }
-    }
-
     /// inet_ntop's text: dotted quad, or RFC 5952 IPv6 (longest zero run as `::`).
     public var description: String {
         switch self {
