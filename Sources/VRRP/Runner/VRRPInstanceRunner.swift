@@ -1,0 +1,344 @@
+import Synchronization
+
+/// Runs one VRRP instance: the receive loop on a thread of its own, the state machine fed with
+/// validated adverts, timer expiries, link changes and the clock's instants, and its actions
+/// carried out: adverts through the transport, virtual addresses through rtnetlink, gratuitous
+/// ARP / unsolicited NA on the ``AnnouncementSchedule``.
+///
+/// - Start: addresses of ours left on the interfaces by a crashed run are removed, unless the
+///   instance becomes MASTER at once (the address owner).
+/// - ``run()`` returns when its task is cancelled or ``stop()`` is called: a MASTER sends
+///   priority 0 and removes its addresses first.
+/// - Nothing traps on a syscall: failures are counted in ``statistics`` and the loop goes on.
+///
+/// Sockets belong to the network namespace of the thread that called `init`.
+public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    public typealias Machine = VRRPStateMachine<C.Instant>
+
+    public let configuration: VRRPRunnerConfiguration
+    /// Every state change, in order; finishes when ``run()`` returns.
+    public let stateChanges: AsyncStream<VRRPStateChange<C.Instant>>
+
+    private let continuation: AsyncStream<VRRPStateChange<C.Instant>>.Continuation
+    private let clock: C
+    private let transport: any VRRPTransport
+    private let netlink: RouteNetlink
+    private let links: LinkMonitor
+    /// Interface index of each installed address, in ``VRRPRunnerConfiguration/installedAddresses`` order.
+    private let addressIndexes: [UInt32]
+    private let announcers: [UInt32: AddressAnnouncer]
+    private let interfaceIndex: UInt32
+    private let stopRequested = Atomic<Bool>(false)
+    private let shared = Mutex<Shared>(Shared())
+
+    private struct Shared {
+        var state: Machine.State = .initialize
+        var statistics = VRRPRunnerStatistics()
+    }
+
+    /// Opens the sockets (raw VRRP socket unless `transport` is given, rtnetlink, link
+    /// notifications, one AF_PACKET socket per interface with addresses) in the calling
+    /// thread's network namespace.
+    public init(configuration: VRRPRunnerConfiguration, clock: C, transport: (any VRRPTransport)? = nil)
+        throws(VRRPRunnerError)
+    {
+        self.configuration = configuration
+        self.clock = clock
+        (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
+        do {
+            netlink = try RouteNetlink()
+            links = try LinkMonitor()
+            let link = try netlink.link(named: configuration.interface)
+            interfaceIndex = link.index
+            var indexes: [UInt32] = []
+            var hardware: [UInt32: [UInt8]] = [link.index: link.hardwareAddress]
+            for address in configuration.installedAddresses {
+                var found = link
+                if let device = address.device { found = try netlink.link(named: device) }
+                indexes.append(found.index)
+                hardware[found.index] = found.hardwareAddress
+            }
+            addressIndexes = indexes
+            var announcers: [UInt32: AddressAnnouncer] = [:]
+            for (index, mac) in hardware where indexes.contains(index) {
+                announcers[index] = try AddressAnnouncer(interfaceIndex: index, hardwareAddress: mac)
+            }
+            self.announcers = announcers
+            self.transport = try transport ?? VRRPSocketTransport(
+                interface: configuration.interface, source: configuration.primaryAddress,
+                multicast: !configuration.instance.isUnicast)
+        } catch let error as RouteNetlinkError {
+            throw .netlink(error)
+        } catch let error as AnnouncementError {
+            throw .announcement(error)
+        } catch let error as VRRPTransportError {
+            throw .transport(error)
+        } catch {
+            throw .transport(VRRPTransportError(operation: "init", errno: 0, message: "\(error)"))
+        }
+    }
+
+    /// The current state.
+    public var state: Machine.State { shared.withLock { $0.state } }
+
+    /// What the instance counted so far.
+    public var statistics: VRRPRunnerStatistics { shared.withLock { $0.statistics } }
+
+    /// Asks ``run()`` to shut down (priority 0, addresses removed) and return.
+    public func stop() { stopRequested.store(true, ordering: .relaxed) }
+
+    /// Runs the instance until the task is cancelled or ``stop()`` is called.
+    public func run() async {
+        await withTaskCancellationHandler {
+            await DedicatedThread.run { self.loop() }
+        } onCancel: {
+            self.stop()
+        }
+        continuation.finish()
+    }
+
+    // MARK: the loop (on its own thread)
+
+    private struct Timers {
+        var masterDown: C.Instant?
+        var advert: C.Instant?
+    }
+
+    private func loop() {
+        var machine = Machine(configuration: configuration.instance, primaryAddress: configuration.primaryAddress)
+        var timers = Timers()
+        var schedule = AnnouncementSchedule<C.Instant>(
+            settings: configuration.announcements, addresses: configuration.installedAddresses.map(\.address))
+        var checksumOverride: VRRPv3IPv4Checksum?
+        var linkUp = initialLinks()
+
+        func apply(_ actions: [Machine.Action], now: C.Instant) {
+            let becameMaster = actions.contains {
+                if case .transition(_, .master, _) = $0 { return true }
+                return false
+            }
+            for action in actions {
+                switch action {
+                case .sendAdvert(let priority): sendAdvert(priority: priority, checksum: checksumOverride)
+                case .scheduleAdvertTimer(let at): timers.advert = at
+                case .scheduleMasterDownTimer(let at): timers.masterDown = at
+                case .cancelAdvertTimer: timers.advert = nil
+                case .cancelMasterDownTimer: timers.masterDown = nil
+                case .addVirtualAddresses: installAddresses()
+                case .removeVirtualAddresses: removeAddresses(onlyPresent: false)
+                case .announceVirtualAddresses:
+                    if becameMaster { schedule.becameMaster(at: now) } else { schedule.lowerPriorityAdvert(at: now) }
+                case .transition(let from, let to, let reason):
+                    if from == .master { schedule.clear() }
+                    shared.withLock { $0.state = to }
+                    continuation.yield(VRRPStateChange(instance: configuration.name, from: from, to: to,
+                                                       reason: reason, at: now))
+                case .ownerConflict(let peer):
+                    record(\.sendErrors, "another address owner: \(peer)", count: false)
+                }
+            }
+        }
+
+        // Start: faults first, then the start event; leftovers go unless we are MASTER now.
+        var start = clock.now
+        for faultName in faultNames(linkUp) { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
+        if let priority = trackedPriority(linkUp) { _ = machine.handle(.priorityChanged(priority, at: start)) }
+        let first = machine.handle(.start(at: start))
+        if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
+        apply(first, now: start)
+
+        while !stopRequested.load(ordering: .relaxed) {
+            var now = clock.now
+            // Timers.
+            if let at = timers.masterDown, at <= now {
+                timers.masterDown = nil
+                apply(machine.handle(.masterDownTimerFired(at: now)), now: now)
+            }
+            if let at = timers.advert, at <= now {
+                timers.advert = nil
+                apply(machine.handle(.advertTimerFired(at: now)), now: now)
+            }
+            for address in schedule.due(at: now) { announce(address) }
+            // Links.
+            linkUp = trackLinks(linkUp, machine: &machine, now: now, apply: apply)
+            // Wait for a packet until the next deadline.
+            now = clock.now
+            var wait = configuration.pollInterval
+            let deadlines: [C.Instant] = [timers.masterDown, timers.advert, schedule.nextDeadline].compactMap { $0 }
+            for deadline in deadlines {
+                wait = min(wait, max(.zero, now.duration(to: deadline)))
+            }
+            let message: VRRPReceivedMessage?
+            do {
+                message = try transport.receive(timeout: wait)
+            } catch {
+                record(\.receiveErrors, error.description)
+                continue
+            }
+            guard let message else { continue }
+            now = clock.now
+            let verdict = VRRPValidator.validate(
+                message, configuration: configuration.instance, ownAddresses: [configuration.primaryAddress],
+                knownMaster: machine.masterAddress, v3IPv4Checksum: checksumOverride)
+            switch verdict {
+            case .failure(let rejection):
+                shared.withLock { $0.statistics.rejections[rejection.counter, default: 0] += 1 }
+            case .success(let accepted):
+                shared.withLock { $0.statistics.advertsReceived += 1 }
+                if accepted.oldUnicastChecksumDetected { checksumOverride = .pseudoHeaderWithMulticastGroup }
+                apply(machine.handle(.advertReceived(Machine.Advert(accepted), at: now)), now: now)
+            }
+        }
+        start = clock.now
+        apply(machine.handle(.shutdown(at: start)), now: start)
+    }
+
+    // MARK: actions
+
+    private func sendAdvert(priority: UInt8, checksum: VRRPv3IPv4Checksum?) {
+        let instance = configuration.instance
+        let packet = VRRPPacket(version: instance.version, virtualRouterID: instance.virtualRouterID, priority: priority,
+                                advertisementInterval: instance.advertisementIntervalField,
+                                authentication: instance.authentication, addresses: instance.virtualAddresses)
+        let destinations = instance.isUnicast ? instance.unicastPeers : [.multicastGroup(instance.family)]
+        for destination in destinations {
+            do {
+                let bytes = try packet.encode(envelope: transport.envelope(to: destination),
+                                              v3IPv4Checksum: checksum ?? instance.v3IPv4Checksum)
+                try transport.send(bytes, to: destination)
+                shared.withLock { $0.statistics.advertsSent += 1 }
+            } catch {
+                record(\.sendErrors, "advert to \(destination): \(error)")
+            }
+        }
+    }
+
+    private func kernelAddress(_ index: Int) -> InterfaceAddress {
+        let vip = configuration.installedAddresses[index]
+        return InterfaceAddress(address: vip.address, prefixLength: vip.prefixLength, interfaceIndex: addressIndexes[index],
+                                broadcast: vip.broadcast, label: vip.label, scope: vip.scope,
+                                flags: vip.address.family == .ipv6 ? .noDAD : [])
+    }
+
+    private func installAddresses() {
+        for index in configuration.installedAddresses.indices {
+            do {
+                try netlink.addAddress(kernelAddress(index))
+            } catch where error.code == .exists {
+                // Already there (left by a crashed run, or added by hand): ours now.
+            } catch {
+                record(\.addressErrors, error.description)
+            }
+        }
+    }
+
+    /// Removes our addresses; with `onlyPresent`, only those the kernel lists (start-up).
+    private func removeAddresses(onlyPresent: Bool) {
+        var present: Set<VRRPAddress>?
+        if onlyPresent {
+            var found: Set<VRRPAddress> = []
+            for (family, index) in Set(configuration.installedAddresses.indices.map {
+                FamilyIndex(family: configuration.installedAddresses[$0].address.family, index: addressIndexes[$0])
+            }).map({ ($0.family, $0.index) }) {
+                do {
+                    for address in try netlink.addresses(family: family, interfaceIndex: index) { found.insert(address.address) }
+                } catch {
+                    record(\.addressErrors, error.description)
+                }
+            }
+            present = found
+        }
+        for index in configuration.installedAddresses.indices {
+            let address = kernelAddress(index)
+            if let present, !present.contains(address.address) { continue }
+            do {
+                try netlink.removeAddress(address)
+            } catch where error.code == .notFound {
+                // Gone already.
+            } catch {
+                record(\.addressErrors, error.description)
+            }
+        }
+    }
+
+    private struct FamilyIndex: Hashable {
+        var family: VRRPAddressFamily
+        var index: UInt32
+    }
+
+    private func announce(_ address: VRRPAddress) {
+        guard let position = configuration.installedAddresses.firstIndex(where: { $0.address == address }),
+              let announcer = announcers[addressIndexes[position]] else { return }
+        do {
+            try announcer.announce(address)
+            shared.withLock { $0.statistics.announcementsSent += 1 }
+        } catch {
+            record(\.announcementErrors, error.description)
+        }
+    }
+
+    // MARK: tracked links
+
+    /// The instance's interface (FAULT when down) and the tracked ones, by name.
+    private var trackedLinks: [TrackedInterface] {
+        [TrackedInterface(name: configuration.interface)]
+            + configuration.trackedInterfaces.filter { $0.name != configuration.interface }
+    }
+
+    private func initialLinks() -> [String: Bool] {
+        var up: [String: Bool] = [:]
+        for tracked in trackedLinks {
+            do {
+                up[tracked.name] = try netlink.link(named: tracked.name).isUp
+            } catch {
+                up[tracked.name] = false
+                record(\.linkErrors, error.description)
+            }
+        }
+        return up
+    }
+
+    private func faultNames(_ up: [String: Bool]) -> [String] {
+        trackedLinks.filter { $0.weight == 0 && up[$0.name] != true }.map { "interface \($0.name) down" }
+    }
+
+    /// The priority with the tracked weights applied; nil when no weight applies.
+    private func trackedPriority(_ up: [String: Bool]) -> Int? {
+        let weighted = trackedLinks.filter { $0.weight != 0 }
+        guard !weighted.isEmpty else { return nil }
+        var total = Int(configuration.instance.priority)
+        for tracked in weighted {
+            let isUp = up[tracked.name] == true
+            if tracked.weight > 0 && isUp { total += tracked.weight }
+            if tracked.weight < 0 && !isUp { total += tracked.weight }
+        }
+        return total
+    }
+
+    private func trackLinks(_ old: [String: Bool], machine: inout Machine, now: C.Instant,
+                            apply: ([Machine.Action], C.Instant) -> Void) -> [String: Bool] {
+        let changes: [LinkStatus]
+        do {
+            changes = try links.pendingChanges()
+        } catch {
+            record(\.linkErrors, error.description)
+            return old
+        }
+        guard !changes.isEmpty else { return old }
+        var up = old
+        for change in changes where up[change.name] != nil { up[change.name] = change.isUp }
+        guard up != old else { return old }
+        let oldFaults = Set(faultNames(old)), newFaults = Set(faultNames(up))
+        for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now) }
+        if let priority = trackedPriority(up) { apply(machine.handle(.priorityChanged(priority, at: now)), now) }
+        for name in oldFaults.subtracting(newFaults).sorted() { apply(machine.handle(.faultCleared(name, at: now)), now) }
+        return up
+    }
+
+    private func record(_ counter: WritableKeyPath<VRRPRunnerStatistics, Int>, _ text: String, count: Bool = true) {
+        shared.withLock {
+            if count { $0.statistics[keyPath: counter] += 1 }
+            $0.statistics.lastError = text
+        }
+    }
+}
