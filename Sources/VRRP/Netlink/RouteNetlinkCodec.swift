@@ -226,6 +226,11 @@ public struct RouteNetlinkMessage: Hashable, Sendable {
     public var sequence: UInt32
     public var kind: Kind
 
+    public init(sequence: UInt32, kind: Kind) {
+        self.sequence = sequence
+        self.kind = kind
+    }
+
     public enum Kind: Hashable, Sendable {
         /// RTM_NEWADDR
         case newAddress(InterfaceAddress)
