@@ -42,14 +42,18 @@ import Testing
         let text = Self.valid.replacingOccurrences("lvs_sched rr", with: "lvs_shed rr")
             .replacingOccurrences("weight 3", with: "weight 3x")
         let file = try dir.write("bad.conf", text)
+        // Without lvs_sched, keepalived's default scheduler applies, and that is said too.
         let expected = """
+            \(file):1:1: warning: virtual_server 192.0.2.10:80 has no lvs_sched; keepalived uses 'wlc'
+            virtual_server 192.0.2.10 80 {
+            ^
             \(file):3:5: error: unknown keyword 'lvs_shed' in virtual_server; did you mean 'lvs_sched'?
                 lvs_shed rr
                 ^
-            \(file):7:20: error: '3x' is not a number (weight takes a whole number in 0...2147483647)
-                        weight 3x
-                               ^
-            \(file): 2 errors
+            \(file):7:16: error: '3x' is not a number (weight takes a whole number in 0...2147483647)
+                    weight 3x
+                           ^
+            \(file): 2 errors, 1 warning
 
             """
         let result = try CommandRunner.run("lvsd", ["--config-test", "--print-table", "-f", file])
@@ -106,7 +110,7 @@ extension String {
         guard !target.isEmpty else { return self }
         var result = ""
         var rest = self[...]
-        while let range = rest.range(of: target) {
+        while let range = rest.firstRange(of: target) {
             result += rest[..<range.lowerBound]
             result += replacement
             rest = rest[range.upperBound...]

@@ -23,9 +23,11 @@ struct SyntaxRenderingTests {
     }
 
     @Test func caretCountsCharactersNotBytes() {
+        // The column is counted in bytes (SourcePosition); the caret stands under the
+        // character.
         let (document, diagnostics) = SyntaxFixture.read("# é\nname é {\n")
         #expect(diagnostics.text(in: document.sources) == """
-            keepalived.conf:2:10: error: 'name' block opened here is never closed
+            keepalived.conf:2:9: error: 'name' block opened here is never closed
             name é {
                    ^
 
