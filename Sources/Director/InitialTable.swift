@@ -11,13 +11,29 @@ public enum InitialTable {
     /// Every service the configuration describes (a group virtual server stands for one
     /// service per expanded group entry), each with its destinations in the order keepalived
     /// adds them.
+    ///
+    /// Two virtual servers can stand for one kernel service (a firewall mark in two groups
+    /// used by a TCP and a UDP virtual server): keepalived's second add of the service fails
+    /// with EEXIST and its destinations go into the first, which is what this returns.
     public static func entries(for configuration: KeepalivedConfiguration) -> [IPVSServiceEntry] {
-        configuration.virtualServers.flatMap { virtualServer -> [IPVSServiceEntry] in
-            serviceKeys(of: virtualServer).map { key, groupEntry in
-                IPVSServiceEntry(service: service(virtualServer, key: key),
-                                 destinations: virtualServer.initialDestinations(groupEntry: groupEntry).map(destination))
+        var entries: [IPVSServiceEntry] = []
+        var index: [IPVSServiceKey: Int] = [:]
+        for virtualServer in configuration.virtualServers {
+            for (key, groupEntry) in serviceKeys(of: virtualServer) {
+                let destinations = virtualServer.initialDestinations(groupEntry: groupEntry).map(destination)
+                if let i = index[key] {
+                    for d in destinations where !entries[i].destinations.contains(where: {
+                        $0.address == d.address && $0.port == d.port
+                    }) {
+                        entries[i].destinations.append(d)
+                    }
+                } else {
+                    index[key] = entries.count
+                    entries.append(IPVSServiceEntry(service: service(virtualServer, key: key), destinations: destinations))
+                }
             }
         }
+        return entries
     }
 
     /// The kernel keys of a virtual server: its address or mark, or each entry of its group.

@@ -53,7 +53,11 @@ struct LVSResolver {
                 guard link(&vs, to: group, &c) else { continue }
             }
             guard resolveFamilies(&vs, &c) else { continue }
-            if let index = result.firstIndex(where: { $0.key == vs.key && $0.family == vs.family }) {
+            // Two blocks for one kernel service: same key, family and protocol (a TCP and a
+            // UDP service on one address, or one group, are two services).
+            if let index = result.firstIndex(where: {
+                $0.key == vs.key && $0.family == vs.family && $0.protocol == vs.protocol
+            }) {
                 merge(vs, into: &result[index], &c)
                 continue
             }
