@@ -38,7 +38,25 @@ blocks() {
     ' | LC_ALL=C sort | tr '\001' '\n'
 }
 
-passed=0 failed=0
+# known-differences.txt: "CONFIG<TAB>reason" lines for open differences between lvsd and
+# keepalived, each an open bug or a deliberate difference. A listed config is still compared
+# and its diff printed; it counts as known, not as passed. A listed config that now matches
+# fails the run, so that the list is kept true.
+known_reason() {
+    awk -F '\t' -v rel="$1" '$1 == rel { print $2; found = 1 } END { exit !found }' "$here/known-differences.txt"
+}
+
+passed=0 failed=0 known=0
+# report_mismatch REL: a mismatch (or a refusal) was printed above; count it.
+report_mismatch() {
+    local reason
+    if reason=$(known_reason "$1"); then
+        echo "    KNOWN DIFFERENCE $1: $reason"
+        known=$((known + 1))
+    else
+        failed=$((failed + 1))
+    fi
+}
 while IFS= read -r rel; do
     expected=$here/expected/$rel.txt
     if [[ ! -f $expected ]]; then
@@ -49,17 +67,22 @@ while IFS= read -r rel; do
     status=0
     "$lvsd" --config-test --print-table -f "$here/configs/$rel" >"$work/out" 2>"$work/err" || status=$?
     if ((status != 0)); then
-        echo "FAIL $rel: lvsd exited with status $status"
+        echo "MISMATCH $rel: lvsd exited with status $status"
         sed 's/^/    /' "$work/err"
-        failed=$((failed + 1))
+        report_mismatch "$rel"
         continue
     fi
     blocks <"$expected" >"$work/want"
     blocks <"$work/out" >"$work/got"
     if cmp -s "$work/want" "$work/got"; then
-        passed=$((passed + 1))
+        if known_reason "$rel" >/dev/null; then
+            echo "FAIL $rel: matches now, but known-differences.txt lists it: remove it there"
+            failed=$((failed + 1))
+        else
+            passed=$((passed + 1))
+        fi
     else
-        echo "FAIL $rel: table differs (- keepalived, + lvsd; service blocks sorted)"
+        echo "MISMATCH $rel: table differs (- keepalived, + lvsd; service blocks sorted)"
         diff_status=0
         diff -u --label "keepalived $rel" --label "lvsd $rel" "$work/want" "$work/got" >"$work/diff" ||
             diff_status=$?
@@ -68,9 +91,9 @@ while IFS= read -r rel; do
             exit 2
         fi
         sed 's/^/    /' "$work/diff"
-        failed=$((failed + 1))
+        report_mismatch "$rel"
     fi
 done < <(cd "$here/configs" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 
-echo "keepalived tables: $passed passed, $failed failed"
+echo "keepalived tables: $passed passed, $failed failed, $known known differences (known-differences.txt)"
 ((failed == 0 && passed > 0))
