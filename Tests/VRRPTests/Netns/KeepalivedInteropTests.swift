@@ -29,7 +29,7 @@ struct KeepalivedInteropTests {
     /// checksum, TTL, addresses); our priority 0 makes it MASTER after its skew time, well
     /// before its master down interval; its adverts pass our validator, and on SIGTERM it
     /// sends priority 0.
-    @Test func keepalivedFollowsOurAdvertsAndWeAcceptItsOwn() throws {
+    @Test func keepalivedFollowsOurAdvertsAndWeAcceptItsOwn() async throws {
         let lab = try NetnsLab()
         defer { lab.remove() }
         let dir = try #require(mkdtemp(strdup("/tmp/vrrp-interop-XXXXXX")).map { String(cString: $0) })
@@ -81,7 +81,14 @@ struct KeepalivedInteropTests {
         let accepted = try verdict.get()
         #expect(accepted.packet.priority == 100)
         #expect(accepted.source == NetnsLab.a1)
-        #expect(try read(log).contains("Entering MASTER STATE"))
+        // keepalived logs the transition around the time it sends; poll its log briefly.
+        let logDeadline = clock.now.advanced(by: .seconds(3))
+        var masterLogged = try read(log).contains("Entering MASTER STATE")
+        while !masterLogged && clock.now < logDeadline {
+            try await Task.sleep(for: .milliseconds(50))
+            masterLogged = try read(log).contains("Entering MASTER STATE")
+        }
+        #expect(masterLogged)
 
         // SIGTERM: keepalived's last adverts carry priority 0.
         kill(pid, SIGTERM)
