@@ -1,20 +1,5 @@
-/// A failed announcement: the call, the errno and its text.
-public struct AnnouncementError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var operation: String
-    /// errno, or 0 when no system call failed.
-    public var errno: Int32
-    public var message: String
-
-    public init(operation: String, errno: Int32, message: String) {
-        self.operation = operation
-        self.errno = errno
-        self.message = message
-    }
-
-    public var description: String {
-        errno == 0 ? "\(operation): \(message)" : "\(operation): \(message) (errno \(errno))"
-    }
-}
+/// A failed announcement: the call, the errno and its text (the transport's socket error).
+public typealias AnnouncementError = VRRPTransportError
 
 /// Sends gratuitous ARPs and unsolicited neighbour advertisements for virtual addresses on one
 /// Ethernet interface, from its hardware address, over an AF_PACKET socket. Needs CAP_NET_RAW;

@@ -42,14 +42,7 @@ final class PacketSocket: Sendable {
     }
 }
 
-extension AnnouncementError {
-    static func system(_ operation: String) -> AnnouncementError {
-        let code = lastErrno()
-        return AnnouncementError(operation: operation, errno: code, message: String(cString: strerror(code)))
-    }
-}
 
-private func lastErrno() -> Int32 { errno }
 
 /// struct sockaddr_ll (netpacket/packet.h, which the Glibc module does not import): 20 bytes.
 struct LinkLayerAddress {
