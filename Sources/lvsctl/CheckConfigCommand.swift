@@ -21,7 +21,7 @@ struct CheckConfigCommand: ParsableCommand {
     var configID: String?
 
     func run() throws {
-        let path = file ?? Self.defaultPath()
+        let path = file ?? KeepalivedConfiguration.defaultPath()
         let result = KeepalivedConfiguration.load(
             path: path, options: ConfigReadOptions(configID: configID ?? ConfigReadOptions.hostConfigID()))
         if json {
@@ -30,10 +30,5 @@ struct CheckConfigCommand: ParsableCommand {
             Console.write(result.diagnosticsText(path: path, strict: strict), to: .error)
         }
         if !result.passes(strict: strict) { throw ExitCode(1) }
-    }
-
-    static func defaultPath(fileSystem: some ConfigFileSystem = LocalFileSystem()) -> String {
-        let keepalived = "/etc/keepalived/keepalived.conf"
-        return fileSystem.fileType(atPath: keepalived) != nil ? keepalived : "/etc/lvsd/lvsd.conf"
     }
 }

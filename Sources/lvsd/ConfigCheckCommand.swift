@@ -10,13 +10,6 @@ struct ConfigCheckCommand {
     var json: Bool
     var printTable: Bool
 
-    /// keepalived's default file, then lvsd's own.
-    static func defaultConfigurationPath(fileSystem: some ConfigFileSystem = LocalFileSystem()) -> String {
-        let keepalived = "/etc/keepalived/keepalived.conf"
-        if fileSystem.fileType(atPath: keepalived) != nil { return keepalived }
-        return "/etc/lvsd/lvsd.conf"
-    }
-
     /// Prints the diagnostics (and the table) and returns the exit status: 0 when the
     /// configuration passes, 1 when it does not.
     func run() -> Int32 {

@@ -56,7 +56,7 @@ struct LVSD: ParsableCommand {
     }
 
     func run() throws {
-        let path = file ?? ConfigCheckCommand.defaultConfigurationPath()
+        let path = file ?? KeepalivedConfiguration.defaultPath()
         let status = ConfigCheckCommand(path: path, configID: configID ?? ConfigReadOptions.hostConfigID(),
                                         strict: strict, json: json, printTable: printTable).run()
         throw ExitCode(status)

@@ -37,3 +37,13 @@ extension Diagnostics {
         return promoted
     }
 }
+
+extension KeepalivedConfiguration {
+    /// The file lvsd and `lvsctl check-config` read when none is named: keepalived's
+    /// `/etc/keepalived/keepalived.conf`, or lvsd's own `/etc/lvsd/lvsd.conf` when the first
+    /// does not exist.
+    public static func defaultPath(fileSystem: some ConfigFileSystem = LocalFileSystem()) -> String {
+        let keepalived = "/etc/keepalived/keepalived.conf"
+        return fileSystem.fileType(atPath: keepalived) != nil ? keepalived : "/etc/lvsd/lvsd.conf"
+    }
+}
