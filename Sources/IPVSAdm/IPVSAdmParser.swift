@@ -73,17 +73,16 @@ public struct IPVSAdmParser: Sendable {
             throw .fail("unexpected argument \(extra)")
         }
         if let flagsText = draft.schedFlagsText {
-            draft.flags.subtract(EntryRenderer.schedulerFlagMask)
+            draft.flags.subtract(.schedulerFlags)
             draft.flags.formUnion(try Draft.schedulerFlags(flagsText, scheduler: draft.scheduler))
         }
 
         try OptionRules.check(command, draft.options)
         if command == .add || command == .edit {
-            if draft.fwmark == 0 && draft.port == 0 && !draft.flags.contains(.persistent) {
-                throw .fail("Zero port specified for non-persistent service")
-            }
-            if draft.flags.contains(.onePacket) && draft.fwmark == 0 && draft.proto != IPProtocol.udp.rawValue {
-                throw .fail("One-Packet Scheduling is only for UDP virtual services")
+            do {
+                try draft.service.validate()
+            } catch {
+                throw .fail(error.description)
             }
             if draft.scheduler.isEmpty { draft.scheduler = "wlc" }
         }
@@ -92,8 +91,15 @@ public struct IPVSAdmParser: Sendable {
             if draft.fwmark == 0 && (draft.forwarding == .tunnel || draft.forwarding == .route) {
                 draft.destPort = draft.port
             }
-            if draft.destFamily != draft.family && draft.forwarding != .tunnel {
-                throw .fail("Different address family is allowed only for tunneling servers")
+            // Without tunnelling the real server has no tunnel options, so only
+            // the address family is checked here, where ipvsadm checks it; the
+            // tunnel options are checked as options, below.
+            if draft.forwarding != .tunnel {
+                do {
+                    try draft.destination.validate(in: draft.serviceKey)
+                } catch {
+                    throw .fail(error.description)
+                }
             }
             let tunnelBits: [OptionRules.Bit] = [.tunType, .tunPort, .tunNoCsum, .tunCsum, .tunRemCsum]
             if tunnelBits.contains(where: { draft.options.contains($0.rawValue) }) && draft.forwarding != .tunnel {
@@ -327,24 +333,15 @@ struct Draft {
     }
 
     static func schedulerFlags(_ text: String, scheduler: String) throws(IPVSAdmUsageError) -> IPVSServiceFlags {
-        let sched = scheduler.isEmpty ? "wlc" : scheduler
-        var flags: IPVSServiceFlags = []
         // strtok skips empty fields; a string of only commas still tries one (empty) flag.
         var names = text.split(separator: ",", omittingEmptySubsequences: true).map(String.init)
         if names.isEmpty { names = [""] }
-        for name in names {
-            switch name {
-            case "flag-1": flags.insert(.schedulerFlag1)
-            case "flag-2": flags.insert(.schedulerFlag2)
-            case "flag-3": flags.insert(.schedulerFlag3)
-            case "sh-fallback", "sh-port", "mh-fallback", "mh-port":
-                flags.insert(name.hasSuffix("fallback") ? .schedulerFlag1 : .schedulerFlag2)
-                if sched != String(name.prefix(2)) { throw .fail("incompatible scheduler flag `\(name)'") }
-            default:
-                throw .fail("invalid scheduler flag `\(name)'")
-            }
+        do {
+            return try IPVSServiceFlags(schedulerFlagNames: names,
+                                        scheduler: scheduler.isEmpty ? .weightedLeastConnection : Scheduler(scheduler))
+        } catch {
+            throw .fail(error.description)
         }
-        return flags
     }
 
     // MARK: result

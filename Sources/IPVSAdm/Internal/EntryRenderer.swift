@@ -87,26 +87,10 @@ struct EntryRenderer {
 
     // MARK: service line
 
-    static let schedulerFlagMask: IPVSServiceFlags = [.schedulerFlag1, .schedulerFlag2, .schedulerFlag3]
-
     /// The scheduler flags ipvsadm knows for this scheduler, comma-separated;
     /// may be empty even when a flag is set (sh and mh ignore flag-3).
     static func schedulerFlags(_ service: IPVSService) -> String {
-        var names: [String] = []
-        let flags = service.flags
-        switch service.scheduler.rawValue {
-        case "sh":
-            if flags.contains(.shFallback) { names.append("sh-fallback") }
-            if flags.contains(.shPort) { names.append("sh-port") }
-        case "mh":
-            if flags.contains(.mhFallback) { names.append("mh-fallback") }
-            if flags.contains(.mhPort) { names.append("mh-port") }
-        default:
-            if flags.contains(.schedulerFlag1) { names.append("flag-1") }
-            if flags.contains(.schedulerFlag2) { names.append("flag-2") }
-            if flags.contains(.schedulerFlag3) { names.append("flag-3") }
-        }
-        return names.joined(separator: ",")
+        service.flags.schedulerFlagNames(for: service.scheduler).joined(separator: ",")
     }
 
     /// The `-M`/`mask` value when it is not the host mask, else nil.
@@ -120,7 +104,7 @@ struct EntryRenderer {
     }
 
     func addServiceLine(_ service: IPVSService, name: [UInt8], to out: inout TextBuffer) {
-        let hasSchedulerFlags = !service.flags.intersection(Self.schedulerFlagMask).isEmpty
+        let hasSchedulerFlags = !service.flags.isDisjoint(with: .schedulerFlags)
         let engine = service.persistenceEngine ?? ""
         switch mode {
         case .rules:
