@@ -32,9 +32,20 @@ let package = Package(
             name: "IPVSNetlink",
             dependencies: ["CNetlink"]
         ),
+        // The table snapshot (JSON) and status types: value types over IPVSNetlink's,
+        // shared by lvsctl and the director's control API, without ipvsadm's
+        // command-line code.
+        .target(
+            name: "IPVSModel",
+            dependencies: ["IPVSNetlink"]
+        ),
         // Shared by the test targets and checks-bench: a seeded generator, starting
-        // helper programs with clean signals, waiting for a listener.
-        .target(name: "TestSupport"),
+        // helper programs with clean signals, waiting for a listener, and an
+        // in-memory IPVS kernel.
+        .target(
+            name: "TestSupport",
+            dependencies: ["IPVSNetlink"]
+        ),
         .testTarget(
             name: "IPVSNetlinkTests",
             dependencies: ["IPVSNetlink", "TestSupport"],
@@ -55,16 +66,16 @@ let package = Package(
         ),
         .testTarget(
             name: "IPVSAdmTests",
-            dependencies: ["IPVSAdm"],
+            dependencies: ["IPVSAdm", "IPVSModel", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .executableTarget(
             name: "ipvs-snapshot",
-            dependencies: ["IPVSAdm", "IPVSNetlink"]
+            dependencies: ["IPVSAdm", "IPVSModel", "IPVSNetlink"]
         ),
         .testTarget(
             name: "LVSCtlIPVSTests",
-            dependencies: ["lvsctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["lvsctl", "IPVSNetlink", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: real server checks
@@ -152,6 +163,7 @@ let package = Package(
                 "KeepalivedConfig",
                 "RealServerChecks",
                 "IPVSAdm",
+                "IPVSModel",
                 "IPVSNetlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,13 +17,13 @@ public struct IPVSAdmOutcome: Hashable, Sendable {
 /// prints and exiting as it exits. Table changes of `-R` go to the kernel in
 /// batches through `apply`, in input order, with the errors reported per line.
 public struct IPVSAdmRunner: Sendable {
-    public var kernel: any IPVSAdmKernel
+    public var kernel: any IPVSKernel
     public var parser: IPVSAdmParser
     public var resolver: any IPVSAdmNameResolver
     /// Reads /proc/net/ip_vs_conn for `-L -c`; nil when it cannot be opened.
     public var connectionTable: @Sendable () -> String?
 
-    public init(kernel: any IPVSAdmKernel, program: String = "ipvsadm",
+    public init(kernel: any IPVSKernel, program: String = "ipvsadm",
                 resolver: any IPVSAdmNameResolver = SystemNameResolver(),
                 connectionTable: @escaping @Sendable () -> String? = { FileText.read("/proc/net/ip_vs_conn") }) {
         self.kernel = kernel
@@ -82,7 +82,7 @@ public struct IPVSAdmRunner: Sendable {
                                                       format: format, resolver: resolver)
                 return 0
             } catch {
-                out.error += IPVSAdmMessages.readText(errno: error.errno) + "\n"
+                out.error += IPVSErrorMessages.readText(errno: error.errno) + "\n"
                 return exit(1, &out)
             }
         case .listConnections(let format):
@@ -123,7 +123,7 @@ public struct IPVSAdmRunner: Sendable {
         switch result {
         case .success: return 0
         case .failure(let error):
-            out.error += IPVSAdmMessages.text(for: change, errno: error.errno) + "\n"
+            out.error += IPVSErrorMessages.text(for: change, errno: error.errno) + "\n"
             return 255
         }
     }
@@ -140,7 +140,7 @@ public struct IPVSAdmRunner: Sendable {
             }
             return 0
         } catch {
-            out.error += IPVSAdmMessages.readText(errno: error.errno) + "\n"
+            out.error += IPVSErrorMessages.readText(errno: error.errno) + "\n"
             return exit(1, &out)
         }
     }

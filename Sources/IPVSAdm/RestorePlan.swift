@@ -56,11 +56,11 @@ public struct RestorePlan: Hashable, Sendable {
     }
 
     /// Applies the steps in one batch; returns the failed lines with ipvsadm's message for each.
-    public func apply(to kernel: any IPVSAdmKernel) -> [LineError] {
+    public func apply(to kernel: any IPVSKernel) -> [LineError] {
         let results = kernel.apply(steps.map(\.change))
         return zip(steps, results).compactMap { step, result in
             guard case .failure(let error) = result else { return nil }
-            return LineError(line: step.line, message: IPVSAdmMessages.text(for: step.change, errno: error.errno)
+            return LineError(line: step.line, message: IPVSErrorMessages.text(for: step.change, errno: error.errno)
                 + " (\(step.change.operation))")
         }
     }

@@ -53,45 +53,38 @@ public struct IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = "\(operation): "
-        switch code {
-        case .exists: text += "already exists"
-        case .notFound: text += "not found"
-        case .noSuchService: text += "no such service"
-        case .noSuchDestination: text += "no such destination"
-        case .unknownScheduler: text += "unknown scheduler"
-        case .permissionDenied: text += "permission denied (need root / CAP_NET_ADMIN)"
-        case .notAvailable: text += "IPVS is not available in this kernel (ip_vs module not loaded?)"
-        case .invalidArgument: text += "invalid argument"
-        case .busy: text += "busy"
-        case .timedOut: text += "the kernel did not answer in time"
-        case .malformedReply: text += "malformed reply"
-        case .system: text += String(cString: strerror(errno))
-        }
-        if errno != 0, code != .system { text += " (\(Self.errnoName(errno)))" }
+        text += code == .system ? String(cString: strerror(errno)) : code.text
+        if errno != 0, code != .system { text += " (\(IPVSErrorMessages.name(errno: errno)))" }
         if let message, !message.isEmpty { text += ": \(message)" }
         return text
     }
+}
 
-    static func errnoName(_ value: Int32) -> String {
-        switch value {
-        case EEXIST: "EEXIST"
-        case ENOENT: "ENOENT"
-        case ESRCH: "ESRCH"
-        case EPERM: "EPERM"
-        case EACCES: "EACCES"
-        case EINVAL: "EINVAL"
-        case EBUSY: "EBUSY"
-        case ENOMEM: "ENOMEM"
-        case EAGAIN: "EAGAIN"
-        case ENOBUFS: "ENOBUFS"
-        case EOPNOTSUPP: "EOPNOTSUPP"
-        default: "errno \(value)"
+extension IPVSError.Code {
+    /// What the code means, for people; for `.permissionDenied` and
+    /// `.notAvailable` also what to do about it (lvsctl prints these two
+    /// alone). `.system` reads "system error": the errno's strerror(3) text
+    /// says more, and `IPVSError.description` shows that instead.
+    public var text: String {
+        switch self {
+        case .exists: "already exists"
+        case .notFound: "not found"
+        case .noSuchService: "no such service"
+        case .noSuchDestination: "no such destination"
+        case .unknownScheduler: "unknown scheduler"
+        case .permissionDenied: "permission denied: run as root (needs CAP_NET_ADMIN)"
+        case .notAvailable: "IPVS is not available: load the ip_vs kernel module (modprobe ip_vs)"
+        case .invalidArgument: "invalid argument"
+        case .busy: "busy"
+        case .timedOut: "the kernel did not answer in time"
+        case .malformedReply: "malformed reply"
+        case .system: "system error"
         }
     }
 }
 
 /// Which object an operation addresses; decides what ENOENT means.
-enum OperationTarget {
+package enum OperationTarget: Sendable {
     case service
     case serviceWithEngine
     case destination
@@ -100,8 +93,16 @@ enum OperationTarget {
 }
 
 extension IPVSError {
+    /// The error the kernel's `errno` for `change` gives, as `IPVSHandle.apply`
+    /// reports it: for fakes of the kernel, so that they map errnos as the
+    /// real handle does.
+    package init(errno value: Int32, failing change: IPVSChange, message: String? = nil) {
+        self.init(errno: value, operation: change.operation, target: IPVSCodec.request(for: change).target,
+                  message: message)
+    }
+
     /// Maps a kernel errno for an operation to the stable code.
-    init(errno value: Int32, operation: String, target: OperationTarget, message: String?) {
+    package init(errno value: Int32, operation: String, target: OperationTarget, message: String?) {
         let code: Code
         switch value {
         case EEXIST: code = .exists

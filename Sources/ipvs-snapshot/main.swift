@@ -2,6 +2,7 @@
 // order, with counters: the decoded state that goes next to ipvsadm's golden
 // text in Tests/IPVSAdmTests/Fixtures (see the README there).
 import IPVSAdm
+import IPVSModel
 import IPVSNetlink
 
 #if canImport(Glibc)

@@ -2,6 +2,12 @@ import ArgumentParser
 import IPVSAdm
 import IPVSNetlink
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// `lvsctl ipvsadm ARGS...`: ipvsadm's complete command line, texts and exit codes.
 struct IPVSAdmPassthroughCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +23,8 @@ struct IPVSAdmPassthroughCommand: ParsableCommand {
         do {
             handle = try IPVSHandle()
         } catch {
-            let reason = error.code == .permissionDenied ? "Permission denied (you must be root)"
-                : "Protocol not available"
+            // ipvsadm reports EPERM, or ENOPROTOOPT when the family is missing.
+            let reason = IPVSErrorMessages.openText(errno: error.code == .permissionDenied ? EPERM : ENOPROTOOPT)
             IPVSCommandSupport.fail("Can't initialize ipvs: \(reason)\n"
                 + "Are you sure that IP Virtual Server is built in the kernel or as module?", code: 2)
         }

@@ -16,8 +16,7 @@ enum IPVSCommandSupport {
     /// A message a user can act on for a kernel error.
     static func oneLine(_ error: IPVSError) -> String {
         switch error.code {
-        case .permissionDenied: "lvsctl: permission denied: run as root (needs CAP_NET_ADMIN)"
-        case .notAvailable: "lvsctl: IPVS is not available: load the ip_vs kernel module (modprobe ip_vs)"
+        case .permissionDenied, .notAvailable: "lvsctl: \(error.code.text)"
         default: "lvsctl: \(error)"
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IPVSAdm
+import IPVSModel
 import IPVSNetlink
 
 /// `lvsctl list`: `ipvsadm -L` with the same options and byte-for-byte the same text.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IPVSAdm
+import IPVSModel
 import IPVSNetlink
 
 /// `lvsctl save`: `ipvsadm -S [-n]`.

@@ -75,7 +75,7 @@ struct ServiceCommand: ParsableCommand {
         let handle = try IPVSCommandSupport.openHandle()
         if case .failure(let error) = handle.apply([change])[0] {
             IPVSCommandSupport.fail("lvsctl: \(change.operation): "
-                + IPVSAdmMessages.text(for: change, errno: error.errno), code: 1)
+                + IPVSErrorMessages.text(for: change, errno: error.errno), code: 1)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IPVSAdm
+import IPVSModel
 import IPVSNetlink
 
 /// `lvsctl status`: a summary of the kernel's IPVS state.

@@ -1,12 +1,13 @@
 import IPVSNetlink
 import Testing
+import TestSupport
 
 @testable import IPVSAdm
 
 /// ipvsadm's command-line behaviour: parse results, messages and exit codes
 /// (the differential VM test checks the same against the real binary).
 @Suite struct CommandLineTests {
-    func run(_ line: String, kernel: FakeKernel = FakeKernel(), input: String = "") -> IPVSAdmOutcome {
+    func run(_ line: String, kernel: FakeIPVSKernel = FakeIPVSKernel(), input: String = "") -> IPVSAdmOutcome {
         let words = line.split(separator: " ").map(String.init)
         return IPVSAdmRunner(kernel: kernel, resolver: NumericNameResolver(), connectionTable: { "header\n" })
             .run(words, input: { input })
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func kernelErrorsUseIPVSAdmMessages() {
-        let kernel = FakeKernel()
+        let kernel = FakeIPVSKernel()
         #expect(run("-A -t 10.0.0.1:80 -s rr", kernel: kernel).exitCode == 0)
         let again = run("-A -t 10.0.0.1:80 -s rr", kernel: kernel)
         #expect(again.error == "Service already exists\n")
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func addThenSaveRoundTrips() {
-        let kernel = FakeKernel()
+        let kernel = FakeIPVSKernel()
         _ = run("-A -t 10.0.0.1:80 -s rr -p", kernel: kernel)
         _ = run("-a -t 10.0.0.1:80 -r 192.168.0.2 -m -w 3", kernel: kernel)
         _ = run("-a -t 10.0.0.1:80 -r 192.168.0.3:8080 -g", kernel: kernel)
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func restoreStopsAtTheFirstFatalLineAndKeepsWhatCameBefore() {
-        let kernel = FakeKernel()
+        let kernel = FakeIPVSKernel()
         let input = """
             -A -t 10.0.0.1:80 -s rr
             -A -t 10.0.0.1:80 -s rr

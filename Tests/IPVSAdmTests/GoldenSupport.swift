@@ -1,5 +1,6 @@
 import Foundation
 import IPVSAdm
+import IPVSModel
 import IPVSNetlink
 
 /// Golden cases captured from the real ipvsadm in the VM by Tests/vm/ipvsadm-golden.sh

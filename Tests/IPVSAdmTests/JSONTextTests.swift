@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IPVSAdm
+import IPVSModel
 
 /// `TableSnapshot.jsonText()` writes what `JSONEncoder` with `[.prettyPrinted, .sortedKeys]` writes.
 @Suite struct JSONTextTests {

@@ -2,6 +2,7 @@ import IPVSNetlink
 import Testing
 
 @testable import IPVSAdm
+import IPVSModel
 
 @Suite struct StatusTests {
     static func v4(_ text: String) -> IPAddress { IPAddress(text)! }

@@ -30,7 +30,7 @@ if only == nil || "IPVS not available".contains(only!) {
         failed += 1
         print("FAIL IPVS not available: opening a handle succeeded after unloading (\(unload.output))")
     } catch {
-        if error.code == .notAvailable, "\(error)".contains("IPVS is not available in this kernel (ip_vs module not loaded?)") {
+        if error.code == .notAvailable, "\(error)".contains("IPVS is not available: load the ip_vs kernel module (modprobe ip_vs)") {
             passed += 1
             print("PASS IPVS not available: \(error)")
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IPVSNetlink
 import Testing
 
 @testable import lvsctl
@@ -54,6 +55,19 @@ import Testing
         #expect(throws: (any Error).self) { try ServiceCommand.Add.parse(["bogus"]) }
         let add = try? ServiceCommand.Add.parse(["tcp:10.0.0.1:80", "--scheduler", "wlc", "--persistent", "300"])
         #expect(add?.settings.words == ["-s", "wlc", "-p", "300"])
+    }
+
+    /// The one-line kernel errors lvsctl prints (texts from `IPVSError.Code.text`).
+    @Test(arguments: [
+        (IPVSError(code: .permissionDenied, operation: "open IPVS socket", errno: 1),
+         "lvsctl: permission denied: run as root (needs CAP_NET_ADMIN)"),
+        (IPVSError(code: .notAvailable, operation: "resolve the IPVS family", errno: 2, message: "no IPVS family"),
+         "lvsctl: IPVS is not available: load the ip_vs kernel module (modprobe ip_vs)"),
+        (IPVSError(code: .noSuchService, operation: "get service tcp:10.0.0.1:80", errno: 3),
+         "lvsctl: get service tcp:10.0.0.1:80: no such service (ESRCH)"),
+    ])
+    func kernelErrorsInOneLine(_ error: IPVSError, _ line: String) {
+        #expect(IPVSCommandSupport.oneLine(error) == line)
     }
 
     @Test func ipvsadmPassthroughKeepsEveryArgument() throws {

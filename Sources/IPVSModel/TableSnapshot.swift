@@ -1,8 +1,9 @@
 import IPVSNetlink
 
-/// The IPVS table as structured data: what `lvsctl list/save --json` prints and
-/// what test fixtures store next to ipvsadm's text. Converts losslessly to and
-/// from `[IPVSServiceEntry]`.
+/// The IPVS table as structured data: what `lvsctl list/save --json` prints,
+/// what test fixtures store next to ipvsadm's text, and what a control API can
+/// serve without ipvsadm's command-line code. Converts losslessly to and from
+/// `[IPVSServiceEntry]`.
 public struct TableSnapshot: Codable, Hashable, Sendable {
     /// IP_VS_VERSION text ("1.2.1"), when known.
     public var version: String?
@@ -101,8 +102,7 @@ public struct TableSnapshot: Codable, Hashable, Sendable {
             }
             family = s.key.family.description
             scheduler = s.scheduler.rawValue
-            let names = EntryRenderer.schedulerFlags(s)
-            schedulerFlags = names.isEmpty ? [] : names.split(separator: ",").map(String.init)
+            schedulerFlags = s.flags.schedulerFlagNames(for: s.scheduler)
             flags = s.flags.rawValue
             persistent = s.flags.contains(.persistent)
             onePacket = s.flags.contains(.onePacket)
