@@ -16,32 +16,6 @@ public enum IPProtocol: UInt16, Sendable, Hashable, CaseIterable, CustomStringCo
     }
 }
 
-/// What identifies a virtual service in the kernel: protocol, address and port,
-/// or a firewall mark with an address family.
-public enum IPVSServiceKey: Hashable, Sendable, CustomStringConvertible {
-    /// `ipvsadm -t/-u/--sctp-service ADDR:PORT`
-    case address(IPProtocol, IPAddress, port: UInt16)
-    /// `ipvsadm -f MARK [-6]`
-    case firewallMark(UInt32, family: AddressFamily)
-
-    public var family: AddressFamily {
-        switch self {
-        case .address(_, let address, _): address.family
-        case .firewallMark(_, let family): family
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .address(let proto, let address, let port):
-            let host = address.family == .inet6 ? "[\(address)]" : "\(address)"
-            return "\(proto.description.lowercased()):\(host):\(port)"
-        case .firewallMark(let mark, let family):
-            return "fwmark:\(mark)" + (family == .inet6 ? ":ipv6" : "")
-        }
-    }
-}
-
 /// A kernel scheduler name. Open set: the kernel accepts any scheduler module it
 /// has (`ip_vs_NAME`). IPVS_SVC_ATTR_SCHED_NAME.
 public struct Scheduler: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
