@@ -85,33 +85,64 @@ struct RoundTripTests {
         #expect(decoded == daemon, "seed \(seed)")
     }
 
-    /// Every prefix of a valid message must be rejected or decode to something,
-    /// never trap; random bytes likewise.
+    /// Decodes a NEW_DEST request as the reply decoders read a message: the
+    /// frame, then the service and the real server in its attributes.
+    static func decodeServiceAndDestination(_ bytes: ArraySlice<UInt8>) throws(WireError)
+        -> (IPVSService, IPVSDestination) {
+        let messages = try NetlinkMessage.split(bytes)
+        guard messages.count == 1 else { throw WireError("\(messages.count) messages") }
+        let attributes = try IPVSCodec.replyAttributes(messages[0])
+        let service = try IPVSCodec.decodeService(attributes)
+        return (service, try IPVSCodec.decodeDestination(attributes, serviceFamily: service.key.family))
+    }
+
+    /// Every proper prefix of a message throws, both as received (the header
+    /// still claims the full length) and with a header whose length was cut to
+    /// match (the attributes themselves end early); the whole message decodes
+    /// to what was encoded.
     @Test(arguments: 0..<100 as Range<UInt64>)
-    func truncatedAndRandomInputNeverTraps(seed: UInt64) {
+    func everyTruncatedMessageThrows(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
+        let service = Random.service(&rng)
+        var destination = Random.destination(&rng)
+        if case .tunnel = destination.forwarding {} else {
+            destination.address = Random.address(service.key.family, &rng)
+        }
         let request = IPVSRequest(command: .newDest,
-                                  attributes: IPVSCodec.serviceAttributes(Random.service(&rng))
-                                      + IPVSCodec.destinationAttributes(Random.destination(&rng)))
+                                  attributes: IPVSCodec.serviceAttributes(service)
+                                      + IPVSCodec.destinationAttributes(destination))
         let full = request.encode(family: 32, sequence: 1, portID: 2)
-        for cut in 0..<full.count {
-            let prefix = Array(full.prefix(cut))
-            if let messages = try? NetlinkMessage.split(prefix[...]) {
-                // A header cut short must not split into a message.
-                #expect(messages.isEmpty || cut >= Int(full.count), "seed \(seed) cut \(cut)")
+        let decoded = try Self.decodeServiceAndDestination(full[...])
+        #expect(decoded.0 == service, "seed \(seed)")
+        #expect(decoded.1 == destination, "seed \(seed)")
+        for cut in 1..<full.count {
+            let prefix = full.prefix(cut)
+            #expect(throws: WireError.self, "seed \(seed) cut \(cut)") {
+                try Self.decodeServiceAndDestination(prefix)
             }
-            let attrs = Array(full.dropFirst(20).prefix(max(0, cut - 20)))
-            if let parsed = try? Attributes(parsing: attrs[...]) {
-                _ = try? IPVSCodec.decodeService(parsed)
-                _ = try? IPVSCodec.decodeDestination(parsed, serviceFamily: .inet6)
+            var relabelled = Array(prefix)
+            if cut >= 4 { relabelled.replaceSubrange(0..<4, with: hostBytes(UInt32(cut))) }
+            #expect(throws: WireError.self, "seed \(seed) cut \(cut), length \(cut)") {
+                try Self.decodeServiceAndDestination(relabelled[...])
             }
         }
+    }
+
+    /// Random bytes: splitting either throws or yields messages that lie
+    /// inside the buffer, at least 16 bytes apart.
+    @Test(arguments: 0..<100 as Range<UInt64>)
+    func randomBytesSplitInsideTheBuffer(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
         let noise = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        _ = try? NetlinkMessage.split(noise[...])
-        if let parsed = try? Attributes(parsing: noise[...]) {
-            _ = try? IPVSCodec.decodeService(parsed)
-            _ = try? IPVSCodec.decodeDaemon(parsed)
-            _ = try? IPVSCodec.decodeInfo(parsed)
+        do {
+            let messages = try NetlinkMessage.split(noise[...])
+            #expect(messages.count <= noise.count / NetlinkConst.headerSize, "seed \(seed)")
+            for message in messages {
+                #expect(message.payload.startIndex >= NetlinkConst.headerSize, "seed \(seed)")
+                #expect(message.payload.endIndex <= noise.count, "seed \(seed)")
+            }
+        } catch {
+            #expect(!error.description.isEmpty, "seed \(seed)")
         }
     }
 
@@ -149,6 +180,10 @@ struct ValueTypeTests {
         #expect(e.code == .noSuchService)
         #expect(e.errno == 3)
         #expect(e.description == "delete service tcp:10.0.0.1:80: no such service (ESRCH): nope")
+        let denied = IPVSError(code: .permissionDenied, operation: "open IPVS socket", errno: 1)
+        #expect(denied.description
+            == "open IPVS socket: permission denied: run as root (needs CAP_NET_ADMIN) (EPERM)")
+        #expect(IPVSError(code: .system, operation: "x", errno: 28).description == "x: No space left on device")
         #expect(IPVSError(errno: 2, operation: "x", target: .destination, message: nil).code == .noSuchDestination)
         #expect(IPVSError(errno: 2, operation: "x", target: .service, message: nil).code == .unknownScheduler)
     }
