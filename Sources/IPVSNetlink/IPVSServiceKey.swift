@@ -91,6 +91,10 @@ extension IPVSServiceKey {
             }
             self = .address(proto, address, port: UInt16(port))
         default:
+            // `10.0.0.1:80` or `[::1]:80`: the kind is missing, not unknown.
+            if IPAddress(kind) != nil || kind.hasPrefix("[") {
+                throw fail(0, "expected KIND:..., with KIND tcp, udp, sctp or fwmark")
+            }
             throw fail(0, "unknown kind `\(kind)': expected tcp, udp, sctp or fwmark")
         }
     }

@@ -27,6 +27,7 @@ struct ServiceKeyTests {
 
     @Test(arguments: [
         ("10.0.0.1:80", 0, "expected KIND:..., with KIND tcp, udp, sctp or fwmark"),
+        ("[2001:db8::1]:80", 0, "expected KIND:..., with KIND tcp, udp, sctp or fwmark"),
         ("icmp:10.0.0.1:80", 0, "unknown kind `icmp': expected tcp, udp, sctp or fwmark"),
         ("tcp:10.0.0.1", 4, "expected ADDRESS:PORT"),
         ("tcp:10.0.0.1:http", 13, "the port must be a number from 0 to 65535"),
