@@ -16,11 +16,22 @@ public enum InitialTable {
     /// used by a TCP and a UDP virtual server): keepalived's second add of the service fails
     /// with EEXIST and its destinations go into the first, which is what this returns.
     public static func entries(for configuration: KeepalivedConfiguration) -> [IPVSServiceEntry] {
+        entries(for: configuration.virtualServers) { virtualServer, groupEntry in
+            virtualServer.initialDestinations(groupEntry: groupEntry)
+        }
+    }
+
+    /// The services of `virtualServers`, each with the destinations `destinations` gives for
+    /// it (per expanded group entry), merged as ``entries(for:)`` describes.
+    public static func entries(
+        for virtualServers: [VirtualServer],
+        destinations: (VirtualServer, VirtualServerGroup.Entry?) -> [InitialDestination]
+    ) -> [IPVSServiceEntry] {
         var entries: [IPVSServiceEntry] = []
         var index: [IPVSServiceKey: Int] = [:]
-        for virtualServer in configuration.virtualServers {
+        for virtualServer in virtualServers {
             for (key, groupEntry) in serviceKeys(of: virtualServer) {
-                let destinations = virtualServer.initialDestinations(groupEntry: groupEntry).map(destination)
+                let destinations = destinations(virtualServer, groupEntry).map(destination)
                 if let i = index[key] {
                     for d in destinations where !entries[i].destinations.contains(where: {
                         $0.address == d.address && $0.port == d.port
@@ -36,7 +47,6 @@ public enum InitialTable {
         return entries
     }
 
-    /// The kernel keys of a virtual server: its address or mark, or each entry of its group.
     /// The kernel keys of a virtual server: its address or mark, or each expanded entry of its
     /// group (with the entry, which decides the ports of DR/TUN destinations).
     public static func serviceKeys(of virtualServer: VirtualServer) -> [(IPVSServiceKey, VirtualServerGroup.Entry?)] {

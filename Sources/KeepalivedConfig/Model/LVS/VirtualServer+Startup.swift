@@ -21,7 +21,25 @@ extension RealServer {
     }
 }
 
-/// One destination of the table at start.
+/// What the table needs to know of one real server's health.
+public struct RealServerCondition: Sendable, Hashable {
+    /// All its checkers pass (and it is not in maintenance).
+    public var isUp: Bool
+    /// Its weight while up: the configured one, or what a `misc_dynamic` check returned.
+    public var weight: Int
+    /// A failed real server stays in the table with weight 0 even without
+    /// `inhibit_on_failure` (the director does this for the `mh` scheduler, so that every
+    /// director's lookup table stays the same).
+    public var keepsSlotWhenFailed: Bool
+
+    public init(isUp: Bool, weight: Int, keepsSlotWhenFailed: Bool = false) {
+        self.isUp = isUp
+        self.weight = weight
+        self.keepsSlotWhenFailed = keepsSlotWhenFailed
+    }
+}
+
+/// One destination of a virtual server's table.
 public struct InitialDestination: Sendable, Hashable {
     public var address: InetAddress
     /// The destination port as IPVS gets it: the real server's (NAT) or the virtual
@@ -46,18 +64,38 @@ extension VirtualServer {
     /// (update_quorum_state with the state starting down).
     public var hasQuorumAtStart: Bool { initialLiveWeight >= quorum + hysteresis }
 
-    /// The destinations keepalived installs at start, in the order it adds them.
+    /// The destinations keepalived installs at start, in the order it adds them: ``destinations(groupEntry:hasQuorum:health:)``
+    /// with the start-up health (``RealServer/startsFailed``) and ``hasQuorumAtStart``.
+    public func initialDestinations(groupEntry: VirtualServerGroup.Entry? = nil) -> [InitialDestination] {
+        destinations(groupEntry: groupEntry, hasQuorum: hasQuorumAtStart) { rs in
+            RealServerCondition(isUp: !rs.startsFailed, weight: rs.weight)
+        }
+    }
+
+    /// The total weight of the real servers that are up (ipwrapper.c weigh_live_realservers).
+    public func liveWeight(health: (RealServer) -> RealServerCondition) -> Int {
+        realServers.reduce(0) { total, rs in
+            let condition = health(rs)
+            return condition.isUp ? total + condition.weight : total
+        }
+    }
+
+    /// The destinations of this virtual server for the given health, in the order keepalived
+    /// adds them.
     ///
-    /// With the quorum: the real servers with ``RealServer/initialWeight``, then an inhibited
-    /// sorry server with weight 0 (init_service_vs: "If we have a sorry server with inhibit,
-    /// add it now"). Without the quorum and with a sorry server: the live real servers are
-    /// taken out (those with inhibit_on_failure stay with weight 0: a deleted inhibited
-    /// destination is edited to weight 0) and the sorry server goes in with weight 1. Without
-    /// the quorum and without a sorry server, nothing changes.
+    /// With the quorum: the real servers that are up with their weight, failed ones with
+    /// weight 0 under `inhibit_on_failure` or ``RealServerCondition/keepsSlotWhenFailed``
+    /// (ipvs_cmd: `if (rs->inhibit && rs->num_failed_checkers) drule.user.weight = 0`) and
+    /// left out otherwise, then an inhibited sorry server with weight 0 (init_service_vs: "If
+    /// we have a sorry server with inhibit, add it now"). Without the quorum and with a sorry
+    /// server: the live real servers are taken out (those with inhibit_on_failure stay with
+    /// weight 0: a deleted inhibited destination is edited to weight 0) and the sorry server
+    /// goes in with weight 1. Without the quorum and without a sorry server, nothing changes.
     ///
     /// `groupEntry` chooses the port rule for one entry of a group service; nil for other
     /// services.
-    public func initialDestinations(groupEntry: VirtualServerGroup.Entry? = nil) -> [InitialDestination] {
+    public func destinations(groupEntry: VirtualServerGroup.Entry? = nil, hasQuorum: Bool,
+                             health: (RealServer) -> RealServerCondition) -> [InitialDestination] {
         var table: [InitialDestination] = []
         func add(_ address: InetAddress, _ port: UInt16, _ weight: Int, _ forwarding: Forwarding,
                  upper: UInt32 = 0, lower: UInt32 = 0, sorry: Bool = false) {
@@ -68,17 +106,25 @@ extension VirtualServer {
                                             forwarding: forwarding, upperThreshold: upper, lowerThreshold: lower,
                                             isSorryServer: sorry))
         }
-        for rs in realServers {
-            guard let weight = rs.initialWeight else { continue }
+        let conditions = realServers.map(health)
+        for (rs, condition) in zip(realServers, conditions) {
+            let weight: Int
+            if condition.isUp {
+                weight = condition.weight
+            } else if rs.inhibitOnFailure || condition.keepsSlotWhenFailed {
+                weight = 0
+            } else {
+                continue
+            }
             add(rs.address, rs.port, weight, rs.forwarding, upper: rs.upperThreshold ?? 0, lower: rs.lowerThreshold ?? 0)
         }
         guard let sorry = sorryServer else { return table }
-        if !hasQuorumAtStart {
+        if !hasQuorum {
             // perform_quorum_state(vs, false): live servers out, inhibited ones to weight 0.
-            for rs in realServers where !rs.startsFailed {
+            for (rs, condition) in zip(realServers, conditions) where condition.isUp {
                 let port = tablePort(rs.port, forwarding: rs.forwarding, groupEntry: groupEntry)
                 guard let i = table.firstIndex(where: { $0.address == rs.address && $0.port == port }) else { continue }
-                if rs.inhibitOnFailure { table[i].weight = 0 } else { table.remove(at: i) }
+                if rs.inhibitOnFailure || condition.keepsSlotWhenFailed { table[i].weight = 0 } else { table.remove(at: i) }
             }
             add(sorry.address, sorry.port, sorry.weight, sorry.forwarding, sorry: true)
         } else if sorry.inhibit, !sorry.duplicatesRealServer {
