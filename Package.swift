@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         // No SubprocessFoundation trait: RealServerChecks needs no Foundation types from Subprocess.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // MARK: kernel layer
@@ -135,7 +136,14 @@ let package = Package(
         // Configuration + health + ownership -> the desired IPVS table.
         .target(
             name: "Director",
-            dependencies: ["KeepalivedConfig", "IPVSNetlink"]
+            dependencies: [
+                "KeepalivedConfig",
+                "IPVSNetlink",
+                "RealServerChecks",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
 
         .testTarget(
@@ -150,6 +158,12 @@ let package = Package(
                 "Director",
                 "KeepalivedConfig",
                 "IPVSAdm",
+                "IPVSNetlink",
+                "RealServerChecks",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: [
@@ -160,6 +174,7 @@ let package = Package(
         .executableTarget(
             name: "lvsctl",
             dependencies: [
+                "Director",
                 "KeepalivedConfig",
                 "RealServerChecks",
                 "IPVSAdm",

@@ -27,6 +27,7 @@ struct LVSCtl: AsyncParsableCommand {
             ServiceCommand.self,
             ServerCommand.self,
             CheckConfigCommand.self,
+            ReloadCommand.self,
         ]
     )
 

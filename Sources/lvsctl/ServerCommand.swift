@@ -6,8 +6,30 @@ import IPVSNetlink
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Add, edit, drain or delete a real server (ipvsadm -a/-e/-d).",
-        subcommands: [Add.self, Edit.self, Drain.self, Delete.self])
+        abstract: "Add, edit, drain or delete a real server (ipvsadm -a/-e/-d); disable or enable one in lvsd.",
+        subcommands: [Add.self, Edit.self, Drain.self, Delete.self, Disable.self, Enable.self])
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "disable",
+            abstract: "Put a real server in maintenance in the running lvsd: weight 0, kept across reloads and restarts until enabled.",
+            discussion: "Example: lvsctl server disable tcp:10.0.0.1:80 192.168.1.10:80")
+        @Argument(help: "The service: tcp:ADDR:PORT, udp:..., sctp:..., fwmark:MARK[:ipv6]") var service: String
+        @Argument(help: "Real server ADDR:PORT ([v6]:PORT for IPv6), as lvsctl status shows it") var server: String
+        @OptionGroup var socket: ControlSocketOption
+        func run() throws { MaintenanceCommand.run(.disable, service: service, server: server, socket: socket) }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "enable",
+            abstract: "End a real server's maintenance in the running lvsd.",
+            discussion: "Example: lvsctl server enable tcp:10.0.0.1:80 192.168.1.10:80")
+        @Argument(help: "The service: tcp:ADDR:PORT, udp:..., sctp:..., fwmark:MARK[:ipv6]") var service: String
+        @Argument(help: "Real server ADDR:PORT ([v6]:PORT for IPv6), as lvsctl status shows it") var server: String
+        @OptionGroup var socket: ControlSocketOption
+        func run() throws { MaintenanceCommand.run(.enable, service: service, server: server, socket: socket) }
+    }
 
     enum Forwarding: String, ExpressibleByArgument, CaseIterable {
         case route, masquerade, tunnel

@@ -2,6 +2,7 @@ import ArgumentParser
 import Director
 import IPVSAdm
 import KeepalivedConfig
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -9,17 +10,19 @@ import Glibc
 import Musl
 #endif
 
-/// `lvsd`: the LVS director daemon. This build checks configurations; the daemon itself
-/// (reconciler, VRRP, control socket) is not part of it yet.
+/// `lvsd`: the LVS director daemon (`lvsd -f FILE`), and the configuration check
+/// (`lvsd --config-test -f FILE`).
 @main
-struct LVSD: ParsableCommand {
+struct LVSD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lvsd",
         abstract: "The LVS director: keeps the kernel's IPVS table equal to a keepalived.conf.",
         discussion: """
-            Without -f, reads /etc/keepalived/keepalived.conf, or /etc/lvsd/lvsd.conf when the first \
-            does not exist. Diagnostics go to stderr as FILE:LINE:COLUMN: error|warning: message; \
-            the exit status is 0 without errors, 1 with errors, 2 for a usage error.
+            Runs in the foreground and keeps the kernel's IPVS table equal to the configuration and \
+            the real servers' health; SIGHUP reloads the configuration, SIGTERM stops. Without -f, \
+            reads /etc/keepalived/keepalived.conf, or /etc/lvsd/lvsd.conf when the first does not \
+            exist. Diagnostics go to stderr as FILE:LINE:COLUMN: error|warning: message; the exit \
+            status is 0 without errors, 1 with errors, 2 for a usage error.
             """)
 
     @Option(name: [.short, .customLong("use-file")], help: ArgumentHelp("The configuration file.", valueName: "FILE"))
@@ -43,29 +46,69 @@ struct LVSD: ParsableCommand {
                                valueName: "ID"))
     var configID: String?
 
+    @Option(name: .customLong("pid-file"), help: ArgumentHelp("Where the daemon writes its pid.", valueName: "PATH"))
+    var pidFile = "/run/lvsd/lvsd.pid"
+
+    @Option(name: .customLong("control-socket"),
+            help: ArgumentHelp("The control socket lvsctl talks to.", valueName: "PATH"))
+    var controlSocket = "/run/lvsd/lvsd.sock"
+
+    @Option(name: .customLong("state-dir"),
+            help: ArgumentHelp("Where the daemon keeps what survives a restart: the IPVS services it installed (managed-services) and the real servers in maintenance (maintenance).",
+                               valueName: "DIR"))
+    var stateDirectory = "/run/lvsd"
+
+    @Option(name: .customLong("resync-interval"),
+            help: ArgumentHelp("Seconds between passes that compare the kernel's table with the desired one.",
+                               valueName: "SECONDS"))
+    var resyncInterval = 5.0
+
+    @Option(name: .customLong("log-level"),
+            help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    var logLevel = "info"
+
     func validate() throws {
         if !configTest {
             if printTable || json || strict {
                 throw ValidationError("--print-table, --json and --strict go with --config-test")
             }
-            throw ValidationError("this build of lvsd only checks configurations: use --config-test (-t)")
+            if !(resyncInterval >= 0.1 && resyncInterval <= 86_400) {
+                throw ValidationError("--resync-interval must be from 0.1 to 86400 seconds")
+            }
+            if Logger.Level(rawValue: logLevel) == nil {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            return
         }
         if printTable && json {
             throw ValidationError("--print-table and --json cannot be combined: both write to stdout")
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let path = file ?? KeepalivedConfiguration.defaultPath()
-        let status = ConfigCheckCommand(path: path, configID: configID ?? ConfigReadOptions.hostConfigID(),
-                                        strict: strict, json: json, printTable: printTable).run()
+        let id = configID ?? ConfigReadOptions.hostConfigID()
+        if configTest {
+            let status = ConfigCheckCommand(path: path, configID: id, strict: strict, json: json,
+                                            printTable: printTable).run()
+            throw ExitCode(status)
+        }
+        let status = await DaemonCommand(
+            path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket,
+            stateDirectory: stateDirectory, resyncInterval: .milliseconds(Int64(resyncInterval * 1000)),
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+        ).run()
         throw ExitCode(status)
     }
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 Console.write(fullMessage(for: error) + "\n", to: .error)

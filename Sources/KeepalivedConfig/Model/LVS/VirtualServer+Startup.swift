@@ -133,6 +133,12 @@ extension VirtualServer {
         return table
     }
 
+    /// The port a real server has in the kernel's table of this virtual server (of one
+    /// expanded entry when it is a group): see ``tablePort(_:forwarding:groupEntry:)``.
+    public func tablePort(of realServer: RealServer, groupEntry: VirtualServerGroup.Entry? = nil) -> UInt16 {
+        tablePort(realServer.port, forwarding: realServer.forwarding, groupEntry: groupEntry)
+    }
+
     /// ipvswrapper.c ipvs_cmd: on fwmark services a DR/TUN destination has port 0; on
     /// address services (and each address entry of a group) a DR/TUN destination has the
     /// service's port; NAT destinations keep their own.

@@ -1,0 +1,91 @@
+import KeepalivedConfig
+import RealServerChecks
+
+/// What the health-check engine runs for a configuration: for each real server (by
+/// ``KeepalivedConfig/VirtualServer/healthID(of:)``), the checks that must all pass.
+///
+/// A real server without a checker is always up (keepalived: a real server with no checker
+/// is never taken out). Checkers RealServerChecks does not run yet are listed in
+/// ``notRun`` with their position; they take no part in the real server's health, so a
+/// migrated configuration never loses a real server because of them.
+public struct CheckPlan: Sendable {
+    /// The engine's configuration.
+    public var checks: [RealServerID: [CheckSpec]] = [:]
+    /// Checkers that are not run, and why.
+    public var notRun: [(position: SourcePosition, message: String)] = []
+
+    public init(_ configuration: KeepalivedConfiguration) {
+        for virtualServer in configuration.virtualServers {
+            for realServer in virtualServer.realServers {
+                var specs: [CheckSpec] = []
+                for checker in realServer.checkers {
+                    switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer) {
+                    case .success(let spec): specs.append(spec)
+                    case .failure(let reason): notRun.append((checker.position, reason.message))
+                    }
+                }
+                checks[virtualServer.healthID(of: realServer)] = specs
+            }
+        }
+    }
+
+    struct NotRun: Error {
+        var message: String
+    }
+
+    static func checker(_ checker: KeepalivedConfig.Checker, realServer: RealServer,
+                        virtualServer: VirtualServer) -> Result<CheckSpec, NotRun> {
+        let timing = CheckTiming(delayLoop: checker.delayLoop, retry: checker.retry,
+                                 delayBeforeRetry: checker.delayBeforeRetry,
+                                 warmup: checker.warmup > .zero ? checker.warmup : nil, alpha: checker.alpha)
+        let connection = checker.connection
+        let target = CheckEndpoint(host: (connection?.address ?? realServer.address).description,
+                                   port: Int(connection?.port ?? realServer.port))
+        let timeout = connection?.timeout ?? realServer.connectTimeout
+        let bindAddress = connection?.bindAddress?.description
+        let bindPort = connection?.bindPort.map(Int.init)
+        switch checker.kind {
+        case .tcp:
+            return .success(CheckSpec(.tcp(TCPCheck(target: target, bindAddress: bindAddress, bindPort: bindPort,
+                                                    connectTimeout: timeout)),
+                                      timing: timing))
+        case .http(let http), .ssl(let http):
+            var isTLS = false
+            if case .ssl = checker.kind { isTLS = true }
+            let fallbackHost = http.virtualhost ?? realServer.virtualhost ?? virtualServer.virtualhost
+            let urls = http.urls.map { url in
+                URLCheck(path: url.path, statusCodes: StatusCodeSet(ranges: url.statusCodes),
+                         digest: url.digests.first.map { MD5Digest(bytes: $0) },
+                         virtualHost: url.virtualhost ?? fallbackHost)
+            }
+            if http.urls.contains(where: { $0.digests.count > 1 }) {
+                return .failure(NotRun(message: "\(checker.kind.keyword) with more than one digest in a url is not run by lvsd yet"))
+            }
+            let tls = isTLS ? TLSOptions(serverName: http.enableSNI ? fallbackHost : nil) : nil
+            let check = HTTPCheck(target: target, urls: urls, virtualHost: fallbackHost,
+                                  httpProtocol: protocolVersion(http.httpProtocol), connectTimeout: timeout,
+                                  tls: tls, bindAddress: bindAddress, bindPort: bindPort)
+            return .success(CheckSpec(.http(check), timing: timing))
+        case .misc(let misc):
+            guard let script = misc.script else {
+                return .failure(NotRun(message: "MISC_CHECK without misc_path is not run"))
+            }
+            var check = MiscCheck(arguments: script.arguments, timeout: misc.timeout ?? checker.delayLoop,
+                                  dynamic: misc.dynamic)
+            if let user = misc.user {
+                check.user = RealServerChecks.ScriptUser(name: user.user, group: user.group)
+            }
+            return .success(CheckSpec(.misc(check), timing: timing))
+        case .smtp, .dns, .udp, .ping, .file:
+            return .failure(NotRun(message: "\(checker.kind.keyword) is not run by lvsd yet; the real server's health ignores it"))
+        }
+    }
+
+    static func protocolVersion(_ version: KeepalivedConfig.HTTPProtocolVersion) -> RealServerChecks.HTTPProtocolVersion {
+        switch version {
+        case .http10: .http10
+        case .http11: .http11
+        case .http10Close: .http10Close
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// A request on the control socket: one JSON object, then the client shuts its side
+/// for writing; the director answers with one ``ControlResponse`` and closes.
+///
+/// ```
+/// {"command":"status"}
+/// {"command":"reload"}
+/// {"command":"disable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
+/// {"command":"enable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
+/// ```
+public struct ControlRequest: Codable, Sendable, Hashable {
+    public enum Command: String, Codable, Sendable {
+        case status
+        case reload
+        case disable
+        case enable
+    }
+
+    public var command: Command
+    /// For `disable` / `enable`: the service as `IPVSServiceKey` prints it
+    /// (`tcp:10.0.0.1:80`, `fwmark:7`) and the real server as `ADDRESS:PORT`
+    /// (`[ADDRESS]:PORT` for IPv6), as `lvsctl status` and `ipvsadm -Ln` show them.
+    public var service: String?
+    public var server: String?
+
+    public init(command: Command, service: String? = nil, server: String? = nil) {
+        self.command = command
+        self.service = service
+        self.server = server
+    }
+}
+
+/// The director's answer.
+///
+/// ```
+/// {"ok":true,"status":{...}}
+/// {"ok":false,"error":"...","diagnostics":"keepalived.conf:3:5: error: ..."}
+/// ```
+public struct ControlResponse: Codable, Sendable, Hashable {
+    public var ok: Bool
+    /// What went wrong, in one line.
+    public var error: String?
+    /// For `reload`: the new file's diagnostics as `lvsd --config-test` prints them.
+    public var diagnostics: String?
+    /// For `status`.
+    public var status: DirectorStatus?
+
+    public init(ok: Bool, error: String? = nil, diagnostics: String? = nil, status: DirectorStatus? = nil) {
+        self.ok = ok
+        self.error = error
+        self.diagnostics = diagnostics
+        self.status = status
+    }
+}

@@ -1,0 +1,109 @@
+import IPVSNetlink
+import KeepalivedConfig
+import RealServerChecks
+
+/// The configuration plus what the director has learnt since it started (each real
+/// server's health, each virtual server's quorum, real servers in maintenance) and the IPVS
+/// table that follows from them. A value: events in, table out, no I/O.
+///
+/// Quorum follows keepalived 2.2.7's ipwrapper.c `update_quorum_state`: the live weight (the
+/// sum of the weights of the real servers that are up) must fall below
+/// `quorum - hysteresis` to lose the quorum and reach `quorum + hysteresis` to win it back.
+public struct DesiredState: Sendable {
+    public private(set) var configuration: KeepalivedConfiguration
+    /// The engine's last word on each real server; absent: the start-up state (down with
+    /// `alpha`, else up).
+    private var health: [RealServerID: RealServerHealth] = [:]
+    /// Per virtual server name: the quorum holds.
+    public private(set) var quorum: [String: Bool] = [:]
+    /// Real servers an operator took out (`lvsctl server disable`): weight 0, like a failed
+    /// real server under inhibit_on_failure, whatever their checks say.
+    public private(set) var maintenance: Set<RealServerID> = []
+
+    public init(configuration: KeepalivedConfiguration) {
+        self.configuration = configuration
+        for virtualServer in configuration.virtualServers {
+            quorum[virtualServer.name] = virtualServer.hasQuorumAtStart
+        }
+    }
+
+    /// A change of quorum, for logs and `quorum_up` / `quorum_down`.
+    public struct QuorumChange: Sendable, Hashable {
+        public var virtualServer: String
+        public var hasQuorum: Bool
+        public var liveWeight: Int
+    }
+
+    /// Records a health transition; returns the quorum changes it causes.
+    public mutating func record(_ transition: HealthTransition) -> [QuorumChange] {
+        health[transition.realServer] = transition.health
+        return updateQuorum()
+    }
+
+    /// Puts a real server in maintenance or takes it out; returns the quorum changes.
+    public mutating func setMaintenance(_ realServer: RealServerID, _ on: Bool) -> [QuorumChange] {
+        if on { maintenance.insert(realServer) } else { maintenance.remove(realServer) }
+        return updateQuorum()
+    }
+
+    /// Takes a new configuration (a reload): the health of real servers that are still
+    /// configured is kept (a failed real server stays out until its checks pass: keepalived
+    /// re-enables it, its issue #2318), the quorum of unchanged virtual servers too; new
+    /// virtual servers start as at start-up.
+    public mutating func replace(configuration: KeepalivedConfiguration) -> [QuorumChange] {
+        self.configuration = configuration
+        var ids = Set<RealServerID>()
+        var names = Set<String>()
+        for virtualServer in configuration.virtualServers {
+            names.insert(virtualServer.name)
+            for realServer in virtualServer.realServers { ids.insert(virtualServer.healthID(of: realServer)) }
+            if quorum[virtualServer.name] == nil { quorum[virtualServer.name] = virtualServer.hasQuorumAtStart }
+        }
+        health = health.filter { ids.contains($0.key) }
+        quorum = quorum.filter { names.contains($0.key) }
+        return updateQuorum()
+    }
+
+    /// What the table needs to know of a real server now.
+    public func condition(of realServer: RealServer, in virtualServer: VirtualServer) -> RealServerCondition {
+        let id = virtualServer.healthID(of: realServer)
+        let keepsSlot = virtualServer.scheduler == "mh"
+        if maintenance.contains(id) {
+            return RealServerCondition(isUp: false, weight: realServer.weight, keepsSlotWhenFailed: true)
+        }
+        guard let known = health[id] else {
+            return RealServerCondition(isUp: !realServer.startsFailed, weight: realServer.weight,
+                                       keepsSlotWhenFailed: keepsSlot)
+        }
+        return RealServerCondition(isUp: known.isUp, weight: known.weight ?? realServer.weight,
+                                   keepsSlotWhenFailed: keepsSlot)
+    }
+
+    /// The engine's last report on a real server, if any.
+    public func health(of id: RealServerID) -> RealServerHealth? { health[id] }
+
+    /// The IPVS table for the virtual servers `owns` accepts, in configuration order.
+    public func table(owns: (VirtualServer) -> Bool = { _ in true }) -> [IPVSServiceEntry] {
+        InitialTable.entries(for: configuration.virtualServers.filter(owns)) { virtualServer, groupEntry in
+            virtualServer.destinations(groupEntry: groupEntry, hasQuorum: quorum[virtualServer.name] ?? true) {
+                condition(of: $0, in: virtualServer)
+            }
+        }
+    }
+
+    private mutating func updateQuorum() -> [QuorumChange] {
+        var changes: [QuorumChange] = []
+        for virtualServer in configuration.virtualServers {
+            let live = virtualServer.liveWeight { condition(of: $0, in: virtualServer) }
+            let had = quorum[virtualServer.name] ?? virtualServer.hasQuorumAtStart
+            var has = had
+            if had, live < virtualServer.quorum - virtualServer.hysteresis { has = false }
+            if !had, live >= virtualServer.quorum + virtualServer.hysteresis { has = true }
+            if has != had {
+                quorum[virtualServer.name] = has
+                changes.append(QuorumChange(virtualServer: virtualServer.name, hasQuorum: has, liveWeight: live))
+            }
+        }
+        return changes
+    }
+}

@@ -1,0 +1,425 @@
+import Glibc
+import IPVSNetlink
+import KeepalivedConfig
+import Logging
+import RealServerChecks
+
+/// The running director: the configuration, the health the engine reports, and the
+/// kernel's IPVS table kept equal to what they call for.
+///
+/// Every change of health, maintenance or configuration triggers a reconciliation pass
+/// (bursts are merged into one pass); a periodic resync repairs changes made behind the
+/// director's back. A pass that cannot reach IPVS (no `ip_vs` module, no permission) is
+/// logged and counted, and the next one tries again: the director never stops because of
+/// the kernel.
+public actor Director {
+    /// How the director reaches the kernel: called before a pass whenever the director has
+    /// no kernel handle (at start, and after a pass failed to reach IPVS).
+    public typealias KernelOpener = @Sendable () throws(IPVSError) -> any IPVSKernel
+
+    public struct Options: Sendable {
+        public var configurationPath: String
+        public var configID: String?
+        /// Where the managed services are remembered across restarts.
+        public var managedServicesPath: String
+        /// Where real servers in maintenance are remembered across restarts.
+        public var maintenancePath: String
+        public var resyncInterval: Duration
+
+        public init(configurationPath: String, configID: String?, managedServicesPath: String = "/run/lvsd/managed-services",
+                    maintenancePath: String = "/run/lvsd/maintenance", resyncInterval: Duration = .seconds(5)) {
+            self.configurationPath = configurationPath
+            self.configID = configID
+            self.managedServicesPath = managedServicesPath
+            self.maintenancePath = maintenancePath
+            self.resyncInterval = resyncInterval
+        }
+    }
+
+    private let options: Options
+    private let logger: Logger
+    private let openKernel: KernelOpener
+    private var kernel: (any IPVSKernel)?
+    private var state: DesiredState
+    private var sources: SourceMap
+    private var checkPlan: CheckPlan
+    private var managed: Set<IPVSServiceKey> = []
+    private let managedFile: ManagedServicesFile
+    private let maintenanceFile: StateFile
+    private let reconciler = Reconciler()
+    private let started = ContinuousClock.now
+    private var counters = Counters()
+    private var firstPassDone = false
+    /// The state changed since the last pass (health, maintenance, configuration).
+    private var eventPending = true
+    private let engine: HealthCheckEngine<ContinuousClock>
+    private let wake: AsyncStream<Void>
+    private let wakeSink: AsyncStream<Void>.Continuation
+
+    struct Counters {
+        var passes = 0
+        var lastPass: ContinuousClock.Instant?
+        var changesApplied = 0
+        var changesFailed = 0
+        var driftRepaired = 0
+        var lastError: String?
+        var ipvsAvailable = false
+        var reloads = 0
+        var lastRefusedReload: String?
+    }
+
+    /// A director for a configuration that has passed its check (`loaded.configuration`
+    /// is not nil and has no errors).
+    public init(loaded configuration: KeepalivedConfiguration, sources: SourceMap, options: Options,
+                logger: Logger, prober: some Prober, openKernel: @escaping KernelOpener) {
+        self.options = options
+        self.logger = logger
+        self.openKernel = openKernel
+        self.state = DesiredState(configuration: configuration)
+        self.sources = sources
+        self.checkPlan = CheckPlan(configuration)
+        self.managedFile = ManagedServicesFile(path: options.managedServicesPath)
+        self.maintenanceFile = StateFile(path: options.maintenancePath)
+        self.engine = HealthCheckEngine(clock: ContinuousClock(), prober: prober, logger: logger)
+        (wake, wakeSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Runs until the calling task is cancelled: health checks, reconciliation passes on
+    /// every change and every resync interval. When it returns, the checks have stopped;
+    /// the table stays as it is (see ``stop()``).
+    public func run() async {
+        do throws(StateFile.Failure) {
+            let (services, unreadable) = try managedFile.read()
+            managed = services
+            for line in unreadable {
+                logger.warning("ignoring an unreadable line of the managed services file",
+                               metadata: ["file": "\(managedFile.path)", "line": "\(line)"])
+            }
+        } catch {
+            logger.error("cannot read the managed services file; only configured services are managed",
+                         metadata: ["error": "\(error)"])
+        }
+        do throws(StateFile.Failure) {
+            for line in try maintenanceFile.readLines() {
+                _ = state.setMaintenance(RealServerID(line), true)
+                logger.notice("real server in maintenance (from before the restart)", metadata: ["rs": "\(line)"])
+            }
+        } catch {
+            logger.error("cannot read the maintenance file; no real server is in maintenance",
+                         metadata: ["error": "\(error)"])
+        }
+        logNotRun()
+        engine.update(checkPlan.checks)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.engine.run() }
+            group.addTask {
+                for await transition in self.engine.transitions {
+                    await self.record(transition)
+                }
+            }
+            group.addTask {
+                let clock = ContinuousClock()
+                while !Task.isCancelled {
+                    do { try await clock.sleep(for: self.options.resyncInterval) } catch { return }
+                    self.wakeSink.yield()
+                }
+            }
+            wakeSink.yield()
+            for await _ in wake {
+                if Task.isCancelled { break }
+                reconcile()
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Ends ``run()``'s loop from outside (the service's graceful shutdown).
+    public nonisolated func finish() {
+        wakeSink.finish()
+    }
+
+    /// Applies `lvs_flush_on_stop` when the director stops. Without it the table stays as
+    /// it is (keepalived removes its services one by one unless started with
+    /// `--dont-release-ipvs`; lvsd leaves them so that a restart breaks no connection and the
+    /// restarted director adopts them without a change).
+    public func stop() {
+        let scope: Reconciler.FlushScope
+        switch state.configuration.global.lvsFlushOnStop {
+        case .none: return
+        case .full: scope = .all
+        case .virtualServers: scope = .virtualServers
+        }
+        guard let kernel = kernelHandle() else { return }
+        do throws(IPVSError) {
+            let pass = try reconciler.stop(kernel, flushing: scope, managed: managed)
+            logger.notice("lvs_flush_on_stop: removed the services", metadata: ["changes": "\(pass.changes.count)"])
+            if pass.failures.isEmpty { managed = []; saveManaged() }
+        } catch {
+            logger.error("lvs_flush_on_stop failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - events
+
+    private func record(_ transition: HealthTransition) {
+        // The engine logs each transition; this is for tracing the director.
+        let level: Logger.Level = .debug
+        logger.log(level: level, "real server \(transition.health.isUp ? "up" : "down")",
+                   metadata: ["rs": "\(transition.realServer)", "rs.reason": "\(transition.health.reason)"])
+        for change in state.record(transition) { logQuorum(change) }
+        eventPending = true
+        wakeSink.yield()
+    }
+
+    private func logQuorum(_ change: DesiredState.QuorumChange) {
+        logger.notice(change.hasQuorum ? "quorum gained" : "quorum lost",
+                      metadata: ["vs": "\(change.virtualServer)", "vs.live_weight": "\(change.liveWeight)"])
+    }
+
+    /// Reads the configuration file again; with errors, nothing changes and the
+    /// diagnostics come back. Otherwise only the difference is applied: unchanged checks
+    /// keep their state and schedule.
+    public func reload() -> ControlResponse {
+        let result = KeepalivedConfiguration.load(path: options.configurationPath,
+                                                  options: ConfigReadOptions(configID: options.configID))
+        let text = result.diagnosticsText(path: options.configurationPath, strict: false)
+        guard result.passes(strict: false), let configuration = result.configuration else {
+            counters.lastRefusedReload = text
+            logger.error("reload refused: the configuration has errors; the running configuration stays",
+                         metadata: ["file": "\(options.configurationPath)"])
+            return ControlResponse(ok: false, error: "the configuration has errors; nothing was changed",
+                                   diagnostics: text)
+        }
+        for change in state.replace(configuration: configuration) { logQuorum(change) }
+        sources = result.sources
+        checkPlan = CheckPlan(configuration)
+        logNotRun()
+        engine.update(checkPlan.checks)
+        counters.reloads += 1
+        counters.lastRefusedReload = nil
+        eventPending = true
+        logger.notice("configuration reloaded", metadata: ["file": "\(options.configurationPath)"])
+        reconcile()
+        return ControlResponse(ok: true, diagnostics: text.isEmpty ? nil : text, status: status())
+    }
+
+    /// Puts a real server in maintenance (weight 0 and out of the quorum until enabled) or
+    /// takes it out of maintenance. `service` is a kernel service (`tcp:10.0.0.1:80`),
+    /// `server` a real server of it (`192.168.1.2:80`).
+    public func setMaintenance(service: String, server: String, _ on: Bool) -> ControlResponse {
+        let key: IPVSServiceKey
+        do throws(IPVSServiceKeyParseError) {
+            key = try IPVSServiceKey(parsing: service)
+        } catch {
+            return ControlResponse(ok: false, error: "\(error)")
+        }
+        var found: [RealServerID] = []
+        for virtualServer in state.configuration.virtualServers {
+            for (serviceKey, groupEntry) in InitialTable.serviceKeys(of: virtualServer) where serviceKey == key {
+                for realServer in virtualServer.realServers {
+                    let port = virtualServer.tablePort(of: realServer, groupEntry: groupEntry)
+                    let address = InitialTable.ipAddress(realServer.address)
+                    if Self.endpoint(address, port) == server || realServer.endpointText == server {
+                        found.append(virtualServer.healthID(of: realServer))
+                    }
+                }
+            }
+        }
+        guard !found.isEmpty else {
+            return ControlResponse(ok: false, error: "no real server \(server) in service \(key) in the configuration")
+        }
+        for id in found {
+            for change in state.setMaintenance(id, on) { logQuorum(change) }
+            logger.notice(on ? "real server disabled (maintenance)" : "real server enabled", metadata: ["rs": "\(id)"])
+        }
+        do throws(StateFile.Failure) {
+            try maintenanceFile.writeLines(state.maintenance.map(\.rawValue).sorted())
+        } catch {
+            logger.error("cannot write the maintenance file; the maintenance ends at restart",
+                         metadata: ["error": "\(error)"])
+        }
+        eventPending = true
+        reconcile()
+        return ControlResponse(ok: true, status: status())
+    }
+
+    /// Answers one control request.
+    public func handle(_ request: ControlRequest) -> ControlResponse {
+        switch request.command {
+        case .status: return ControlResponse(ok: true, status: status())
+        case .reload: return reload()
+        case .disable, .enable:
+            guard let service = request.service, let server = request.server else {
+                return ControlResponse(ok: false, error: "\(request.command.rawValue) needs a service and a real server")
+            }
+            return setMaintenance(service: service, server: server, request.command == .disable)
+        }
+    }
+
+    // MARK: - reconciliation
+
+    private func kernelHandle() -> (any IPVSKernel)? {
+        if let kernel { return kernel }
+        do throws(IPVSError) {
+            let opened = try openKernel()
+            kernel = opened
+            return opened
+        } catch {
+            noteKernelError(error)
+            return nil
+        }
+    }
+
+    private func noteKernelError(_ error: IPVSError) {
+        let text = "\(error)"
+        if counters.ipvsAvailable || counters.lastError != text {
+            logger.error(error.code == .notAvailable
+                         ? "IPVS is not available (no ip_vs module?); checks go on and the table is installed when it appears"
+                         : "cannot reach IPVS", metadata: ["error": "\(text)"])
+        }
+        counters.lastError = text
+        counters.ipvsAvailable = false
+    }
+
+    /// One pass: the table the state calls for against a fresh kernel dump.
+    private func reconcile() {
+        guard let kernel = kernelHandle() else { return }
+        let desired = state.table()
+        let flush = !firstPassDone && state.configuration.global.lvsFlush
+        let pass: Reconciler.Pass
+        do throws(IPVSError) {
+            pass = try reconciler.reconcile(kernel, desired: desired, managedBefore: managed, flush: flush)
+        } catch {
+            noteKernelError(error)
+            self.kernel = nil
+            return
+        }
+        if !counters.ipvsAvailable {
+            logger.notice("IPVS is available", metadata: ["services.desired": "\(desired.count)"])
+        }
+        counters.ipvsAvailable = true
+        counters.passes += 1
+        counters.lastPass = .now
+        counters.changesApplied += pass.changes.count - pass.failures.count
+        counters.changesFailed += pass.failures.count
+        // Nothing in the director changed since the last pass that succeeded, yet the
+        // kernel differs: someone else changed the table (drift), and this pass repaired it.
+        let isDrift = firstPassDone && !eventPending && !pass.changes.isEmpty
+        if isDrift { counters.driftRepaired += pass.changes.count }
+        for change in pass.changes {
+            if isDrift {
+                logger.warning("repaired drift", metadata: ["change": "\(change)"])
+            } else {
+                logger.info("applied", metadata: ["change": "\(change)"])
+            }
+        }
+        eventPending = false
+        for failure in pass.failures {
+            logger.error("change failed", metadata: ["change": "\(failure.change)", "error": "\(failure.error)"])
+            counters.lastError = "\(failure.change): \(failure.error)"
+        }
+        firstPassDone = true
+        if pass.managed != managed {
+            managed = pass.managed
+            saveManaged()
+        }
+    }
+
+    private func saveManaged() {
+        do throws(StateFile.Failure) {
+            try managedFile.write(managed)
+        } catch {
+            logger.error("cannot write the managed services file", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func logNotRun() {
+        for (position, message) in checkPlan.notRun {
+            logger.warning("checker not run", metadata: ["at": "\(place(position))", "reason": "\(message)"])
+        }
+    }
+
+    private func place(_ position: SourcePosition) -> String {
+        let files = sources.files
+        let path = files.indices.contains(position.file) ? files[position.file].path : options.configurationPath
+        return "\(path):\(position.line)"
+    }
+
+    // MARK: - status
+
+    /// The director's state now, with the kernel's connection counters.
+    public func status() -> DirectorStatus {
+        let desired = state.table()
+        let observed = (try? kernel?.table()) ?? []
+        var observedByKey: [IPVSServiceKey: IPVSServiceEntry] = [:]
+        for entry in observed { observedByKey[entry.service.key] = entry }
+        var virtualServers: [DirectorStatus.VirtualServerStatus] = []
+        for virtualServer in state.configuration.virtualServers {
+            let keys = InitialTable.serviceKeys(of: virtualServer).map(\.0)
+            var weights: [String: UInt32] = [:]
+            for entry in desired where keys.contains(entry.service.key) {
+                for d in entry.destinations { weights[Self.endpoint(d.address, d.port)] = d.weight }
+            }
+            var realServers: [DirectorStatus.RealServerStatus] = []
+            for realServer in virtualServer.realServers {
+                let id = virtualServer.healthID(of: realServer)
+                var active: UInt32?
+                var inactive: UInt32?
+                var effectiveWeight: Int?
+                for (key, groupEntry) in InitialTable.serviceKeys(of: virtualServer) {
+                    let endpointText = Self.endpoint(InitialTable.ipAddress(realServer.address),
+                                                     virtualServer.tablePort(of: realServer, groupEntry: groupEntry))
+                    if effectiveWeight == nil, let w = weights[endpointText] { effectiveWeight = Int(w) }
+                    guard let d = observedByKey[key]?.destinations.first(where: {
+                        Self.endpoint($0.address, $0.port) == endpointText
+                    }) else { continue }
+                    active = (active ?? 0) &+ d.activeConnections
+                    inactive = (inactive ?? 0) &+ d.inactiveConnections
+                }
+                let health: String
+                if state.maintenance.contains(id) {
+                    health = "maintenance"
+                } else {
+                    health = state.condition(of: realServer, in: virtualServer).isUp ? "up" : "down"
+                }
+                realServers.append(DirectorStatus.RealServerStatus(
+                    address: realServer.endpointText, health: health,
+                    reason: state.health(of: id)?.reason ?? (realServer.checkers.isEmpty ? "no checker" : "not checked yet"),
+                    configuredWeight: realServer.weight, effectiveWeight: effectiveWeight,
+                    activeConnections: active, inactiveConnections: inactive,
+                    checkers: realServer.checkers.count))
+            }
+            let live = virtualServer.liveWeight { state.condition(of: $0, in: virtualServer) }
+            virtualServers.append(DirectorStatus.VirtualServerStatus(
+                name: virtualServer.name, position: place(virtualServer.position), scheduler: virtualServer.scheduler,
+                hasQuorum: state.quorum[virtualServer.name] ?? true, quorum: virtualServer.quorum, liveWeight: live,
+                owned: true, realServers: realServers,
+                sorryServer: virtualServer.sorryServer.map { s in
+                    s.address.isIPv6 ? "[\(s.address)]:\(s.port)" : "\(s.address):\(s.port)"
+                }))
+        }
+        let ago = counters.lastPass.map { ContinuousClock.now - $0 }
+        return DirectorStatus(
+            daemon: .init(pid: getpid(), configurationFile: options.configurationPath,
+                          uptime: Self.seconds(ContinuousClock.now - started), reloads: counters.reloads,
+                          lastRefusedReload: counters.lastRefusedReload,
+                          ownership: state.configuration.vrrp.instances.isEmpty
+                              ? "all virtual servers (no VRRP instance configured)"
+                              : "all virtual servers (VRRP instances are configured, but lvsd does not run VRRP yet)"),
+            reconciler: .init(ipvsAvailable: counters.ipvsAvailable, passes: counters.passes,
+                              lastPassAgo: ago.map(Self.seconds), changesApplied: counters.changesApplied,
+                              changesFailed: counters.changesFailed, driftRepaired: counters.driftRepaired,
+                              lastError: counters.lastError, resyncInterval: Self.seconds(options.resyncInterval)),
+            virtualServers: virtualServers,
+            checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" })
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (s, attoseconds) = duration.components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+
+    static func endpoint(_ address: IPAddress, _ port: UInt16) -> String {
+        address.family == .inet6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+}

@@ -1,0 +1,85 @@
+import Director
+import Glibc
+import IPVSAdm
+import IPVSNetlink
+import KeepalivedConfig
+import Logging
+import NIOPosix
+import RealServerChecks
+import ServiceLifecycle
+
+/// `lvsd -f FILE [--pid-file PATH] [--control-socket PATH]`: the daemon in the foreground.
+struct DaemonCommand {
+    var path: String
+    var configID: String?
+    var pidFile: String
+    var controlSocket: String
+    var stateDirectory: String
+    var resyncInterval: Duration
+    var logLevel: Logger.Level
+
+    /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
+    /// or the pid file cannot be written).
+    func run() async -> Int32 {
+        let loaded = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: configID))
+        let diagnostics = loaded.diagnosticsText(path: path, strict: false)
+        if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
+        guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
+
+        var logger = Logger(label: "lvsd") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        do throws(PIDFile.Failure) {
+            try PIDFile.write(pidFile)
+        } catch {
+            Console.write("lvsd: \(error)\n", to: .error)
+            return 1
+        }
+        defer { PIDFile.remove(pidFile) }
+
+        let director = Director(
+            loaded: configuration, sources: loaded.sources,
+            options: Director.Options(configurationPath: path, configID: configID,
+                                      managedServicesPath: stateDirectory + "/managed-services",
+                                      maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval),
+            logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
+        let service = DirectorService(director: director, control: ControlServer(path: controlSocket), logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",
+                                                 "control_socket": "\(controlSocket)"])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("lvsd stopped on an error", metadata: ["error": "\(error)"])
+            return 1
+        }
+        return 0
+    }
+}
+
+/// The pid file: written at start with the daemon's pid, removed at exit.
+enum PIDFile {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func write(_ path: String) throws(Failure) {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty, mkdir(directory, 0o755) != 0, errno != EEXIST {
+            throw Failure(description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot write the pid file \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let text = Array("\(getpid())\n".utf8)
+        let written = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == text.count else {
+            throw Failure(description: "cannot write the pid file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+}

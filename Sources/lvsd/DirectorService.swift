@@ -1,0 +1,71 @@
+import Director
+import Glibc
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon as one swift-service-lifecycle `Service`: the director, its control socket
+/// and SIGHUP reloads run until graceful shutdown (SIGTERM, SIGINT); then
+/// `lvs_flush_on_stop` is applied.
+struct DirectorService: Service {
+    var director: Director
+    var control: ControlServer
+    var logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await director.run() }
+                group.addTask {
+                    do {
+                        try await control.run(logger: logger) { request in await director.handle(request) }
+                    } catch is CancellationError {
+                    } catch {
+                        logger.error("the control socket stopped", metadata: ["path": "\(control.path)", "error": "\(error)"])
+                    }
+                }
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        logger.notice("SIGHUP: reloading")
+                        _ = await director.reload()
+                    }
+                }
+                SystemdNotifier.notify("READY=1", logger: logger)
+            }
+        }
+        SystemdNotifier.notify("STOPPING=1", logger: logger)
+        await director.stop()
+        logger.notice("stopped")
+    }
+}
+
+/// systemd's readiness protocol (`Type=notify`): a datagram to `$NOTIFY_SOCKET` when it is set.
+enum SystemdNotifier {
+    static func notify(_ message: String, logger: Logger) {
+        guard let socketPath = getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !socketPath.isEmpty else { return }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else {
+            logger.error("cannot notify systemd", metadata: ["error": "\(String(cString: strerror(errno)))"])
+            return
+        }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var bytes = Array(socketPath.utf8)
+        // An abstract socket is written with a leading @.
+        if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (bytes.first == 0 ? 0 : 1))
+        let sent = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                Array(message.utf8).withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), sa, length) }
+            }
+        }
+        if sent < 0 {
+            logger.error("cannot notify systemd", metadata: ["error": "\(String(cString: strerror(errno)))"])
+        }
+    }
+}
