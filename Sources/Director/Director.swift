@@ -25,9 +25,13 @@ public actor Director {
         /// Where real servers in maintenance are remembered across restarts.
         public var maintenancePath: String
         public var resyncInterval: Duration
+        /// How long a real server removed by a reload may drain before it is deleted.
+        public var drainGrace: Duration
 
         public init(configurationPath: String, configID: String?, managedServicesPath: String = "/run/lvsd/managed-services",
-                    maintenancePath: String = "/run/lvsd/maintenance", resyncInterval: Duration = .seconds(5)) {
+                    maintenancePath: String = "/run/lvsd/maintenance", resyncInterval: Duration = .seconds(5),
+                    drainGrace: Duration = .seconds(60)) {
+            self.drainGrace = drainGrace
             self.configurationPath = configurationPath
             self.configID = configID
             self.managedServicesPath = managedServicesPath
@@ -43,7 +47,9 @@ public actor Director {
     private var state: DesiredState
     private var sources: SourceMap
     private var checkPlan: CheckPlan
+    private var realServerIndex: [RealServerID: (Int, Int)]
     private var managed: Set<IPVSServiceKey> = []
+    private var draining = DrainSet()
     private let managedFile: ManagedServicesFile
     private let maintenanceFile: StateFile
     private let reconciler = Reconciler()
@@ -55,6 +61,9 @@ public actor Director {
     private let engine: HealthCheckEngine<ContinuousClock>
     private let wake: AsyncStream<Void>
     private let wakeSink: AsyncStream<Void>.Continuation
+    private let eventSink: AsyncStream<DirectorEvent>.Continuation
+    /// Health changes and quorum changes, in order; ends when ``finish()`` is called.
+    public nonisolated let events: AsyncStream<DirectorEvent>
 
     struct Counters {
         var passes = 0
@@ -78,10 +87,12 @@ public actor Director {
         self.state = DesiredState(configuration: configuration)
         self.sources = sources
         self.checkPlan = CheckPlan(configuration)
+        self.realServerIndex = Self.index(configuration)
         self.managedFile = ManagedServicesFile(path: options.managedServicesPath)
         self.maintenanceFile = StateFile(path: options.maintenancePath)
         self.engine = HealthCheckEngine(clock: ContinuousClock(), prober: prober, logger: logger)
         (wake, wakeSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
     }
 
     /// Runs until the calling task is cancelled: health checks, reconciliation passes on
@@ -136,6 +147,7 @@ public actor Director {
     /// Ends ``run()``'s loop from outside (the service's graceful shutdown).
     public nonisolated func finish() {
         wakeSink.finish()
+        eventSink.finish()
     }
 
     /// Applies `lvs_flush_on_stop` when the director stops. Without it the table stays as
@@ -166,6 +178,10 @@ public actor Director {
         let level: Logger.Level = .debug
         logger.log(level: level, "real server \(transition.health.isUp ? "up" : "down")",
                    metadata: ["rs": "\(transition.realServer)", "rs.reason": "\(transition.health.reason)"])
+        if !transition.isInitial, let (virtualServer, realServer) = lookup(transition.realServer) {
+            eventSink.yield(.realServer(.init(virtualServer: virtualServer, realServer: realServer,
+                                              isUp: transition.health.isUp, reason: transition.health.reason)))
+        }
         for change in state.record(transition) { logQuorum(change) }
         eventPending = true
         wakeSink.yield()
@@ -174,6 +190,27 @@ public actor Director {
     private func logQuorum(_ change: DesiredState.QuorumChange) {
         logger.notice(change.hasQuorum ? "quorum gained" : "quorum lost",
                       metadata: ["vs": "\(change.virtualServer)", "vs.live_weight": "\(change.liveWeight)"])
+        if let virtualServer = state.configuration.virtualServers.first(where: { $0.name == change.virtualServer }) {
+            eventSink.yield(.quorum(.init(virtualServer: virtualServer, hasQuorum: change.hasQuorum,
+                                          liveWeight: change.liveWeight)))
+        }
+    }
+
+    /// The virtual server and real server a health key stands for.
+    private func lookup(_ id: RealServerID) -> (VirtualServer, RealServer)? {
+        guard let (v, r) = realServerIndex[id] else { return nil }
+        let virtualServer = state.configuration.virtualServers[v]
+        return (virtualServer, virtualServer.realServers[r])
+    }
+
+    static func index(_ configuration: KeepalivedConfiguration) -> [RealServerID: (Int, Int)] {
+        var index: [RealServerID: (Int, Int)] = [:]
+        for (v, virtualServer) in configuration.virtualServers.enumerated() {
+            for (r, realServer) in virtualServer.realServers.enumerated() {
+                index[virtualServer.healthID(of: realServer)] = (v, r)
+            }
+        }
+        return index
     }
 
     /// Reads the configuration file again; with errors, nothing changes and the
@@ -190,9 +227,12 @@ public actor Director {
             return ControlResponse(ok: false, error: "the configuration has errors; nothing was changed",
                                    diagnostics: text)
         }
+        let before = state.table()
         for change in state.replace(configuration: configuration) { logQuorum(change) }
+        draining.add(removedFrom: before, to: state.table(), deadline: .now + options.drainGrace)
         sources = result.sources
         checkPlan = CheckPlan(configuration)
+        realServerIndex = Self.index(configuration)
         logNotRun()
         engine.update(checkPlan.checks)
         counters.reloads += 1
@@ -287,8 +327,10 @@ public actor Director {
         let desired = state.table()
         let flush = !firstPassDone && state.configuration.global.lvsFlush
         let pass: Reconciler.Pass
+        let drainingBefore = draining.entries
         do throws(IPVSError) {
-            pass = try reconciler.reconcile(kernel, desired: desired, managedBefore: managed, flush: flush)
+            pass = try reconciler.reconcile(kernel, desired: desired, managedBefore: managed, flush: flush,
+                                            draining: &draining)
         } catch {
             noteKernelError(error)
             self.kernel = nil
@@ -302,12 +344,20 @@ public actor Director {
         counters.lastPass = .now
         counters.changesApplied += pass.changes.count - pass.failures.count
         counters.changesFailed += pass.failures.count
+        // A real server that finished draining is deleted by this pass.
+        let drained = drainingBefore.filter { !draining.entries.contains($0) }
+        func finishesDrain(_ change: IPVSChange) -> Bool {
+            guard case .deleteDestination(let address, let port, let service) = change else { return false }
+            return drained.contains { $0.service == service && $0.address == address && $0.port == port }
+        }
         // Nothing in the director changed since the last pass that succeeded, yet the
         // kernel differs: someone else changed the table (drift), and this pass repaired it.
-        let isDrift = firstPassDone && !eventPending && !pass.changes.isEmpty
-        if isDrift { counters.driftRepaired += pass.changes.count }
+        let isDriftPass = firstPassDone && !eventPending
         for change in pass.changes {
-            if isDrift {
+            if finishesDrain(change) {
+                logger.notice("real server drained and deleted", metadata: ["change": "\(change)"])
+            } else if isDriftPass {
+                counters.driftRepaired += 1
                 logger.warning("repaired drift", metadata: ["change": "\(change)"])
             } else {
                 logger.info("applied", metadata: ["change": "\(change)"])

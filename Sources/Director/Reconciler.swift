@@ -26,11 +26,16 @@ public struct Reconciler: Sendable {
     /// One pass: reads the kernel's table, plans and applies the difference for the
     /// services in `desired` or `managedBefore`.
     ///
-    /// - Parameter flush: delete every service in the kernel that is not desired, managed or
-    ///   not (keepalived `lvs_flush` at start).
-    public func reconcile(_ kernel: some IPVSKernel, desired: [IPVSServiceEntry],
-                          managedBefore: Set<IPVSServiceKey>, flush: Bool = false) throws(IPVSError) -> Pass {
+    /// - Parameters:
+    ///   - flush: delete every service in the kernel that is not desired, managed or not
+    ///     (keepalived `lvs_flush` at start).
+    ///   - draining: real servers removed by a reload, kept at weight 0 while they drain
+    ///     (``DrainSet/apply(to:observed:now:)``).
+    public func reconcile(_ kernel: some IPVSKernel, desired wanted: [IPVSServiceEntry],
+                          managedBefore: Set<IPVSServiceKey>, flush: Bool = false,
+                          draining: inout DrainSet, now: ContinuousClock.Instant = .now) throws(IPVSError) -> Pass {
         let observed = try kernel.table()
+        let desired = draining.apply(to: wanted, observed: observed, now: now)
         let desiredKeys = Set(desired.map(\.service.key))
         let scope = managedBefore.union(desiredKeys)
         let relevant = flush ? observed : observed.filter { scope.contains($0.service.key) }

@@ -16,6 +16,7 @@ struct DaemonCommand {
     var controlSocket: String
     var stateDirectory: String
     var resyncInterval: Duration
+    var drainGrace: Duration
     var logLevel: Logger.Level
 
     /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
@@ -40,7 +41,8 @@ struct DaemonCommand {
             loaded: configuration, sources: loaded.sources,
             options: Director.Options(configurationPath: path, configID: configID,
                                       managedServicesPath: stateDirectory + "/managed-services",
-                                      maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval),
+                                      maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval,
+                                      drainGrace: drainGrace),
             logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket), logger: logger)

@@ -63,6 +63,11 @@ struct LVSD: AsyncParsableCommand {
                                valueName: "SECONDS"))
     var resyncInterval = 5.0
 
+    @Option(name: .customLong("drain-grace"),
+            help: ArgumentHelp("Seconds a real server removed by a reload may drain (weight 0) before it is deleted.",
+                               valueName: "SECONDS"))
+    var drainGrace = 60.0
+
     @Option(name: .customLong("log-level"),
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
@@ -74,6 +79,9 @@ struct LVSD: AsyncParsableCommand {
             }
             if !(resyncInterval >= 0.1 && resyncInterval <= 86_400) {
                 throw ValidationError("--resync-interval must be from 0.1 to 86400 seconds")
+            }
+            if !(drainGrace >= 0 && drainGrace <= 86_400) {
+                throw ValidationError("--drain-grace must be from 0 to 86400 seconds")
             }
             if Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -96,6 +104,7 @@ struct LVSD: AsyncParsableCommand {
         let status = await DaemonCommand(
             path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket,
             stateDirectory: stateDirectory, resyncInterval: .milliseconds(Int64(resyncInterval * 1000)),
+            drainGrace: .milliseconds(Int64(drainGrace * 1000)),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         ).run()
         throw ExitCode(status)
