@@ -32,6 +32,12 @@ public struct DesiredState: Sendable {
         public var virtualServer: String
         public var hasQuorum: Bool
         public var liveWeight: Int
+
+        public init(virtualServer: String, hasQuorum: Bool, liveWeight: Int) {
+            self.virtualServer = virtualServer
+            self.hasQuorum = hasQuorum
+            self.liveWeight = liveWeight
+        }
     }
 
     /// Records a health transition; returns the quorum changes it causes.

@@ -355,18 +355,18 @@ public actor Director {
         let isDriftPass = firstPassDone && !eventPending
         for change in pass.changes {
             if finishesDrain(change) {
-                logger.notice("real server drained and deleted", metadata: ["change": "\(change)"])
+                logger.notice("real server drained and deleted", metadata: ["change": "\(change.operation)"])
             } else if isDriftPass {
                 counters.driftRepaired += 1
-                logger.warning("repaired drift", metadata: ["change": "\(change)"])
+                logger.warning("repaired drift", metadata: ["change": "\(change.operation)"])
             } else {
-                logger.info("applied", metadata: ["change": "\(change)"])
+                logger.info("applied", metadata: ["change": "\(change.operation)"])
             }
         }
         eventPending = false
         for failure in pass.failures {
-            logger.error("change failed", metadata: ["change": "\(failure.change)", "error": "\(failure.error)"])
-            counters.lastError = "\(failure.change): \(failure.error)"
+            logger.error("change failed", metadata: ["change": "\(failure.change.operation)", "error": "\(failure.error)"])
+            counters.lastError = "\(failure.change.operation): \(failure.error)"
         }
         firstPassDone = true
         if pass.managed != managed {

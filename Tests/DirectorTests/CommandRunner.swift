@@ -75,15 +75,22 @@ final class TemporaryDirectory {
     }
 
     deinit {
-        if let dir = opendir(path) {
+        Self.remove(path)
+    }
+
+    /// Removes a directory and everything in it.
+    private static func remove(_ directory: String) {
+        if let dir = opendir(directory) {
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
+                guard name != "." && name != ".." else { continue }
+                let child = directory + "/" + name
+                if entry.pointee.d_type == UInt8(DT_DIR) { remove(child) } else { unlink(child) }
             }
             closedir(dir)
         }
-        rmdir(path)
+        rmdir(directory)
     }
 }

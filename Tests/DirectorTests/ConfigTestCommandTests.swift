@@ -1,5 +1,9 @@
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `lvsd --config-test` and `lvsctl check-config` as whole processes: the command lines the
 /// issue writes out are contracts (exit 0 without errors, 1 with errors, 2 for usage;
 /// diagnostics as FILE:LINE:COLUMN on stderr; the start-up table as ipvsadm -Sn lines).
@@ -92,13 +96,32 @@ import Testing
         #expect(try CommandRunner.run("lvsctl", ["check-config", "--json", file]) == CommandResult(status: 0, stdout: json, stderr: ""))
     }
 
+    /// The daemon refuses to start on a configuration with errors, as --config-test would
+    /// report them, and exits 1 before writing its pid file.
+    @Test func daemonRefusesAConfigurationWithErrors() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("bad.conf", Self.valid.replacingOccurrences("weight 3", with: "weight 3x"))
+        let result = try CommandRunner.run("lvsd", ["-f", file, "--pid-file", dir.path + "/pid",
+                                                    "--control-socket", dir.path + "/sock", "--state-dir", dir.path])
+        #expect(result == CommandResult(status: 1, stdout: "", stderr: """
+            \(file):7:16: error: '3x' is not a number (weight takes a whole number in 0...2147483647)
+                    weight 3x
+                           ^
+            \(file): 1 error
+
+            """))
+        #expect(access(dir.path + "/pid", F_OK) != 0)
+    }
+
     @Test func missingFileAndUsageErrors() throws {
         let missing = try CommandRunner.run("lvsd", ["--config-test", "-f", "/nonexistent/keepalived.conf"])
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("error: "))
         #expect(missing.stderr.contains("/nonexistent/keepalived.conf"))
-        // The daemon is not part of this build: running without --config-test is a usage error.
-        #expect(try CommandRunner.run("lvsd", ["-f", "/dev/null"]).status == 2)
+        // Daemon options are checked before anything starts.
+        let interval = try CommandRunner.run("lvsd", ["--resync-interval", "0", "-f", "/dev/null"])
+        #expect(interval == CommandResult(status: 2, stdout: "",
+                                          stderr: "Error: --resync-interval must be from 0.1 to 86400 seconds\nUsage: lvsd [--use-file <FILE>] [--config-test] [--print-table] [--json] [--strict] [--config-id <ID>] [--pid-file <PATH>] [--control-socket <PATH>] [--state-dir <DIR>] [--resync-interval <SECONDS>] [--drain-grace <SECONDS>] [--log-level <LEVEL>]\n  See 'lvsd --help' for more information.\n"))
         #expect(try CommandRunner.run("lvsd", ["-t", "--json", "--print-table", "-f", "/dev/null"]).status == 2)
         #expect(try CommandRunner.run("lvsd", ["--print-table", "-f", "/dev/null"]).status == 2)
     }

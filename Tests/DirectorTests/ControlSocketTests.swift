@@ -1,0 +1,74 @@
+import Director
+import Logging
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The control socket end to end: ControlServer on a Unix socket, ControlClient as lvsctl
+/// uses it.
+@Suite struct ControlSocketTests {
+    @Test func requestAndResponseRoundTrip() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/run/lvsd.sock"
+        let server = ControlServer(path: path)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.run(logger: logger) { request in
+                    ControlResponse(ok: request.command == .disable, error: "\(request.service ?? "-") \(request.server ?? "-")")
+                }
+            }
+            // Wait for the socket file.
+            var waited = 0
+            while access(path, F_OK) != 0, waited < 500 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 1
+            }
+            let response = try await Self.send(ControlRequest(command: .disable, service: "tcp:10.0.0.1:80",
+                                                               server: "192.168.1.2:80"), to: path)
+            #expect(response == ControlResponse(ok: true, error: "tcp:10.0.0.1:80 192.168.1.2:80"))
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o600)
+            group.cancelAll()
+        }
+        // The socket file goes with the server.
+        #expect(access(path, F_OK) != 0)
+    }
+
+    @Test func noServerIsNotRunning() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/lvsd.sock"
+        #expect(throws: ControlClient.Failure.notRunning(path: path, errno: ENOENT)) {
+            try ControlClient.send(ControlRequest(command: .status), to: path)
+        }
+        #expect(ControlClient.Failure.notRunning(path: path, errno: ENOENT).description
+                == "lvsd is not running (\(path): No such file or directory)")
+    }
+
+    /// The client blocks; run it off the cooperative pool.
+    static func send(_ request: ControlRequest, to path: String) async throws -> ControlResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try ControlClient.send(request, to: path) }) }
+            thread.start()
+        }
+    }
+}
+
+/// A detached pthread for blocking calls in async tests.
+final class Thread: @unchecked Sendable {
+    private let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+    func start() {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(self).toOpaque()
+        pthread_create(&thread, nil, { raw in
+            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+            me.body()
+            return nil
+        }, box)
+        pthread_detach(thread)
+    }
+}
