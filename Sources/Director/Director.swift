@@ -48,6 +48,12 @@ public actor Director {
     private var sources: SourceMap
     private var checkPlan: CheckPlan
     private var realServerIndex: [RealServerID: (Int, Int)]
+    private var ownership: Ownership
+    /// The VRRP instances this director runs (lvsd's VRRP service reports their states).
+    private var vrrpInstances: Set<String> = []
+    /// Per instance: its state's name (`MASTER`, `BACKUP`, `FAULT`) and whether it is MASTER;
+    /// absent until the instance reports.
+    private var instanceStates: [String: (state: String, isMaster: Bool)] = [:]
     private var managed: Set<IPVSServiceKey> = []
     private var draining = DrainSet()
     private let managedFile: ManagedServicesFile
@@ -88,6 +94,7 @@ public actor Director {
         self.sources = sources
         self.checkPlan = CheckPlan(configuration)
         self.realServerIndex = Self.index(configuration)
+        self.ownership = Ownership(configuration)
         self.managedFile = ManagedServicesFile(path: options.managedServicesPath)
         self.maintenanceFile = StateFile(path: options.maintenancePath)
         self.engine = HealthCheckEngine(clock: ContinuousClock(), prober: prober, logger: logger)
@@ -233,6 +240,7 @@ public actor Director {
         sources = result.sources
         checkPlan = CheckPlan(configuration)
         realServerIndex = Self.index(configuration)
+        ownership = Ownership(configuration)
         logNotRun()
         engine.update(checkPlan.checks)
         counters.reloads += 1
@@ -283,6 +291,35 @@ public actor Director {
         return ControlResponse(ok: true, status: status())
     }
 
+    /// Tells the director which VRRP instances it runs: virtual servers bound to one of them
+    /// (``Ownership``) are installed only while it is MASTER. Until an instance reports its
+    /// first state, its virtual servers are left as the kernel has them.
+    public func runVRRP(instances: Set<String>) {
+        vrrpInstances = instances
+        eventPending = true
+        wakeSink.yield()
+    }
+
+    /// A VRRP instance changed state (`MASTER`, `BACKUP`, `FAULT`, `STOP`).
+    public func setInstanceState(_ name: String, state stateName: String, isMaster: Bool) {
+        let was = instanceStates[name]?.isMaster
+        instanceStates[name] = (stateName, isMaster)
+        guard was != isMaster else { return }
+        let services = state.configuration.virtualServers.filter { ownership.owners[$0.name] == name }.map(\.name)
+        if !services.isEmpty {
+            logger.notice(isMaster ? "VRRP MASTER: installing the instance's virtual servers"
+                                   : "VRRP not MASTER: removing the instance's virtual servers",
+                          metadata: ["vrrp.instance": "\(name)", "vrrp.state": "\(stateName)",
+                                     "virtual_servers": "\(services.joined(separator: ", "))"])
+        }
+        eventPending = true
+        reconcile()
+    }
+
+    private func decision(for virtualServer: VirtualServer) -> Ownership.Decision {
+        ownership.decision(for: virtualServer, states: instanceStates.mapValues { $0.isMaster }, running: vrrpInstances)
+    }
+
     /// Answers one control request.
     public func handle(_ request: ControlRequest) -> ControlResponse {
         switch request.command {
@@ -324,13 +361,27 @@ public actor Director {
     /// One pass: the table the state calls for against a fresh kernel dump.
     private func reconcile() {
         guard let kernel = kernelHandle() else { return }
-        let desired = state.table()
-        let flush = !firstPassDone && state.configuration.global.lvsFlush
+        var owned = Set<String>()
+        var keep = Set<IPVSServiceKey>()
+        // Everything the configuration describes is managed, installed or not.
+        var configured = Set<IPVSServiceKey>()
+        for virtualServer in state.configuration.virtualServers {
+            configured.formUnion(InitialTable.serviceKeys(of: virtualServer).map(\.0))
+            switch decision(for: virtualServer) {
+            case .install: owned.insert(virtualServer.name)
+            case .remove: break
+            case .keep: keep.formUnion(InitialTable.serviceKeys(of: virtualServer).map(\.0))
+            }
+        }
+        // Services whose owner has not settled are left out of the pass: neither added nor
+        // removed, whatever the kernel holds.
+        let desired = state.table { owned.contains($0.name) }.filter { !keep.contains($0.service.key) }
+        let flush = !firstPassDone && state.configuration.global.lvsFlush && keep.isEmpty
         let pass: Reconciler.Pass
         let drainingBefore = draining.entries
         do throws(IPVSError) {
-            pass = try reconciler.reconcile(kernel, desired: desired, managedBefore: managed, flush: flush,
-                                            draining: &draining)
+            pass = try reconciler.reconcile(kernel, desired: desired, managedBefore: managed.union(configured).subtracting(keep),
+                                            flush: flush, draining: &draining)
         } catch {
             noteKernelError(error)
             self.kernel = nil
@@ -369,8 +420,9 @@ public actor Director {
             counters.lastError = "\(failure.change.operation): \(failure.error)"
         }
         firstPassDone = true
-        if pass.managed != managed {
-            managed = pass.managed
+        let nowManaged = pass.managed.union(managed.intersection(keep))
+        if nowManaged != managed {
+            managed = nowManaged
             saveManaged()
         }
     }
@@ -443,7 +495,7 @@ public actor Director {
             virtualServers.append(DirectorStatus.VirtualServerStatus(
                 name: virtualServer.name, position: place(virtualServer.position), scheduler: virtualServer.scheduler,
                 hasQuorum: state.quorum[virtualServer.name] ?? true, quorum: virtualServer.quorum, liveWeight: live,
-                owned: true, realServers: realServers,
+                owned: decision(for: virtualServer) == .install, realServers: realServers,
                 sorryServer: virtualServer.sorryServer.map { s in
                     s.address.isIPv6 ? "[\(s.address)]:\(s.port)" : "\(s.address):\(s.port)"
                 }))
@@ -453,15 +505,24 @@ public actor Director {
             daemon: .init(pid: getpid(), configurationFile: options.configurationPath,
                           uptime: Self.seconds(ContinuousClock.now - started), reloads: counters.reloads,
                           lastRefusedReload: counters.lastRefusedReload,
-                          ownership: state.configuration.vrrp.instances.isEmpty
-                              ? "all virtual servers (no VRRP instance configured)"
-                              : "all virtual servers (VRRP instances are configured, but lvsd does not run VRRP yet)"),
+                          ownership: ownershipText()),
             reconciler: .init(ipvsAvailable: counters.ipvsAvailable, passes: counters.passes,
                               lastPassAgo: ago.map(Self.seconds), changesApplied: counters.changesApplied,
                               changesFailed: counters.changesFailed, driftRepaired: counters.driftRepaired,
                               lastError: counters.lastError, resyncInterval: Self.seconds(options.resyncInterval)),
             virtualServers: virtualServers,
             checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" })
+    }
+
+    private func ownershipText() -> String {
+        if state.configuration.vrrp.instances.isEmpty { return "all virtual servers (no VRRP instance configured)" }
+        if vrrpInstances.isEmpty {
+            return "all virtual servers (VRRP instances are configured, but this lvsd does not run VRRP)"
+        }
+        let parts = state.configuration.vrrp.instances.map { instance in
+            "\(instance.name) \(instanceStates[instance.name]?.state ?? "starting")"
+        }
+        return "virtual servers follow their VRRP instance's MASTER: " + parts.joined(separator: ", ")
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -1,0 +1,121 @@
+import Director
+import IPVSNetlink
+import KeepalivedConfig
+import Logging
+import RealServerChecks
+import TestSupport
+import Testing
+
+/// VRRP ownership: the MASTER of an instance installs the virtual servers on its VIPs.
+@Suite struct OwnershipTests {
+    static let configuration = """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            priority 100
+            virtual_ipaddress {
+                10.0.0.1/24
+            }
+        }
+        vrrp_instance VI_2 {
+            interface eth0
+            virtual_router_id 52
+            priority 100
+            virtual_ipaddress {
+                10.0.0.5/24
+            }
+            virtual_ipaddress_excluded {
+                10.0.0.2
+            }
+        }
+        virtual_server 10.0.0.1 80 {
+            protocol TCP
+            lvs_method NAT
+            lvs_sched rr
+            real_server 192.168.1.1 80 {
+            }
+        }
+        virtual_server 10.0.0.2 80 {
+            protocol TCP
+            lvs_method NAT
+            lvs_sched rr
+            real_server 192.168.1.2 80 {
+            }
+        }
+        virtual_server 10.0.0.3 80 {
+            protocol TCP
+            lvs_method NAT
+            lvs_sched rr
+            real_server 192.168.1.3 80 {
+            }
+        }
+        """
+
+    @Test func virtualServersBelongToTheInstanceCarryingTheirAddress() throws {
+        let (configuration, _) = try loadConfiguration(Self.configuration)
+        let ownership = Ownership(configuration)
+        #expect(ownership.owners == ["TCP 10.0.0.1:80": "VI_1", "TCP 10.0.0.2:80": "VI_2"])
+        let vs = configuration.virtualServers
+        let running: Set<String> = ["VI_1", "VI_2"]
+        #expect(ownership.decision(for: vs[0], states: [:], running: running) == .keep)
+        #expect(ownership.decision(for: vs[0], states: ["VI_1": true], running: running) == .install)
+        #expect(ownership.decision(for: vs[0], states: ["VI_1": false], running: running) == .remove)
+        #expect(ownership.decision(for: vs[2], states: [:], running: running) == .install)
+        // An instance this director does not run decides nothing.
+        #expect(ownership.decision(for: vs[1], states: [:], running: ["VI_1"]) == .install)
+    }
+
+    /// The director installs, removes and keeps services as its instances change state;
+    /// services it finds in the kernel at start stay until their owner has settled.
+    @Test func theDirectorFollowsItsInstances() async throws {
+        let (configuration, sources) = try loadConfiguration(Self.configuration)
+        let vs2 = IPVSServiceEntry(
+            service: IPVSService(key: .address(.tcp, IPAddress("10.0.0.2")!, port: 80), scheduler: "rr"),
+            destinations: [IPVSDestination(address: IPAddress("192.168.1.2")!, port: 80, forwarding: .masquerade)])
+        let kernel = FakeIPVSKernel(table: [vs2])
+        let directory = try TemporaryDirectory()
+        let director = Director(
+            loaded: configuration, sources: sources,
+            options: Director.Options(configurationPath: "/k.conf", configID: nil,
+                                      managedServicesPath: directory.path + "/managed",
+                                      maintenancePath: directory.path + "/maintenance",
+                                      resyncInterval: .milliseconds(50)),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
+        await director.runVRRP(instances: ["VI_1", "VI_2"])
+        let services = { kernel.entries.map(\.service.key.description) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await director.run() }
+            // Unbound 10.0.0.3 goes in; VI_2's 10.0.0.2 stays while VI_2 settles.
+            try await Self.waitFor { services() == ["tcp:10.0.0.2:80", "tcp:10.0.0.3:80"] }
+            await director.setInstanceState("VI_1", state: "MASTER", isMaster: true)
+            #expect(services() == ["tcp:10.0.0.2:80", "tcp:10.0.0.3:80", "tcp:10.0.0.1:80"])
+            await director.setInstanceState("VI_2", state: "BACKUP", isMaster: false)
+            #expect(services() == ["tcp:10.0.0.3:80", "tcp:10.0.0.1:80"])
+            await director.setInstanceState("VI_1", state: "FAULT", isMaster: false)
+            #expect(services() == ["tcp:10.0.0.3:80"])
+            let status = await director.status()
+            #expect(status.virtualServers.map(\.owned) == [false, false, true])
+            #expect(status.daemon.ownership
+                    == "virtual servers follow their VRRP instance's MASTER: VI_1 FAULT, VI_2 BACKUP")
+            director.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// Polls the fake kernel (the director reconciles on its own task) for up to 5 s.
+    static func waitFor(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(condition())
+    }
+}
+
+/// A prober for configurations without checkers: never called.
+struct NoProber: Prober {
+    func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
+        .unhealthy(reason: "no prober in this test")
+    }
+}
