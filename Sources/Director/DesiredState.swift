@@ -19,11 +19,22 @@ public struct DesiredState: Sendable {
     /// Real servers an operator took out (`lvsctl server disable`): weight 0, like a failed
     /// real server under inhibit_on_failure, whatever their checks say.
     public private(set) var maintenance: Set<RealServerID> = []
+    /// For each real server's health key, the index of its virtual server: a health change
+    /// re-weighs that virtual server's quorum only.
+    private var virtualServerOf: [RealServerID: Int] = [:]
 
     public init(configuration: KeepalivedConfiguration) {
         self.configuration = configuration
         for virtualServer in configuration.virtualServers {
             quorum[virtualServer.name] = virtualServer.hasQuorumAtStart
+        }
+        indexRealServers()
+    }
+
+    private mutating func indexRealServers() {
+        virtualServerOf = [:]
+        for (i, virtualServer) in configuration.virtualServers.enumerated() {
+            for realServer in virtualServer.realServers { virtualServerOf[virtualServer.healthID(of: realServer)] = i }
         }
     }
 
@@ -42,14 +53,16 @@ public struct DesiredState: Sendable {
 
     /// Records a health transition; returns the quorum changes it causes.
     public mutating func record(_ transition: HealthTransition) -> [QuorumChange] {
-        health[transition.realServer] = transition.health
-        return updateQuorum()
+        let before = health.updateValue(transition.health, forKey: transition.realServer)
+        guard before != transition.health, let i = virtualServerOf[transition.realServer] else { return [] }
+        return updateQuorum(of: [i])
     }
 
     /// Puts a real server in maintenance or takes it out; returns the quorum changes.
     public mutating func setMaintenance(_ realServer: RealServerID, _ on: Bool) -> [QuorumChange] {
         if on { maintenance.insert(realServer) } else { maintenance.remove(realServer) }
-        return updateQuorum()
+        guard let i = virtualServerOf[realServer] else { return [] }
+        return updateQuorum(of: [i])
     }
 
     /// Takes a new configuration (a reload): the health of real servers that are still
@@ -67,7 +80,8 @@ public struct DesiredState: Sendable {
         }
         health = health.filter { ids.contains($0.key) }
         quorum = quorum.filter { names.contains($0.key) }
-        return updateQuorum()
+        indexRealServers()
+        return updateQuorum(of: configuration.virtualServers.indices)
     }
 
     /// What the table needs to know of a real server now.
@@ -97,9 +111,9 @@ public struct DesiredState: Sendable {
         }
     }
 
-    private mutating func updateQuorum() -> [QuorumChange] {
+    private mutating func updateQuorum(of indices: some Sequence<Int>) -> [QuorumChange] {
         var changes: [QuorumChange] = []
-        for virtualServer in configuration.virtualServers {
+        for virtualServer in indices.map({ configuration.virtualServers[$0] }) {
             let live = virtualServer.liveWeight { condition(of: $0, in: virtualServer) }
             let had = quorum[virtualServer.name] ?? virtualServer.hasQuorumAtStart
             var has = had
