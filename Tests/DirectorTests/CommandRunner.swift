@@ -22,11 +22,15 @@ enum CommandRunner {
     }
 
     static func run(_ product: String, _ arguments: [String]) throws -> CommandResult {
+        try runProgram(productsDirectory + "/" + product, arguments)
+    }
+
+    /// Runs any program by its path.
+    static func runProgram(_ path: String, _ arguments: [String]) throws -> CommandResult {
         let directory = try TemporaryDirectory()
         let out = directory.path + "/stdout", err = directory.path + "/stderr"
-        guard let pid = spawnProcess([productsDirectory + "/" + product] + arguments,
-                                     stdin: "/dev/null", stdout: out, stderr: err) else {
-            throw CommandError("cannot start \(product)")
+        guard let pid = spawnProcess([path] + arguments, stdin: "/dev/null", stdout: out, stderr: err) else {
+            throw CommandError("cannot start \(path)")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

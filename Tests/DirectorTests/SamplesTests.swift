@@ -1,0 +1,69 @@
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every file in samples/: lvsd checks each configuration without a diagnostic, even with
+/// --strict; Debian's keepalived accepts each one too (they are keepalived.conf files);
+/// the systemd unit's command lines are ones lvsd accepts. The tables they install are
+/// compared with keepalived's in the VM by Tests/vm/keepalived-tables (samples/ is part of
+/// its captures).
+@Suite struct SamplesTests {
+    static let root: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/DirectorTests/SamplesTests.swift
+        return parts.joined(separator: "/")
+    }()
+    static let samples = root + "/samples"
+    static let configurations = ["dr-farm.conf", "fwmark.conf", "keepalived-backup.conf", "keepalived-master.conf",
+                                 "misc-check.conf", "nat-web-farm.conf"]
+
+    @Test func theListIsComplete() throws {
+        var names: [String] = []
+        guard let dir = opendir(Self.samples) else { throw CommandError("cannot open \(Self.samples)") }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".conf") { names.append(name) }
+        }
+        closedir(dir)
+        #expect(names.sorted() == Self.configurations)
+    }
+
+    @Test(arguments: configurations)
+    func lvsdChecksItWithoutADiagnostic(_ name: String) throws {
+        let result = try CommandRunner.run("lvsd", ["--config-test", "--strict", "-f", Self.samples + "/" + name])
+        #expect(result == CommandResult(status: 0, stdout: "", stderr: ""))
+    }
+
+    /// keepalived -t needs the MISC_CHECK program to exist: the sample's installed path is
+    /// replaced by the copy in samples/.
+    @Test(arguments: configurations)
+    func keepalivedAcceptsIt(_ name: String) throws {
+        let text = try CommandRunner.readFile(Self.samples + "/" + name)
+            .replacingOccurrences("/usr/local/lib/lvsd/check-postgres", with: Self.samples + "/check-postgres")
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(name, text)
+        let result = try CommandRunner.runProgram("/usr/sbin/keepalived", ["-t", "-l", "-D", "-f", file])
+        #expect(result.status == 0, "keepalived -t: \(result.stderr)")
+    }
+
+    /// ExecStartPre and ExecStart as the unit writes them, with the sample's file for
+    /// keepalived's and --config-test added to ExecStart so that it does not start a daemon.
+    @Test func systemdUnitCommandLinesParse() throws {
+        let unit = try CommandRunner.readFile(Self.samples + "/lvsd.service")
+        let lines = unit.split(separator: "\n").map(String.init)
+        let pre = try #require(lines.first { $0.hasPrefix("ExecStartPre=") })
+        let start = try #require(lines.first { $0.hasPrefix("ExecStart=") })
+        #expect(lines.contains("Type=notify"))
+        #expect(lines.contains("ExecReload=/bin/kill -HUP $MAINPID"))
+        let sample = Self.samples + "/nat-web-farm.conf"
+        for line in [pre, start] {
+            var words = line.split(separator: "=", maxSplits: 1)[1].split(separator: " ").map(String.init)
+            #expect(words.removeFirst() == "/usr/sbin/lvsd")
+            words = words.map { $0 == "/etc/keepalived/keepalived.conf" ? sample : $0 }
+            if !words.contains("--config-test") { words.append("--config-test") }
+            #expect(try CommandRunner.run("lvsd", words) == CommandResult(status: 0, stdout: "", stderr: ""))
+        }
+    }
+}
