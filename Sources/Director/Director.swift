@@ -360,6 +360,12 @@ public actor Director {
 
     /// One pass: the table the state calls for against a fresh kernel dump.
     private func reconcile() {
+        // A configuration without virtual servers (VRRP only, the keepalived + nginx setup)
+        // never touches IPVS, unless this director installed services before.
+        if state.configuration.virtualServers.isEmpty && managed.isEmpty && !state.configuration.global.lvsFlush {
+            eventPending = false
+            return
+        }
         guard let kernel = kernelHandle() else { return }
         var owned = Set<String>()
         var keep = Set<IPVSServiceKey>()

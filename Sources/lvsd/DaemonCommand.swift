@@ -18,6 +18,7 @@ struct DaemonCommand {
     var resyncInterval: Duration
     var drainGrace: Duration
     var logLevel: Logger.Level
+    var logDestination: LogDestination
 
     /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
     /// or the pid file cannot be written).
@@ -27,8 +28,13 @@ struct DaemonCommand {
         if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
 
-        var logger = Logger(label: "lvsd") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = logLevel
+        let logger: Logger
+        do throws(LogSetupError) {
+            logger = try logDestination.logger(level: logLevel)
+        } catch {
+            Console.write("lvsd: \(error)\n", to: .error)
+            return 1
+        }
         do throws(PIDFile.Failure) {
             try PIDFile.write(pidFile)
         } catch {

@@ -72,6 +72,14 @@ struct LVSD: AsyncParsableCommand {
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
+    @Option(name: [.customShort("S"), .customLong("log-facility")],
+            help: ArgumentHelp("Log to syslog with facility LOG_LOCAL0-7 (keepalived -S) instead of stderr.",
+                               valueName: "0-7"))
+    var logFacility: Int32?
+
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append the log to a file instead of stderr.", valueName: "PATH"))
+    var logFile: String?
+
     func validate() throws {
         if !configTest {
             if printTable || json || strict {
@@ -79,6 +87,12 @@ struct LVSD: AsyncParsableCommand {
             }
             if !(resyncInterval >= 0.1 && resyncInterval <= 86_400) {
                 throw ValidationError("--resync-interval must be from 0.1 to 86400 seconds")
+            }
+            if let logFacility, !(0...7).contains(logFacility) {
+                throw ValidationError("--log-facility must be from 0 to 7 (LOG_LOCAL0 to LOG_LOCAL7)")
+            }
+            if logFacility != nil && logFile != nil {
+                throw ValidationError("--log-facility and --log-file cannot be combined")
             }
             if !(drainGrace >= 0 && drainGrace <= 86_400) {
                 throw ValidationError("--drain-grace must be from 0 to 86400 seconds")
@@ -105,7 +119,8 @@ struct LVSD: AsyncParsableCommand {
             path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket,
             stateDirectory: stateDirectory, resyncInterval: .milliseconds(Int64(resyncInterval * 1000)),
             drainGrace: .milliseconds(Int64(drainGrace * 1000)),
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info,
+            logDestination: logFacility.map { .syslog(facility: $0) } ?? logFile.map { .file($0) } ?? .standardError
         ).run()
         throw ExitCode(status)
     }

@@ -1,0 +1,125 @@
+#!/bin/sh
+# Runs in the guest under scripts/vm/run, started by Benchmarks/director/run.sh: keepalived
+# 2.2.7's checker (keepalived -C) and lvsd on the same generated configurations, one after
+# the other in one boot, each measured the same way. Prints figures; asserts nothing.
+#   /bench/table.conf    1,000 x 10, delay_loop 10: (b) start to full table, memory
+#   /bench/table2.conf   the same with 100 weights changed: reload of 1 % of the destinations
+#   /bench/checks.conf   100 x 10, delay_loop 1: (a) 1,000 TCP checks/s, (c) listener stop/start
+set -u
+IP=/usr/sbin/ip
+ROUNDS=${1:-2}
+
+# Every real server address (10.64.0.0/10) is local; one listener on port 80 takes the checks.
+$IP link set lo up
+$IP route add local 10.64.0.0/10 dev lo
+listener_start() { checks-bench serve-any --port 80 >/tmp/listener.log 2>&1 & listener=$!; usleep 300000; }
+listener_stop() { kill "$listener"; wait "$listener" 2>/dev/null; }
+listener_start
+
+now() { awk '{print $1}' /proc/uptime; }                 # seconds, 10 ms resolution
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+destinations() { ipvsadm -Ln | grep -c '^  ->'; }
+pids_of() { for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"; done; }
+rss_kb() { t=0; for p in $(pids_of "$1"); do r=$(awk '/^VmRSS/ {print $2}' /proc/$p/status 2>/dev/null); t=$((t + ${r:-0})); done; echo $t; }
+cpu_ticks() { t=0; for p in $(pids_of "$1"); do c=$(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null); t=$((t + ${c:-0})); done; echo $t; }
+passive_opens() { awk '/^Tcp:/ { if (h) print $6; h = 1 }' /proc/net/snmp; }
+wait_count() { # wait_count N TENTHS: until the table has N destinations
+    i=0
+    while [ "$i" -lt "$2" ]; do
+        [ "$(destinations)" = "$1" ] && return 0
+        usleep 100000; i=$((i + 1))
+    done
+    return 1
+}
+
+start_tool() { # start_tool keepalived|lvsd FILE
+    case $1 in
+    keepalived) keepalived -C -n -l -G -f "$2" >/tmp/keepalived.log 2>&1 & ;;
+    lvsd) lvsd -f "$2" --pid-file /run/lvsd/pid --control-socket /run/lvsd/sock --state-dir /run/lvsd/state \
+            --log-level warning >/tmp/lvsd.log 2>&1 & ;;
+    esac
+    tool_pid=$!
+}
+stop_tool() {
+    kill -TERM "$tool_pid" 2>/dev/null
+    i=0; while kill -0 "$tool_pid" 2>/dev/null && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
+    kill -9 "$tool_pid" 2>/dev/null; wait "$tool_pid" 2>/dev/null
+    ipvsadm -C
+    rm -rf /run/lvsd
+}
+
+full=$(lvsd --config-test --print-table -f /bench/table.conf 2>/dev/null | grep -c '^-a')
+echo "guest: $(nproc) vCPU, kernel $(uname -r)"
+echo
+echo "(b) 1,000 virtual servers x 10 real servers: start to the full table ($full destinations), memory"
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        t0=$(now)
+        start_tool $tool /bench/table.conf
+        if wait_count "$full" 1200; then t1=$(now); took=$(elapsed "$t0" "$t1") ; else took="timeout"; fi
+        sleep 5
+        echo "  round $round $tool: full table after $took s; resident memory $(rss_kb $tool) kB ($(pids_of $tool | wc -l) processes)"
+        if [ "$tool" = lvsd ]; then
+            # Reload changing 100 weights (1 %): lvsctl reload returns after the pass.
+            t0=$(now)
+            lvsctl reload --control-socket /run/lvsd/sock >/dev/null 2>&1
+            t1=$(now)
+            echo "  round $round lvsd: reload with nothing changed: $(elapsed "$t0" "$t1") s"
+        fi
+        stop_tool
+    done
+done
+
+echo
+echo "reload changing 100 of 10,000 weights: until the kernel has all 100"
+changed() { ipvsadm -Ln | awk '$1 == "->" && $4 == 2' | wc -l; }
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        cp /bench/table.conf /tmp/reload.conf
+        start_tool $tool /tmp/reload.conf
+        wait_count "$full" 1200
+        sleep 3
+        cp /bench/table2.conf /tmp/reload.conf
+        t0=$(now)
+        if [ $tool = lvsd ]; then
+            before=$(lvsctl status --json --control-socket /run/lvsd/sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2)
+            lvsctl reload --control-socket /run/lvsd/sock >/dev/null 2>&1
+        else
+            kill -HUP "$tool_pid"
+        fi
+        i=0; while [ "$(changed)" != 100 ] && [ $i -lt 600 ]; do usleep 100000; i=$((i + 1)); done
+        t1=$(now)
+        extra=""
+        if [ $tool = lvsd ]; then
+            after=$(lvsctl status --json --control-socket /run/lvsd/sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2)
+            extra="; kernel changes sent: $((after - before))"
+        fi
+        echo "  round $round $tool: $(changed) weights changed after $(elapsed "$t0" "$t1") s$extra"
+        stop_tool
+    done
+done
+
+echo
+echo "(a) 100 x 10 TCP_CHECKs with delay_loop 1 (nominal 1,000 checks/s), 20 s after 10 s of warm-up"
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        start_tool $tool /bench/checks.conf
+        wait_count 1000 600
+        sleep 10
+        c0=$(cpu_ticks $tool); p0=$(passive_opens); t0=$(now)
+        sleep 20
+        c1=$(cpu_ticks $tool); p1=$(passive_opens); t1=$(now)
+        awk -v c=$((c1 - c0)) -v p=$((p1 - p0)) -v t0="$t0" -v t1="$t1" -v tool=$tool -v r=$round 'BEGIN {
+            s = t1 - t0; rate = p / s
+            printf "  round %d %s: %.0f checks/s (%.1f %% of nominal), CPU %.1f %% of one vCPU, %.1f us CPU per check\n",
+                r, tool, rate, rate / 10, c / s, (c * 10000) / p
+        }'
+        # (c) the listener stops: every real server fails; then it comes back.
+        t0=$(now); listener_stop
+        if wait_count 0 600; then out=$(elapsed "$t0" "$(now)"); else out="timeout ($(destinations) left)"; fi
+        t0=$(now); listener_start
+        if wait_count 1000 600; then back=$(elapsed "$t0" "$(now)"); else back="timeout ($(destinations) in)"; fi
+        echo "  round $round $tool: listener stopped: all 1,000 out after $out s; restarted: all back after $back s"
+        stop_tool
+    done
+done
