@@ -1,10 +1,12 @@
 #!/bin/sh
-# The demo, inside the VM (scripts/demo). The guest's root namespace is the
-# director; three real servers and a client live in network namespaces of their
-# own, joined to the director by veth pairs. IPVS runs in NAT mode.
+# The demo, inside the VM (scripts/demo). The guest's root namespace is the director,
+# running lvsd with a keepalived.conf; three real servers (busybox httpd) and a client live
+# in network namespaces of their own, joined to the director by veth pairs. IPVS runs in
+# NAT mode.
 set -e
 ip=/usr/sbin/ip
 say() { printf '\n### %s\n' "$*"; }
+SOCK=/run/lvsd/lvsd.sock
 
 say "Building the network: client 10.100.0.2 -> VIP 10.100.0.1 (director) -> real servers 10.200.N.2"
 echo 1 > /proc/sys/net/ipv4/ip_forward
@@ -22,15 +24,60 @@ for n in 1 2 3; do
     $ip netns exec rs$n busybox httpd -p 10.200.$n.2:80 -h /srv/rs$n
 done
 
-say "lvsctl restore: one virtual service, three real servers (ipvsadm-save format)"
-cat > /tmp/rules <<'RULES'
--A -t 10.100.0.1:80 -s rr
--a -t 10.100.0.1:80 -r 10.200.1.2:80 -m -w 1
--a -t 10.100.0.1:80 -r 10.200.2.2:80 -m -w 1
--a -t 10.100.0.1:80 -r 10.200.3.2:80 -m -w 1
-RULES
-cat /tmp/rules
-lvsctl restore < /tmp/rules
+say "The director's keepalived.conf: one virtual server, three real servers with HTTP_GET"
+mkdir -p /etc/keepalived
+cat > /etc/keepalived/keepalived.conf <<'CONF'
+global_defs {
+    router_id demo-director
+}
+virtual_server 10.100.0.1 80 {
+    delay_loop 2
+    lvs_sched rr
+    lvs_method NAT
+    protocol TCP
+    real_server 10.200.1.2 80 {
+        weight 1
+        HTTP_GET {
+            url {
+                path /index.html
+                status_code 200
+            }
+            connect_timeout 1
+            retry 0
+            warmup 0
+        }
+    }
+    real_server 10.200.2.2 80 {
+        weight 1
+        HTTP_GET {
+            url {
+                path /index.html
+                status_code 200
+            }
+            connect_timeout 1
+            retry 0
+            warmup 0
+        }
+    }
+    real_server 10.200.3.2 80 {
+        weight 1
+        HTTP_GET {
+            url {
+                path /index.html
+                status_code 200
+            }
+            connect_timeout 1
+            retry 0
+            warmup 0
+        }
+    }
+}
+CONF
+lvsd --config-test --print-table -f /etc/keepalived/keepalived.conf
+
+say "lvsd starts and installs the table"
+lvsd -f /etc/keepalived/keepalived.conf --log-level notice >/tmp/lvsd.log 2>&1 &
+i=0; while [ $i -lt 100 ] && ! ipvsadm -Sn | grep -q 10.200.3.2; do usleep 100000; i=$((i + 1)); done
 lvsctl list -n
 
 fetch() {
@@ -39,20 +86,29 @@ fetch() {
 say "Six requests from the client: round robin over the three real servers"
 for i in 1 2 3 4 5 6; do fetch; done
 
-say "Health checks: lvsctl probe against each real server"
-for n in 1 2 3; do lvsctl probe http http://10.200.$n.2/ --timeout 2 || true; done
-say "rs3's web server stops; the probe sees it"
+say "rs3's web server stops; lvsd's HTTP_GET sees it and takes rs3 out"
 $ip netns exec rs3 sh -c 'kill $(ps | awk "/httpd -p 10.200.3.2/ && !/awk/ {print \$1}")' || true
-lvsctl probe http http://10.200.3.2/ --timeout 2 || true
-
-say "lvsctl server drain rs3 (weight 0, as ipvsadm -e ... -w 0): new requests avoid it"
-lvsctl server drain tcp:10.100.0.1:80 10.200.3.2:80
+i=0; while [ $i -lt 100 ] && ipvsadm -Sn | grep -q 10.200.3.2; do usleep 100000; i=$((i + 1)); done
 lvsctl list -n
 for i in 1 2 3 4; do fetch; done
+
+say "lvsctl status: the live director"
+lvsctl status
+
+say "rs3 comes back; maintenance on rs1 with lvsctl server disable"
+$ip netns exec rs3 busybox httpd -p 10.200.3.2:80 -h /srv/rs3
+lvsctl server disable tcp:10.100.0.1:80 10.200.1.2:80
+i=0; while [ $i -lt 100 ] && ! ipvsadm -Sn | grep -q 10.200.3.2; do usleep 100000; i=$((i + 1)); done
+lvsctl list -n
+for i in 1 2 3 4; do fetch; done
+
+say "Someone runs ipvsadm -C; the next resync puts the table back"
+ipvsadm -C
+i=0; while [ $i -lt 100 ] && ! ipvsadm -Sn | grep -q 10.200.3.2; do usleep 100000; i=$((i + 1)); done
+lvsctl list -n
+grep 'repaired drift' /tmp/lvsd.log | head -n 4
 
 say "Counters, as ipvsadm -Ln --stats prints them"
 sleep 3
 lvsctl list -n --stats
-
-say "lvsctl status: the summary (rs3 counted with weight 0)"
-lvsctl status
+kill -TERM "$(cat /run/lvsd/lvsd.pid)"
