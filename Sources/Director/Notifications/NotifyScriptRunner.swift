@@ -1,0 +1,133 @@
+import Glibc
+import KeepalivedConfig
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// How a notify script ended.
+public enum ScriptOutcome: Sendable, Hashable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+    /// Still running at the timeout; its process group was killed.
+    case timedOut(Duration)
+    /// It could not be started (unknown user, missing program).
+    case notStarted(String)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exit status \(code)"
+        case .signaled(let signal): "killed by signal \(signal)"
+        case .timedOut(let limit): "still running after \(Director.seconds(limit)) s: killed"
+        case .notStarted(let reason): "not started: \(reason)"
+        }
+    }
+}
+
+/// Runs `notify_up`, `notify_down`, `quorum_up` and `quorum_down` scripts the way keepalived
+/// 2.2.7 runs them (lib/notify.c `system_call_script` through `notify_exec`): the words of
+/// the command as written, nothing appended; executed directly, never through a shell; as
+/// the script's user (``ScriptIdentity``) with its group as the only supplementary group; in
+/// a process group of its own; standard input, output and error on /dev/null; the daemon's
+/// own environment.
+///
+/// Differences: keepalived forks and forgets the script; lvsd waits for it (in a task of its
+/// own, never in the director) and kills its process group after ``timeout``, and logs a
+/// script that cannot start, exits non-zero or is killed. The working directory is `/`
+/// (keepalived's after it daemonised). Privileges are dropped by util-linux's `setpriv` in a
+/// freshly executed process (as RealServerChecks' MISC_CHECK does): changing user in the
+/// forked child of a multithreaded process can deadlock. When lvsd does not run as root,
+/// scripts run as lvsd's user.
+public struct NotifyScriptRunner: Sendable {
+    /// How long a script may run before its process group is killed.
+    public var timeout: Duration
+    /// `global_defs { script_user USER [GROUP] }`.
+    public var scriptUser: KeepalivedConfig.ScriptUser?
+
+    public init(timeout: Duration = .seconds(60), scriptUser: KeepalivedConfig.ScriptUser? = nil) {
+        self.timeout = timeout
+        self.scriptUser = scriptUser
+    }
+
+    /// util-linux's setpriv (Debian: util-linux, essential).
+    static let setpriv = "/usr/bin/setpriv"
+
+    /// Runs `command` to its end (or the timeout).
+    public func run(_ command: ScriptCommand) async -> ScriptOutcome {
+        let identity: ScriptIdentity?
+        do throws(ScriptIdentity.LookupError) {
+            identity = try ScriptIdentity.resolve(for: command, scriptUser: scriptUser)
+        } catch {
+            return .notStarted("\(error)")
+        }
+        var executable = command.program
+        var arguments = Array(command.arguments.dropFirst())
+        if let identity, geteuid() == 0 {
+            executable = Self.setpriv
+            arguments = ["--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--groups=\(identity.gid)",
+                         "--", command.program] + arguments
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0  // setpgid(0, 0): a group of its own, as keepalived does
+        options.teardownSequence = []
+        let platformOptions = options
+        let spawnExecutable = executable
+        let spawnArguments = arguments
+        let limit = timeout
+        let box = ProcessBox()
+        do {
+            let status = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
+                group.addTask {
+                    let result = try await Subprocess.run(
+                        spawnExecutable.contains("/") ? .path(FilePath(spawnExecutable)) : .name(spawnExecutable),
+                        arguments: Arguments(spawnArguments), environment: .inherit,
+                        workingDirectory: FilePath("/"), platformOptions: platformOptions,
+                        input: .none, output: .discarded, error: .discarded
+                    ) { execution in
+                        box.pid.withLock { $0 = execution.processIdentifier.value }
+                    }
+                    return result.terminationStatus
+                }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    box.timedOut.store(true, ordering: .relaxed)
+                    Self.killGroup(box.pid.withLock { $0 })
+                    return nil
+                }
+                while let finished = try await group.next() {
+                    if let status = finished {
+                        group.cancelAll()
+                        return status
+                    }
+                }
+                return TerminationStatus.signaled(SIGKILL)
+            }
+            if box.timedOut.load(ordering: .relaxed) { return .timedOut(limit) }
+            switch status {
+            case .exited(let code): return .exited(code)
+            case .signaled(let signal): return .signaled(signal)
+            }
+        } catch let error as SubprocessError {
+            return .notStarted("\(error)")
+        } catch {
+            // Cancelled (the daemon stops): the script's group goes with it.
+            Self.killGroup(box.pid.withLock { $0 })
+            return .signaled(SIGKILL)
+        }
+    }
+
+    /// The running script, shared by the task that waits for it and the one that times it out.
+    private final class ProcessBox: Sendable {
+        let pid = Mutex<pid_t?>(nil)
+        let timedOut = Atomic<Bool>(false)
+    }
+
+    static func killGroup(_ pid: pid_t?) {
+        guard let pid, pid > 0 else { return }
+        kill(-pid, SIGKILL)
+    }
+}
