@@ -1,0 +1,79 @@
+import Glibc
+import KeepalivedConfig
+import Logging
+
+/// Follows the director's events and sends keepalived's notifications: runs the notify and
+/// quorum scripts and sends the alert mails (``NotificationPlanner`` decides which). Each
+/// script and each mail is a child task of its own, so a slow script or SMTP server never
+/// holds back the next event, nor the director.
+public struct Notifier: Sendable {
+    public var planner: NotificationPlanner
+    public var scripts: NotifyScriptRunner
+    public var logger: Logger
+    /// The Date header of a mail sent now.
+    public var date: @Sendable () -> String
+
+    public init(planner: NotificationPlanner, scripts: NotifyScriptRunner, logger: Logger,
+                date: @escaping @Sendable () -> String = { MailSettings.date(time(nil)) }) {
+        self.planner = planner
+        self.scripts = scripts
+        self.logger = logger
+        self.date = date
+    }
+
+    /// A notifier for `configuration`'s `global_defs`, with the machine's defaults.
+    public init(configuration: KeepalivedConfiguration, logger: Logger, scriptTimeout: Duration = .seconds(60)) {
+        let global = configuration.global
+        self.init(planner: NotificationPlanner(
+                      mail: MailSettings(global, localName: MailSettings.localName(), userName: MailSettings.userName()),
+                      initialNotifies: global.realServerInitialNotifies),
+                  scripts: NotifyScriptRunner(timeout: scriptTimeout, scriptUser: global.scriptUser),
+                  logger: logger)
+    }
+
+    /// Sends the start-up notifications of `configuration`, then those of each event until
+    /// `events` ends or the task is cancelled; returns when every script and mail started has
+    /// finished.
+    public func run(startingWith configuration: KeepalivedConfiguration?, events: AsyncStream<DirectorEvent>) async {
+        var planner = self.planner
+        await withDiscardingTaskGroup { group in
+            if let configuration {
+                for notification in planner.startup(configuration) {
+                    group.addTask { await perform(notification) }
+                }
+            }
+            for await event in events {
+                for notification in planner.handle(event) {
+                    group.addTask { await perform(notification) }
+                }
+            }
+        }
+    }
+
+    /// Runs one script or sends one mail, and logs the outcome.
+    public func perform(_ notification: NotificationAction) async {
+        switch notification {
+        case .script(let command, let purpose):
+            let outcome = await scripts.run(command)
+            let metadata: Logger.Metadata = ["script": "\(command.text)", "script.purpose": "\(purpose)",
+                                             "script.outcome": "\(outcome)"]
+            if outcome == .exited(0) {
+                logger.info("notify script ran", metadata: metadata)
+            } else {
+                logger.error("notify script failed", metadata: metadata)
+            }
+        case .mail(let mail):
+            guard let server = planner.mail.server else { return }
+            let client = SMTPClient(host: server.host, port: server.port, timeout: planner.mail.timeout,
+                                    heloName: planner.mail.heloName)
+            let outcome = await client.send(mail, date: date())
+            let metadata: Logger.Metadata = ["smtp.server": "\(client.endpoint)", "mail.subject": "\(mail.subject)"]
+            switch outcome {
+            case .sent:
+                logger.info("alert mail sent", metadata: metadata)
+            case .failed(let reason):
+                logger.error("alert mail not sent", metadata: metadata.merging(["error": "\(reason)"]) { $1 })
+            }
+        }
+    }
+}
