@@ -144,6 +144,9 @@ public actor Director {
         }
     }
 
+    /// The configuration in force (the last one loaded without errors).
+    public var configuration: KeepalivedConfiguration { state.configuration }
+
     /// Ends ``run()``'s loop from outside (the service's graceful shutdown).
     public nonisolated func finish() {
         wakeSink.finish()
