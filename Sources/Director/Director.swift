@@ -231,6 +231,7 @@ public actor Director {
                                    diagnostics: text)
         }
         let before = state.table()
+        eventSink.yield(.reloaded(.init(previous: state.configuration, current: configuration)))
         for change in state.replace(configuration: configuration) { logQuorum(change) }
         draining.add(removedFrom: before, to: state.table(), deadline: .now + options.drainGrace)
         sources = result.sources

@@ -234,3 +234,159 @@ import Testing
             "argv=\(scripts.path)/rs.sh|down|rs1|\n"))
     }
 }
+
+/// Reloads and stops: keepalived's clear_diff_services / init_services and clear_services.
+@Suite struct NotificationPlannerReloadTests {
+    static func load(_ virtualServers: String, global: String = "") throws -> KeepalivedConfiguration {
+        let tmp = try TemporaryDirectory()
+        let path = try tmp.write("keepalived.conf", """
+            global_defs {
+                router_id lb1
+                notification_email {
+                    ops@example.test
+                }
+                notification_email_from lvsd@director.test
+                smtp_server 127.0.0.1 25
+                smtp_alert
+                \(global)
+            }
+            \(virtualServers)
+
+            """)
+        let loaded = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: nil))
+        guard let configuration = loaded.configuration, loaded.passes(strict: false) else {
+            throw CommandError("configuration refused: \(loaded.diagnosticsText(path: path, strict: false))")
+        }
+        return configuration
+    }
+
+    static let before = """
+        virtual_server 192.0.2.10 80 {
+            protocol TCP
+            lvs_sched rr
+            lvs_method NAT
+            omega
+            quorum_down "/x/q down 10"
+            real_server 198.51.100.1 80 {
+                notify_down "/x/rs down 1"
+            }
+            real_server 198.51.100.2 80 {
+            }
+        }
+        virtual_server 192.0.2.20 80 {
+            protocol TCP
+            lvs_sched rr
+            lvs_method NAT
+            quorum_down "/x/q down 20"
+            real_server 198.51.100.3 80 {
+                notify_down "/x/rs down 3"
+            }
+        }
+        """
+
+    static let after = """
+        virtual_server 192.0.2.10 80 {
+            protocol TCP
+            lvs_sched rr
+            lvs_method NAT
+            real_server 198.51.100.2 80 {
+            }
+            real_server 198.51.100.5 80 {
+                notify_up "/x/rs up 5"
+            }
+        }
+        virtual_server 192.0.2.30 80 {
+            protocol TCP
+            lvs_sched rr
+            lvs_method NAT
+            quorum_up "/x/q up 30"
+            real_server 198.51.100.6 80 {
+                notify_up "/x/rs up 6"
+            }
+        }
+        """
+
+    static func mail(_ subject: String, _ body: String) -> NotificationAction {
+        .mail(AlertMail(from: "lvsd@director.test", recipients: ["ops@example.test"], subject: subject, body: body))
+    }
+
+    static func script(_ command: ScriptCommand?, _ purpose: String) throws -> NotificationAction {
+        .script(try #require(command), purpose: purpose)
+    }
+
+    @Test func reloadRemovesAndStarts() throws {
+        let old = try Self.load(Self.before), new = try Self.load(Self.after)
+        var planner = NotificationPlanner(mail: MailSettings(old.global, localName: nil, userName: nil),
+                                          initialNotifies: true)
+        _ = planner.startup(old)
+        let rs1 = old.virtualServers[0].realServers[0], rs3 = old.virtualServers[1].realServers[0]
+        let rs5 = new.virtualServers[0].realServers[1], rs6 = new.virtualServers[1].realServers[0]
+        #expect(planner.handle(.reloaded(.init(previous: old, current: new))) == [
+            try Self.script(rs1.notifyDown, "notify_down [198.51.100.1]:tcp:80"),
+            Self.mail("[lb1] Realserver [198.51.100.1]:tcp:80 of virtual server [192.0.2.10]:tcp:80 - DOWN", "=> Removing <="),
+            try Self.script(rs3.notifyDown, "notify_down [198.51.100.3]:tcp:80"),
+            Self.mail("[lb1] Realserver [198.51.100.3]:tcp:80 of virtual server [192.0.2.20]:tcp:80 - DOWN", "=> Removing <="),
+            try Self.script(old.virtualServers[1].quorumDown, "quorum_down TCP 192.0.2.20:80"),
+            Self.mail("[lb1] Virtualserver [192.0.2.20]:tcp:80 - DOWN", "=> Lost quorum 1+0=1 <= 0 <="),
+            try Self.script(rs5.notifyUp, "notify_up [198.51.100.5]:tcp:80"),
+            try Self.script(rs6.notifyUp, "notify_up [198.51.100.6]:tcp:80"),
+            try Self.script(new.virtualServers[1].quorumUp, "quorum_up TCP 192.0.2.30:80"),
+            Self.mail("[lb1] Virtualserver [192.0.2.30]:tcp:80 - UP", "=> Starting with quorum up 1+0=1 <= 1 <="),
+        ])
+        // A real server removed while down notifies nothing.
+        var downFirst = NotificationPlanner(mail: MailSettings(old.global, localName: nil, userName: nil),
+                                            initialNotifies: false)
+        _ = downFirst.startup(old)
+        _ = downFirst.handle(.realServer(.init(virtualServer: old.virtualServers[0], realServer: rs1, isUp: false,
+                                               reason: "x")))
+        #expect(downFirst.handle(.reloaded(.init(previous: old, current: new))).prefix(1) == [
+            try Self.script(rs3.notifyDown, "notify_down [198.51.100.3]:tcp:80"),
+        ])
+    }
+
+    @Test(arguments: [false, true])
+    func stopNotifiesOmegaVirtualServersOnly(flushOnStop: Bool) throws {
+        let configuration = try Self.load(Self.before, global: flushOnStop ? "lvs_flush_on_stop VS" : "")
+        var planner = NotificationPlanner(mail: MailSettings(configuration.global, localName: nil, userName: nil),
+                                          initialNotifies: false)
+        _ = planner.startup(configuration)
+        let web = configuration.virtualServers[0]
+        _ = planner.handle(.realServer(.init(virtualServer: web, realServer: web.realServers[0], isUp: false, reason: "x")))
+        let quorumDown: [NotificationAction] = [
+            try Self.script(web.quorumDown, "quorum_down TCP 192.0.2.10:80"),
+            Self.mail("[lb1] Virtualserver [192.0.2.10]:tcp:80 - DOWN", "=> Shutting down <="),
+        ]
+        // The first real server is down already; the second (no notify_down) mails only.
+        let realServers: [NotificationAction] = flushOnStop ? [] : [
+            Self.mail("[lb1] Realserver [198.51.100.2]:tcp:80 of virtual server [192.0.2.10]:tcp:80 - DOWN",
+                      "=> Shutting down <="),
+        ]
+        #expect(planner.shutdown() == realServers + quorumDown)
+    }
+
+    /// When the events end (the daemon stops), omega's notifications still run, and run() waits
+    /// for them.
+    @Test func notifierRunsStopNotifications() async throws {
+        let dir = try NotifyScriptRunnerTests.sharedDirectory()
+        let script = try NotifyScriptRunnerTests.install("quorum.sh", NotifyScriptRunnerTests.recorder, in: dir)
+        let path = try dir.write("keepalived.conf", """
+            virtual_server 192.0.2.10 80 {
+                protocol TCP
+                lvs_sched rr
+                lvs_method NAT
+                omega
+                quorum_down "\(script) down"
+                real_server 198.51.100.1 80 {
+                }
+            }
+
+            """)
+        let configuration = try #require(KeepalivedConfiguration.load(
+            path: path, options: ConfigReadOptions(configID: nil)).configuration)
+        let notifier = Notifier(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let (events, sink) = AsyncStream.makeStream(of: DirectorEvent.self)
+        sink.finish()
+        await notifier.run(startingWith: configuration, events: events)
+        #expect(try CommandRunner.readFile(dir.path + "/record.quorum.sh").hasPrefix("argv=\(script)|down|\n"))
+    }
+}

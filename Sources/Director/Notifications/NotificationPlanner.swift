@@ -25,6 +25,10 @@ public enum NotificationAction: Sendable, Hashable {
 ///   and mails `=> Starting with quorum up ... <=` (keepalived starts every virtual server
 ///   without quorum and gains it in the first pass), and one without quorum that has a sorry
 ///   server runs `quorum_down` (`=> Starting with quorum down ... <=`).
+/// - On a reload: a real server removed while up runs `notify_down` and mails
+///   `=> Removing <=`; a removed virtual server that had its quorum loses it; new virtual
+///   servers start as at start-up (``reloaded(_:)``).
+/// - At stop, for `omega` virtual servers only (``shutdown()``).
 ///
 /// Differences: keepalived mails each checker's own change (several checkers, several
 /// mails, unless `no_checker_emails`); lvsd mails each change of the real server, with the
@@ -36,6 +40,10 @@ public struct NotificationPlanner: Sendable {
     public var initialNotifies: Bool
     /// The last up/down the planner notified per real server; absent: the start-up state.
     private var isUp: [RealServerID: Bool] = [:]
+    /// Per virtual server name: its quorum holds; absent: the start-up state.
+    private var hasQuorum: [String: Bool] = [:]
+    /// The configuration in force (start-up, then each reload).
+    private var configuration: KeepalivedConfiguration?
 
     public init(mail: MailSettings, initialNotifies: Bool) {
         self.mail = mail
@@ -44,24 +52,124 @@ public struct NotificationPlanner: Sendable {
 
     /// What keepalived sends when it starts with `configuration`.
     public mutating func startup(_ configuration: KeepalivedConfiguration) -> [NotificationAction] {
+        self.configuration = configuration
+        return configuration.virtualServers.flatMap { starting($0, realServers: $0.realServers) }
+    }
+
+    /// keepalived's `init_service_vs` for a virtual server it installs: `notify_up` of the
+    /// `realServers` up at start (with `rs_init_notifies`), then the start-up quorum.
+    private mutating func starting(_ virtualServer: VirtualServer, realServers: [RealServer]) -> [NotificationAction] {
         var out: [NotificationAction] = []
-        for virtualServer in configuration.virtualServers {
-            if initialNotifies {
-                for realServer in virtualServer.realServers where !realServer.startsFailed {
+        if initialNotifies {
+            for realServer in realServers where !realServer.startsFailed {
+                if let script = realServer.notifyUp {
+                    out.append(.script(script, purpose: "notify_up \(Self.realServerText(realServer, of: virtualServer))"))
+                }
+            }
+        }
+        let live = virtualServer.initialLiveWeight
+        let threshold = virtualServer.quorum + virtualServer.hysteresis
+        hasQuorum[virtualServer.name] = virtualServer.hasQuorumAtStart
+        if virtualServer.hasQuorumAtStart {
+            out += quorumNotifications(virtualServer, up: true, message: "Starting with quorum up",
+                                       threshold: threshold, liveWeight: live)
+        } else if virtualServer.sorryServer != nil {
+            out += quorumNotifications(virtualServer, up: false, message: "Starting with quorum down",
+                                       threshold: threshold, liveWeight: live)
+        }
+        return out
+    }
+
+    /// What keepalived sends when it stops (check/ipwrapper.c `clear_services`): only for
+    /// virtual servers with `omega`, each real server still up runs `notify_down` and mails
+    /// `=> Shutting down <=` (unless `lvs_flush_on_stop` flushes instead of removing real
+    /// servers one by one), then the virtual server runs `quorum_down` and mails
+    /// `=> Shutting down <=`, whatever its quorum was.
+    public mutating func shutdown() -> [NotificationAction] {
+        guard let configuration else { return [] }
+        var out: [NotificationAction] = []
+        for virtualServer in configuration.virtualServers where virtualServer.omega {
+            if configuration.global.lvsFlushOnStop == .none {
+                for realServer in virtualServer.realServers {
+                    let id = virtualServer.healthID(of: realServer)
+                    guard isUp[id] ?? !realServer.startsFailed else { continue }
+                    isUp[id] = false
+                    out += removal(realServer, of: virtualServer, message: "=> Shutting down <=")
+                }
+            }
+            hasQuorum[virtualServer.name] = false
+            if let script = virtualServer.quorumDown {
+                out.append(.script(script, purpose: "quorum_down \(virtualServer.name)"))
+            }
+            if virtualServer.smtpAlert, mail.isEnabled {
+                out.append(.mail(alert(subject: "Virtualserver \(Self.virtualServerText(virtualServer)) - DOWN",
+                                       body: "=> Shutting down <=")))
+            }
+        }
+        return out
+    }
+
+    /// A reload (check/ipwrapper.c `clear_diff_services`, then `init_services`): each real
+    /// server no longer configured that was up runs `notify_down` and mails `=> Removing <=`;
+    /// a virtual server no longer configured that had its quorum then loses it (live weight
+    /// 0); a new virtual server starts as at start-up, and with `rs_init_notifies` a new real
+    /// server that starts up runs `notify_up`.
+    private mutating func reloaded(_ reload: DirectorEvent.Reload) -> [NotificationAction] {
+        var out: [NotificationAction] = []
+        var currentIDs = Set<RealServerID>()
+        var currentNames = Set<String>()
+        for virtualServer in reload.current.virtualServers {
+            currentNames.insert(virtualServer.name)
+            for realServer in virtualServer.realServers { currentIDs.insert(virtualServer.healthID(of: realServer)) }
+        }
+        var previousIDs = Set<RealServerID>()
+        var previousNames = Set<String>()
+        for virtualServer in reload.previous.virtualServers {
+            previousNames.insert(virtualServer.name)
+            for realServer in virtualServer.realServers {
+                let id = virtualServer.healthID(of: realServer)
+                previousIDs.insert(id)
+                guard !currentIDs.contains(id) else { continue }
+                let wasUp = isUp[id] ?? !realServer.startsFailed
+                isUp[id] = nil
+                if wasUp { out += removal(realServer, of: virtualServer, message: "=> Removing <=") }
+            }
+            if !currentNames.contains(virtualServer.name) {
+                if hasQuorum[virtualServer.name] ?? virtualServer.hasQuorumAtStart {
+                    out += quorumNotifications(virtualServer, up: false, message: "Lost quorum",
+                                               threshold: virtualServer.quorum - virtualServer.hysteresis, liveWeight: 0)
+                }
+                hasQuorum[virtualServer.name] = nil
+            }
+        }
+        for virtualServer in reload.current.virtualServers {
+            if !previousNames.contains(virtualServer.name) {
+                out += starting(virtualServer, realServers: virtualServer.realServers)
+            } else if initialNotifies {
+                for realServer in virtualServer.realServers
+                where !previousIDs.contains(virtualServer.healthID(of: realServer)) && !realServer.startsFailed {
                     if let script = realServer.notifyUp {
                         out.append(.script(script, purpose: "notify_up \(Self.realServerText(realServer, of: virtualServer))"))
                     }
                 }
             }
-            let live = virtualServer.initialLiveWeight
-            let threshold = virtualServer.quorum + virtualServer.hysteresis
-            if virtualServer.hasQuorumAtStart {
-                out += quorumNotifications(virtualServer, up: true, message: "Starting with quorum up",
-                                           threshold: threshold, liveWeight: live)
-            } else if virtualServer.sorryServer != nil {
-                out += quorumNotifications(virtualServer, up: false, message: "Starting with quorum down",
-                                           threshold: threshold, liveWeight: live)
-            }
+        }
+        configuration = reload.current
+        return out
+    }
+
+    /// `notify_down` and the `SMTP_MSG_RS_SHUT` mail of a real server taken out
+    /// (ipwrapper.c `clear_service_rs`).
+    private func removal(_ realServer: RealServer, of virtualServer: VirtualServer, message: String) -> [NotificationAction] {
+        var out: [NotificationAction] = []
+        let name = Self.realServerText(realServer, of: virtualServer)
+        if let script = realServer.notifyDown {
+            out.append(.script(script, purpose: "notify_down \(name)"))
+        }
+        if realServer.smtpAlert, mail.isEnabled {
+            out.append(.mail(alert(
+                subject: "Realserver \(name) of virtual server \(Self.virtualServerText(virtualServer)) - DOWN",
+                body: message)))
         }
         return out
     }
@@ -86,8 +194,11 @@ public struct NotificationPlanner: Sendable {
                     body: Self.checkerLine(realServer, of: change.virtualServer, isUp: change.isUp, reason: change.reason))))
             }
             return out
+        case .reloaded(let reload):
+            return reloaded(reload)
         case .quorum(let change):
             let virtualServer = change.virtualServer
+            hasQuorum[virtualServer.name] = change.hasQuorum
             // update_quorum_state: the threshold just crossed.
             let threshold = change.hasQuorum ? virtualServer.quorum + virtualServer.hysteresis
                                              : virtualServer.quorum - virtualServer.hysteresis

@@ -31,9 +31,14 @@ public struct Notifier: Sendable {
                   logger: logger)
     }
 
+    /// How long the notifications sent at stop may take: keepalived gives its children one
+    /// second (TIMER_HZ) before it kills them and exits.
+    public static let stopGrace: Duration = .seconds(1)
+
     /// Sends the start-up notifications of `configuration`, then those of each event until
-    /// `events` ends or the task is cancelled; returns when every script and mail started has
-    /// finished.
+    /// `events` ends or the task is cancelled (scripts still running are then killed), then
+    /// the notifications of a stop (`omega`), which get ``stopGrace``; returns when every
+    /// script and mail started has finished.
     public func run(startingWith configuration: KeepalivedConfiguration?, events: AsyncStream<DirectorEvent>) async {
         var planner = self.planner
         await withDiscardingTaskGroup { group in
@@ -48,6 +53,21 @@ public struct Notifier: Sendable {
                 }
             }
         }
+        let stopping = planner.shutdown()
+        guard !stopping.isEmpty else { return }
+        var bounded = self
+        bounded.scripts.timeout = Self.stopGrace
+        bounded.planner.mail.timeout = min(planner.mail.timeout, Self.stopGrace)
+        // The daemon is stopping and this task is cancelled: the last notifications run in a
+        // task of their own, which the stop waits for.
+        let last = bounded
+        await Task {
+            await withDiscardingTaskGroup { group in
+                for notification in stopping {
+                    group.addTask { await last.perform(notification) }
+                }
+            }
+        }.value
     }
 
     /// Runs one script or sends one mail, and logs the outcome.
