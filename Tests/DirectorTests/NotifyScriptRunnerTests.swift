@@ -147,6 +147,29 @@ import Testing
         #expect(access(dir.path + "/record.x.sh", F_OK) != 0)
     }
 
+    @Test func scriptSecurityRefusesScriptsOthersCanReplace() async throws {
+        try #require(geteuid() == 0, "the check applies to scripts run as root")
+        // A fresh mkdtemp directory: root's, mode 0700, under the sticky /tmp.
+        let dir = try TemporaryDirectory()
+        let script = try Self.install("safe.sh", "#!/bin/sh\nexit 0\n", in: dir)
+        let configuration = try Self.configuration(notifyUp: script, global: "script_user root", in: dir)
+        let command = try Self.notifyUp(configuration)
+        let runner = NotifyScriptRunner(scriptUser: configuration.global.scriptUser, scriptSecurity: true)
+        #expect(await runner.run(command) == .exited(0))
+
+        chmod(dir.path, 0o777)
+        #expect(await runner.run(command) == .notStarted("enable_script_security: unsafe permissions on '\(dir.path)'"))
+        chmod(dir.path, 0o700)
+        chmod(script, 0o775)
+        chown(script, 0, 1)  // group daemon may write it
+        #expect(await runner.run(command) == .notStarted("enable_script_security: unsafe permissions on '\(script)'"))
+
+        // Without script_user and without a keepalived_script user, keepalived runs no script.
+        let secure = NotifyScriptRunner(scriptSecurity: true)
+        #expect(await secure.run(command)
+            == .notStarted("enable_script_security needs script_user or the keepalived_script user"))
+    }
+
     @Test func exitStatusIsReported() async throws {
         let dir = try Self.sharedDirectory()
         let script = try Self.install("exit.sh", "#!/bin/sh\nexit $1\n", in: dir)

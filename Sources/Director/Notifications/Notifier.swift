@@ -27,7 +27,8 @@ public struct Notifier: Sendable {
         self.init(planner: NotificationPlanner(
                       mail: MailSettings(global, localName: MailSettings.localName(), userName: MailSettings.userName()),
                       initialNotifies: global.realServerInitialNotifies),
-                  scripts: NotifyScriptRunner(timeout: scriptTimeout, scriptUser: global.scriptUser),
+                  scripts: NotifyScriptRunner(timeout: scriptTimeout, scriptUser: global.scriptUser,
+                                              scriptSecurity: global.enableScriptSecurity),
                   logger: logger)
     }
 

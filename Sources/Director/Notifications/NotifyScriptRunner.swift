@@ -47,10 +47,16 @@ public struct NotifyScriptRunner: Sendable {
     public var timeout: Duration
     /// `global_defs { script_user USER [GROUP] }`.
     public var scriptUser: KeepalivedConfig.ScriptUser?
+    /// `enable_script_security`: a script run as root must be safe (``ScriptSecurity``), and
+    /// without `script_user` or a user written after the script the `keepalived_script` user
+    /// must exist.
+    public var scriptSecurity: Bool
 
-    public init(timeout: Duration = .seconds(60), scriptUser: KeepalivedConfig.ScriptUser? = nil) {
+    public init(timeout: Duration = .seconds(60), scriptUser: KeepalivedConfig.ScriptUser? = nil,
+                scriptSecurity: Bool = false) {
         self.timeout = timeout
         self.scriptUser = scriptUser
+        self.scriptSecurity = scriptSecurity
     }
 
     /// util-linux's setpriv (Debian: util-linux, essential).
@@ -63,6 +69,16 @@ public struct NotifyScriptRunner: Sendable {
             identity = try ScriptIdentity.resolve(for: command, scriptUser: scriptUser)
         } catch {
             return .notStarted("\(error)")
+        }
+        if scriptSecurity {
+            // keepalived: with script security, no default user means no script at all.
+            if identity == nil, command.user == nil, scriptUser == nil {
+                return .notStarted("enable_script_security needs script_user or the \(ScriptIdentity.keepalivedScriptUser) user")
+            }
+            let asRoot = identity.map { $0.uid == 0 || $0.gid == 0 } ?? (geteuid() == 0)
+            if asRoot, let problem = ScriptSecurity.problem(with: command.program) {
+                return .notStarted("enable_script_security: \(problem)")
+            }
         }
         var executable = command.program
         var arguments = Array(command.arguments.dropFirst())
