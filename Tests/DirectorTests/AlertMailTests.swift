@@ -41,6 +41,29 @@ import Testing
         #expect(outcome == .failed("cannot connect to the SMTP server 127.0.0.1:\(port): Connection refused"))
     }
 
+    @Test func silentServerTimesOut() async throws {
+        // A listening socket nobody accepts from: the kernel completes the handshake, then
+        // nothing is ever said.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        try #require(listening)
+        let client = SMTPClient(host: "127.0.0.1", port: UInt16(bigEndian: address.sin_port),
+                                timeout: .milliseconds(300), heloName: "h")
+        let outcome = await client.send(AlertMail(from: "a@b", recipients: ["c@d"], subject: "s", body: "b"),
+                                        date: Self.date)
+        #expect(outcome == .failed("timeout waiting for the server's reply"))
+    }
+
     @Test func longTextsAreCutAsKeepalivedCutsThem() {
         let mail = AlertMail(from: "a", recipients: ["b"], subject: String(repeating: "s", count: 300),
                              body: String(repeating: "b", count: 600))
