@@ -237,11 +237,12 @@ import Testing
 
 /// Reloads and stops: keepalived's clear_diff_services / init_services and clear_services.
 @Suite struct NotificationPlannerReloadTests {
-    static func load(_ virtualServers: String, global: String = "") throws -> KeepalivedConfiguration {
+    static func load(_ virtualServers: String, global: String = "", routerID: String = "lb1") throws
+        -> KeepalivedConfiguration {
         let tmp = try TemporaryDirectory()
         let path = try tmp.write("keepalived.conf", """
             global_defs {
-                router_id lb1
+                router_id \(routerID)
                 notification_email {
                     ops@example.test
                 }
@@ -315,7 +316,8 @@ import Testing
     }
 
     @Test func reloadRemovesAndStarts() throws {
-        let old = try Self.load(Self.before), new = try Self.load(Self.after)
+        let old = try Self.load(Self.before, global: "rs_init_notifies")
+        let new = try Self.load(Self.after, global: "rs_init_notifies")
         var planner = NotificationPlanner(mail: MailSettings(old.global, localName: nil, userName: nil),
                                           initialNotifies: true)
         _ = planner.startup(old)
@@ -332,6 +334,15 @@ import Testing
             try Self.script(rs6.notifyUp, "notify_up [198.51.100.6]:tcp:80"),
             try Self.script(new.virtualServers[1].quorumUp, "quorum_up TCP 192.0.2.30:80"),
             Self.mail("[lb1] Virtualserver [192.0.2.30]:tcp:80 - UP", "=> Starting with quorum up 1+0=1 <= 1 <="),
+        ])
+        // The new global_defs apply to the mails of the reload itself.
+        var renamed = NotificationPlanner(mail: MailSettings(old.global, localName: nil, userName: nil),
+                                          initialNotifies: false)
+        _ = renamed.startup(old)
+        let lb2 = try Self.load(Self.after, routerID: "lb2")
+        #expect(renamed.handle(.reloaded(.init(previous: old, current: lb2))).prefix(2) == [
+            try Self.script(rs1.notifyDown, "notify_down [198.51.100.1]:tcp:80"),
+            Self.mail("[lb2] Realserver [198.51.100.1]:tcp:80 of virtual server [192.0.2.10]:tcp:80 - DOWN", "=> Removing <="),
         ])
         // A real server removed while down notifies nothing.
         var downFirst = NotificationPlanner(mail: MailSettings(old.global, localName: nil, userName: nil),

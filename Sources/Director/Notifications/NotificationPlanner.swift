@@ -45,9 +45,16 @@ public struct NotificationPlanner: Sendable {
     /// The configuration in force (start-up, then each reload).
     private var configuration: KeepalivedConfiguration?
 
-    public init(mail: MailSettings, initialNotifies: Bool) {
+    /// The machine's names for the mail defaults when a reload brings new `global_defs`
+    /// (``MailSettings/init(_:localName:userName:)``).
+    public var localName: String?
+    public var userName: String?
+
+    public init(mail: MailSettings, initialNotifies: Bool, localName: String? = nil, userName: String? = nil) {
         self.mail = mail
         self.initialNotifies = initialNotifies
+        self.localName = localName
+        self.userName = userName
     }
 
     /// What keepalived sends when it starts with `configuration`.
@@ -115,6 +122,9 @@ public struct NotificationPlanner: Sendable {
     /// 0); a new virtual server starts as at start-up, and with `rs_init_notifies` a new real
     /// server that starts up runs `notify_up`.
     private mutating func reloaded(_ reload: DirectorEvent.Reload) -> [NotificationAction] {
+        // keepalived has read the new global_defs before it removes anything.
+        mail = MailSettings(reload.current.global, localName: localName, userName: userName)
+        initialNotifies = reload.current.global.realServerInitialNotifies
         var out: [NotificationAction] = []
         var currentIDs = Set<RealServerID>()
         var currentNames = Set<String>()

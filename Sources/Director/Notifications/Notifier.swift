@@ -24,9 +24,10 @@ public struct Notifier: Sendable {
     /// A notifier for `configuration`'s `global_defs`, with the machine's defaults.
     public init(configuration: KeepalivedConfiguration, logger: Logger, scriptTimeout: Duration = .seconds(60)) {
         let global = configuration.global
+        let localName = MailSettings.localName(), userName = MailSettings.userName()
         self.init(planner: NotificationPlanner(
-                      mail: MailSettings(global, localName: MailSettings.localName(), userName: MailSettings.userName()),
-                      initialNotifies: global.realServerInitialNotifies),
+                      mail: MailSettings(global, localName: localName, userName: userName),
+                      initialNotifies: global.realServerInitialNotifies, localName: localName, userName: userName),
                   scripts: NotifyScriptRunner(timeout: scriptTimeout, scriptUser: global.scriptUser,
                                               scriptSecurity: global.enableScriptSecurity),
                   logger: logger)
@@ -42,6 +43,8 @@ public struct Notifier: Sendable {
     /// script and mail started has finished.
     public func run(startingWith configuration: KeepalivedConfiguration?, events: AsyncStream<DirectorEvent>) async {
         var planner = self.planner
+        // What sends: its settings follow the global_defs of each reload.
+        var active = self
         await withDiscardingTaskGroup { group in
             if let configuration {
                 for notification in planner.startup(configuration) {
@@ -49,14 +52,21 @@ public struct Notifier: Sendable {
                 }
             }
             for await event in events {
-                for notification in planner.handle(event) {
-                    group.addTask { await perform(notification) }
+                let notifications = planner.handle(event)
+                if case .reloaded(let reload) = event {
+                    active.planner = planner
+                    active.scripts.scriptUser = reload.current.global.scriptUser
+                    active.scripts.scriptSecurity = reload.current.global.enableScriptSecurity
+                }
+                let sender = active
+                for notification in notifications {
+                    group.addTask { await sender.perform(notification) }
                 }
             }
         }
         let stopping = planner.shutdown()
         guard !stopping.isEmpty else { return }
-        var bounded = self
+        var bounded = active
         bounded.scripts.timeout = Self.stopGrace
         bounded.planner.mail.timeout = min(planner.mail.timeout, Self.stopGrace)
         // The daemon is stopping and this task is cancelled: the last notifications run in a
