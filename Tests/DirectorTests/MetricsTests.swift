@@ -33,6 +33,12 @@ import Testing
 
         """
 
+    /// ``get(port:request:)`` on NIO's thread pool: blocking socket calls on the concurrency
+    /// pool (two threads here) would starve the server under test.
+    static func fetch(port: Int, request: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try get(port: port, request: request) }
+    }
+
     /// Raw HTTP/1.1 GET on loopback; the whole response as text.
     static func get(port: Int, request: String) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -217,7 +223,7 @@ import Testing
         var response = "", before = -1, after = -2
         while before != after, ContinuousClock.now < deadline {
             before = await director.status().reconciler.passes
-            response = try Self.get(port: port, request: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            response = try await Self.fetch(port: port, request: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
             after = await director.status().reconciler.passes
         }
         let body = Self.expected(passes: after)
@@ -227,15 +233,24 @@ import Testing
         // table at start changed nothing.
         #expect(kernel.appliedChanges.count == 1)
 
-        #expect(try Self.get(port: port, request: "GET / HTTP/1.1\r\n\r\n")
+        #expect(try await Self.fetch(port: port, request: "GET / HTTP/1.1\r\n\r\n")
             == "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 24\r\n"
             + "Connection: close\r\n\r\nnot found; try /metrics\n")
-        #expect(try Self.get(port: port, request: "POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+        #expect(try await Self.fetch(port: port, request: "POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
             == "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\n"
             + "Connection: close\r\nAllow: GET\r\n\r\nGET only\n")
-        #expect(try Self.get(port: port, request: "nonsense\r\n\r\n")
+        #expect(try await Self.fetch(port: port, request: "nonsense\r\n\r\n")
             == "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 12\r\n"
             + "Connection: close\r\n\r\nbad request\n")
+    }
+
+    @Test func silentClientIsCutOff() async throws {
+        let server = try await MetricsServer.bind(host: "127.0.0.1", port: 0, requestTimeout: .milliseconds(200)) { "" }
+        let serving = Task { try await server.run() }
+        defer { serving.cancel() }
+        let port = try #require(server.localAddress?.port)
+        // Half a request, then silence: the server closes the connection without an answer.
+        #expect(try await Self.fetch(port: port, request: "GET /metr") == "")
     }
 
     @Test func kernelUnreadableLeavesKernelMetricsOut() throws {

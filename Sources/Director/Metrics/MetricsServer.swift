@@ -10,13 +10,15 @@ import NIOPosix
 public struct MetricsServer: Sendable {
     private let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
     private let collect: @Sendable () async -> String
+    /// How long a connection may take to send its request and receive the answer.
+    private let requestTimeout: Duration
 
     /// The address the server listens on (the port the kernel chose when 0 was asked).
     public var localAddress: SocketAddress? { server.channel.localAddress }
 
     /// Listens on `host`:`port`; ``run()`` then serves.
-    public static func bind(host: String, port: Int, collect: @escaping @Sendable () async -> String) async throws
-        -> MetricsServer {
+    public static func bind(host: String, port: Int, requestTimeout: Duration = .seconds(10),
+                            collect: @escaping @Sendable () async -> String) async throws -> MetricsServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
@@ -24,24 +26,35 @@ public struct MetricsServer: Sendable {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        return MetricsServer(server: server, collect: collect)
+        return MetricsServer(server: server, collect: collect, requestTimeout: requestTimeout)
     }
 
     private init(server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>,
-                 collect: @escaping @Sendable () async -> String) {
+                 collect: @escaping @Sendable () async -> String, requestTimeout: Duration) {
         self.server = server
         self.collect = collect
+        self.requestTimeout = requestTimeout
     }
 
     /// Serves until the task is cancelled; then the listening socket is closed.
     public func run() async throws {
         let collect = self.collect
+        let requestTimeout = self.requestTimeout
         try await withTaskCancellationHandler {
             try await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
                         group.addTask {
-                            try? await Self.serve(connection, collect: collect)
+                            // A client that never finishes its request is cut off.
+                            try? await withThrowingTaskGroup(of: Void.self) { race in
+                                race.addTask { try await Self.serve(connection, collect: collect) }
+                                race.addTask {
+                                    try await Task.sleep(for: requestTimeout)
+                                    throw CancellationError()
+                                }
+                                try await race.next()
+                                race.cancelAll()
+                            }
                         }
                     }
                 }
