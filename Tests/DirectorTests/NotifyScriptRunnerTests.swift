@@ -102,7 +102,7 @@ import Testing
         let uid = getuid(), gid = getgid()
         #expect(record == """
             argv=\(script)|first|two words|
-            uid=\(uid) gid=\(gid) groups=\(Self.ownGroups())
+            uid=\(uid) gid=\(gid) groups=\(gid)
             cwd=/
             stdin=/dev/null stdout=/dev/null stderr=/dev/null
             own process group=yes
@@ -177,16 +177,16 @@ import Testing
         #expect(await NotifyScriptRunner().run(try Self.notifyUp(configuration)) == .exited(3))
     }
 
-    @Test func missingProgramIsReported() async throws {
+    @Test func missingOrNotExecutableProgramIsNotStarted() async throws {
         let dir = try Self.sharedDirectory()
-        let configuration = try Self.configuration(notifyUp: "\(dir.path)/missing.sh", in: dir)
-        let outcome = await NotifyScriptRunner().run(try Self.notifyUp(configuration))
-        // Run directly (no user switch: no keepalived_script user here), the spawn fails.
-        guard case .notStarted(let reason) = outcome else {
-            Issue.record("expected notStarted, got \(outcome)")
-            return
-        }
-        #expect(reason.contains("missing.sh"))
+        let missing = try Self.configuration(notifyUp: "\(dir.path)/missing.sh", in: dir)
+        #expect(await NotifyScriptRunner().run(try Self.notifyUp(missing))
+            == .notStarted("cannot access \(dir.path)/missing.sh: No such file or directory"))
+        let script = try dir.write("plain.sh", "#!/bin/sh\n")
+        chmod(script, 0o644)
+        let plain = try Self.configuration(notifyUp: script, in: dir)
+        #expect(await NotifyScriptRunner().run(try Self.notifyUp(plain))
+            == .notStarted("\(script) is not executable for \(geteuid()):\(getegid())"))
     }
 
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
@@ -217,15 +217,5 @@ import Testing
         guard let close = stat.lastIndex(of: ")") else { return false }
         let state = stat[stat.index(close, offsetBy: 2)]
         return state != "Z" && state != "X"
-    }
-
-    /// `id -G` of this process: the effective group, then the supplementary groups.
-    static func ownGroups() -> String {
-        let count = getgroups(0, nil)
-        var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
-        let n = getgroups(count, &groups)
-        var all = [getegid()]
-        for g in groups.prefix(Int(max(n, 0))) where !all.contains(g) { all.append(g) }
-        return all.map(String.init).joined(separator: " ")
     }
 }

@@ -80,11 +80,17 @@ public struct NotifyScriptRunner: Sendable {
                 return .notStarted("enable_script_security: \(problem)")
             }
         }
+        if let problem = Self.problem(running: command.program,
+                                      as: identity ?? ScriptIdentity(uid: geteuid(), gid: getegid())) {
+            return .notStarted(problem)
+        }
         var executable = command.program
         var arguments = Array(command.arguments.dropFirst())
-        if let identity, geteuid() == 0 {
+        // As root, keepalived's child always calls setgroups(1, &gid), for its own user too.
+        if geteuid() == 0 {
+            let runAs = identity ?? ScriptIdentity(uid: getuid(), gid: getgid())
             executable = Self.setpriv
-            arguments = ["--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--groups=\(identity.gid)",
+            arguments = ["--reuid=\(runAs.uid)", "--regid=\(runAs.gid)", "--groups=\(runAs.gid)",
                          "--", command.program] + arguments
         }
         var options = PlatformOptions()
@@ -140,6 +146,23 @@ public struct NotifyScriptRunner: Sendable {
     private final class ProcessBox: Sendable {
         let pid = Mutex<pid_t?>(nil)
         let timedOut = Atomic<Bool>(false)
+    }
+
+    /// keepalived disables a script it cannot access or its user cannot execute
+    /// (lib/notify.c `check_script_secure`, `is_executable`). A bare name is looked up in
+    /// PATH when it runs.
+    static func problem(running program: String, as identity: ScriptIdentity) -> String? {
+        guard program.contains("/") else { return nil }
+        var info = stat()
+        guard stat(program, &info) == 0 else {
+            return "cannot access \(program): \(String(cString: strerror(errno)))"
+        }
+        let mode = info.st_mode
+        let executable = (identity.uid == 0 && mode & (S_IXUSR | S_IXGRP | S_IXOTH) != 0)
+            || (identity.uid == info.st_uid && mode & S_IXUSR != 0)
+            || (identity.uid != info.st_uid
+                && ((identity.gid == info.st_gid && mode & S_IXGRP != 0) || (identity.gid != info.st_gid && mode & S_IXOTH != 0)))
+        return executable ? nil : "\(program) is not executable for \(identity)"
     }
 
     static func killGroup(_ pid: pid_t?) {
