@@ -22,7 +22,13 @@ packages=(
     util-linux coreutils
     # Guest tools and interop partners.
     ipvsadm iproute2 strace keepalived nginx openssl
+    # The SMTP server the alert-mail tests talk to (aiosmtpd, from PyPI) lives in a venv.
+    python3-venv
 )
+
+# The alert-mail tests (DirectorTests) start aiosmtpd from this venv; they fail without it.
+smtp_venv=/opt/lvs-director/smtp-venv
+smtp_package=aiosmtpd==1.4.6
 
 # missing_packages: print the packages from $packages that are not fully installed.
 missing_packages() {
@@ -77,6 +83,13 @@ main() {
         [[ $(id -u) == 0 ]] || vm_die 1 "need root to install: ${missing[*]}"
         printf 'install-deps: installing %s\n' "${missing[*]}" >&2
         install_missing "${missing[@]}" || vm_die 1 "apt-get install failed for: ${missing[*]}"
+    fi
+    # aiosmtpd from PyPI into its own venv (Debian's python is externally managed), only when
+    # the venv cannot import it yet.
+    if ! "$smtp_venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+        printf 'install-deps: installing %s into %s\n' "$smtp_package" "$smtp_venv" >&2
+        /usr/bin/python3 -m venv "$smtp_venv" || vm_die 1 "cannot create the venv $smtp_venv"
+        "$smtp_venv/bin/pip" install --quiet "$smtp_package" || vm_die 1 "pip install $smtp_package failed"
     fi
     # The VM harness boots the newest Debian amd64 kernel present, whichever version that is.
     local kver

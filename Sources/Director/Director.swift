@@ -151,6 +151,9 @@ public actor Director {
         }
     }
 
+    /// The configuration in force (the last one loaded without errors).
+    public var configuration: KeepalivedConfiguration { state.configuration }
+
     /// Ends ``run()``'s loop from outside (the service's graceful shutdown).
     public nonisolated func finish() {
         wakeSink.finish()
@@ -235,6 +238,7 @@ public actor Director {
                                    diagnostics: text)
         }
         let before = state.table()
+        eventSink.yield(.reloaded(.init(previous: state.configuration, current: configuration)))
         for change in state.replace(configuration: configuration) { logQuorum(change) }
         draining.add(removedFrom: before, to: state.table(), deadline: .now + options.drainGrace)
         sources = result.sources

@@ -7,6 +7,8 @@ public enum DirectorEvent: Sendable {
     case realServer(RealServerChange)
     /// A virtual server gained or lost its quorum.
     case quorum(QuorumChange)
+    /// A new configuration was accepted (sent before the quorum changes it causes).
+    case reloaded(Reload)
 
     public struct RealServerChange: Sendable {
         public var virtualServer: VirtualServer
@@ -20,5 +22,10 @@ public enum DirectorEvent: Sendable {
         public var virtualServer: VirtualServer
         public var hasQuorum: Bool
         public var liveWeight: Int
+    }
+
+    public struct Reload: Sendable {
+        public var previous: KeepalivedConfiguration
+        public var current: KeepalivedConfiguration
     }
 }

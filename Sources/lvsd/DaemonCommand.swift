@@ -19,6 +19,8 @@ struct DaemonCommand {
     var drainGrace: Duration
     var logLevel: Logger.Level
     var logDestination: LogDestination
+    /// `--metrics-listen`: where Prometheus metrics are served; nil: not served.
+    var metricsListen: MetricsListenAddress?
 
     /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
     /// or the pid file cannot be written).
@@ -51,7 +53,22 @@ struct DaemonCommand {
                                       drainGrace: drainGrace),
             logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
-        let service = DirectorService(director: director, control: ControlServer(path: controlSocket), logger: logger)
+        var metrics: MetricsServer?
+        if let metricsListen {
+            let collector = MetricsCollector(director: director,
+                                             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
+            do {
+                metrics = try await MetricsServer.bind(host: metricsListen.host, port: metricsListen.port) {
+                    await collector.exposition()
+                }
+            } catch {
+                Console.write("lvsd: cannot listen on \(metricsListen) for metrics: \(error)\n", to: .error)
+                return 1
+            }
+        }
+        let service = DirectorService(director: director, control: ControlServer(path: controlSocket),
+                                      notifier: Notifier(configuration: configuration, logger: logger),
+                                      configuration: configuration, metrics: metrics, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",

@@ -1,5 +1,6 @@
 import Director
 import Glibc
+import KeepalivedConfig
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -10,12 +11,28 @@ import UnixSignals
 struct DirectorService: Service {
     var director: Director
     var control: ControlServer
+    /// Notify scripts and alert mails for the director's events, and the configuration whose
+    /// start-up notifications it sends.
+    var notifier: Notifier
+    var configuration: KeepalivedConfiguration
+    /// `--metrics-listen`: the Prometheus endpoint, already listening.
+    var metrics: MetricsServer?
     var logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await director.run() }
+                group.addTask { await notifier.run(startingWith: configuration, events: director.events) }
+                if let metrics {
+                    group.addTask {
+                        do {
+                            try await metrics.run()
+                        } catch let error where !Task.isCancelled {
+                            logger.error("the metrics endpoint stopped", metadata: ["error": "\(error)"])
+                        } catch {}
+                    }
+                }
                 group.addTask {
                     do {
                         try await control.run(logger: logger) { request in await director.handle(request) }

@@ -68,6 +68,11 @@ struct LVSD: AsyncParsableCommand {
                                valueName: "SECONDS"))
     var drainGrace = 60.0
 
+    @Option(name: .customLong("metrics-listen"),
+            help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (off by default).",
+                               valueName: "ADDR:PORT"))
+    var metricsListen: String?
+
     @Option(name: .customLong("log-level"),
             help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
@@ -97,6 +102,13 @@ struct LVSD: AsyncParsableCommand {
             if !(drainGrace >= 0 && drainGrace <= 86_400) {
                 throw ValidationError("--drain-grace must be from 0 to 86400 seconds")
             }
+            if let metricsListen {
+                do throws(MetricsListenAddress.ParseError) {
+                    _ = try MetricsListenAddress(parsing: metricsListen)
+                } catch {
+                    throw ValidationError(error.description)
+                }
+            }
             if Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
             }
@@ -120,7 +132,8 @@ struct LVSD: AsyncParsableCommand {
             stateDirectory: stateDirectory, resyncInterval: .milliseconds(Int64(resyncInterval * 1000)),
             drainGrace: .milliseconds(Int64(drainGrace * 1000)),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
-            logDestination: logFacility.map { .syslog(facility: $0) } ?? logFile.map { .file($0) } ?? .standardError
+            logDestination: logFacility.map { .syslog(facility: $0) } ?? logFile.map { .file($0) } ?? .standardError,
+            metricsListen: metricsListen.flatMap { try? MetricsListenAddress(parsing: $0) }
         ).run()
         throw ExitCode(status)
     }
