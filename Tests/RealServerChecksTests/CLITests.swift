@@ -36,7 +36,7 @@ struct CLITests {
         #expect(http.contains("--status <status>"))
         #expect(http.contains("--digest <digest>"))
         let misc = LVSCtl.helpMessage(for: ProbeMiscCommand.self, columns: 100)
-        #expect(misc.contains("USAGE: lvsctl probe misc [--dynamic] [--timeout <timeout>] [--user <user>] -- [<command> ...]"))
+        #expect(misc.contains("USAGE: lvsctl probe misc [--dynamic] [--timeout <timeout>] [--user <user>] [--group <group>] [--enable-script-security] -- [<command> ...]"))
         let genhash = LVSCtl.helpMessage(for: GenhashCommand.self, columns: 100)
         #expect(genhash.contains("USAGE: lvsctl genhash <url>"))
     }

@@ -2,34 +2,82 @@
 import Glibc
 #elseif canImport(Musl)
 import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
-/// A ``ScriptUser`` looked up in the user database.
+/// A user and group id a `MISC_CHECK` program runs as.
 struct ResolvedScriptUser: Hashable, Sendable {
     var uid: uid_t
     var gid: gid_t
 }
 
-extension ScriptUser {
-    func resolve() throws(CheckConfigurationError) -> ResolvedScriptUser {
+/// The user database, as keepalived reads it (`getpwnam_r`, `getgrnam_r`); tests substitute one.
+protocol UserDatabase: Sendable {
+    /// The user's id and primary group, or nil when there is no such user.
+    func user(named name: String) throws(CheckConfigurationError) -> ResolvedScriptUser?
+    /// The group's id, or nil when there is no such group.
+    func group(named name: String) throws(CheckConfigurationError) -> gid_t?
+}
+
+/// /etc/passwd and /etc/group through NSS.
+struct SystemUserDatabase: UserDatabase {
+    private static let bufferSize = 16 << 10
+
+    func user(named name: String) throws(CheckConfigurationError) -> ResolvedScriptUser? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 16 << 10)
+        var buffer = [CChar](repeating: 0, count: Self.bufferSize)
         let rc = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
-        guard rc == 0, result != nil else {
-            throw CheckConfigurationError(.unknownUser, "script user '\(name)' does not exist")
+        guard rc == 0 else {
+            throw CheckConfigurationError(.unknownUser, "cannot look up user '\(name)': \(String(cString: strerror(rc)))")
         }
-        var resolved = ResolvedScriptUser(uid: entry.pw_uid, gid: entry.pw_gid)
-        if let group {
-            var groupEntry = Glibc.group()
-            var groupResult: UnsafeMutablePointer<Glibc.group>?
-            let rc = getgrnam_r(group, &groupEntry, &buffer, buffer.count, &groupResult)
-            guard rc == 0, groupResult != nil else {
-                throw CheckConfigurationError(.unknownUser, "script group '\(group)' does not exist")
+        guard result != nil else { return nil }
+        return ResolvedScriptUser(uid: entry.pw_uid, gid: entry.pw_gid)
+    }
+
+    func group(named name: String) throws(CheckConfigurationError) -> gid_t? {
+        var entry = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
+        var buffer = [CChar](repeating: 0, count: Self.bufferSize)
+        let rc = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        guard rc == 0 else {
+            throw CheckConfigurationError(.unknownUser, "cannot look up group '\(name)': \(String(cString: strerror(rc)))")
+        }
+        guard result != nil else { return nil }
+        return entry.gr_gid
+    }
+}
+
+/// Who a `MISC_CHECK` program runs as, by keepalived's rules (``ScriptSettings``).
+enum ScriptIdentity {
+    /// - Parameters:
+    ///   - user: the check's own `user`, if any.
+    ///   - own: the user the daemon runs as (keepalived's fallback).
+    static func resolve(
+        _ user: ScriptUser?, settings: ScriptSettings, database: some UserDatabase, own: ResolvedScriptUser
+    ) throws(CheckConfigurationError) -> ResolvedScriptUser {
+        if let user { return try lookUp(user, database: database, what: "user") }
+        if let user = settings.defaultUser { return try lookUp(user, database: database, what: "script_user") }
+        if let user = try database.user(named: ScriptUser.keepalivedScript.name) { return user }
+        if settings.enableScriptSecurity {
+            throw CheckConfigurationError(
+                .unknownUser,
+                "no script_user is set and user '\(ScriptUser.keepalivedScript.name)' does not exist: with "
+                    + "enable_script_security keepalived will not fall back to running scripts as root")
+        }
+        return own
+    }
+
+    private static func lookUp(
+        _ user: ScriptUser, database: some UserDatabase, what: String
+    ) throws(CheckConfigurationError) -> ResolvedScriptUser {
+        guard var resolved = try database.user(named: user.name) else {
+            throw CheckConfigurationError(.unknownUser, "\(what) '\(user.name)' does not exist")
+        }
+        if let group = user.group {
+            guard let gid = try database.group(named: group) else {
+                throw CheckConfigurationError(.unknownUser, "\(what) group '\(group)' does not exist")
             }
-            resolved.gid = groupEntry.gr_gid
+            resolved.gid = gid
         }
         return resolved
     }
