@@ -9,7 +9,7 @@ final class RawListener: Sendable {
 
     /// `backlog` as for listen(2); `fillQueue` makes one connection to it.
     init(backlog: Int32 = 128, fillQueue: Bool = false) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         precondition(fd >= 0, "socket: errno \(errno)")
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -22,6 +22,7 @@ final class RawListener: Sendable {
             }
         }
         precondition(listen(fd, backlog) == 0)
+        self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
         client = fillQueue ? Self.connect(to: port) : nil
     }
