@@ -29,7 +29,7 @@ struct CLITests {
 
     @Test func otherHelpTexts() {
         let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
-        #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error."))
+        #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
         for name in ["tcp", "http", "https", "misc"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
         #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
@@ -90,7 +90,8 @@ struct CLITests {
         defer { server.close(promise: nil) }
         let port = server.localAddress!.port!
         #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(port)"]) == (0, "healthy\n"))
-        #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(freeLoopbackPort())"])
+        let closed = ClosedPort()
+        #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(closed.port)"])
             == (1, "unhealthy: connect failed: connection refused\n"))
         #expect(await Self.lvsctl(["probe", "tcp", "nonsense"]).status == 2)
         #expect(await Self.lvsctl(["probe", "misc", "--dynamic", "--", "/bin/sh", "-c", "exit 9"]) == (0, "healthy, weight 7\n"))
