@@ -42,38 +42,45 @@ struct TCPConnectLoopTests {
             }
         }
 
-        /// Moves the clock, then waits until `completed` probes have finished in all.
-        func advance(seconds: Int, completed: Int) async {
+        /// Moves the clock, waits until the connect loops have handled everything due by then,
+        /// then until `completed` probes have finished in all; asserts exact counts.
+        func advance(seconds: Int, started: Int, completed: Int) async {
             clock.advance(by: .seconds(seconds))
-            await expectCompleted(completed)
+            await expect(started: started, completed: completed)
         }
 
-        func expectCompleted(_ completed: Int) async {
+        func expect(started: Int, completed: Int) async {
+            let now = clock.now
+            let handled = await eventually { self.engine.connectLoopsHaveHandled(now) }
+            #expect(handled, "the connect loops did not catch up with \(now.offset)")
             let ok = await eventually { self.engine.status().probesCompleted >= completed }
-            #expect(ok, "expected \(completed) probes at \(clock.now.offset), have \(engine.status().probesCompleted)")
-            #expect(engine.status().probesCompleted == completed)
+            #expect(ok, "expected \(completed) probes at \(now.offset), have \(engine.status().probesCompleted)")
+            #expect(engine.status().probesCompleted == completed, "at \(now.offset)")
+            #expect(engine.status().probesStarted == started, "at \(now.offset)")
         }
     }
 
     @Test func scheduleRetriesAndRiseFallFollowTheTestClock() async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = server.localAddress!.port!
+        // A port of our own: a parallel test cannot take it over once the listener is gone.
+        let server = ClosedPort()
+        server.listen()
+        let port = server.port
         let spec = Self.spec(port, retry: 1)
         let h = Harness()
         try await h.run { h in
             h.engine.update(["rs": [spec]])
-            await h.expectCompleted(1)  // 0 s: connected
-            await h.advance(seconds: 10, completed: 2)  // 10 s: connected
+            await h.expect(started: 1, completed: 1)  // 0 s: connected
+            await h.advance(seconds: 9, started: 1, completed: 1)  // 9 s: nothing due
+            await h.advance(seconds: 1, started: 2, completed: 2)  // 10 s: connected
             #expect(h.engine.health(of: "rs")?.isUp == true)
-            try await server.close()
-            await h.advance(seconds: 10, completed: 3)  // 20 s: refused, retry due at 22 s
+            server.stopListening()
+            await h.advance(seconds: 10, started: 3, completed: 3)  // 20 s: refused, retry due at 22 s
             #expect(h.engine.health(of: "rs")?.isUp == true)
-            await h.advance(seconds: 1, completed: 3)  // 21 s: nothing due
-            await h.advance(seconds: 1, completed: 4)  // 22 s: refused again: down
+            await h.advance(seconds: 1, started: 3, completed: 3)  // 21 s: nothing due
+            await h.advance(seconds: 1, started: 4, completed: 4)  // 22 s: refused again: down
             #expect(h.engine.health(of: "rs")?.isUp == false)
-            await h.advance(seconds: 10, completed: 5)  // 32 s: still down, no retry
-            #expect(h.engine.status().probesStarted == 5)
+            await h.advance(seconds: 9, started: 4, completed: 4)  // 31 s: nothing due (slot 32 s)
+            await h.advance(seconds: 1, started: 5, completed: 5)  // 32 s: still down, no retry
             #expect(h.engine.status().faultedChecks == [])
             // The test clock stood still while each probe ran: every one started exactly on time.
             #expect(h.engine.lateness().count == 5)
@@ -90,13 +97,12 @@ struct TCPConnectLoopTests {
         let h = Harness()
         try await h.run { h in
             h.engine.update(["rs": [spec]])
-            #expect(await eventually { h.engine.status().probesStarted == 1 })
-            await h.advance(seconds: 2, completed: 0)  // 2 s: the handshake still hangs
-            await h.advance(seconds: 1, completed: 1)  // 3 s: connect_timeout
+            #expect(await eventually { h.engine.status().probesStarted == 1 })  // 0 s: the handshake hangs
+            await h.advance(seconds: 2, started: 1, completed: 0)  // 2 s: it still hangs
+            await h.advance(seconds: 1, started: 1, completed: 1)  // 3 s: connect_timeout
             #expect(h.engine.health(of: "rs")?.isUp == false)
             #expect(h.engine.health(of: "rs")?.reason == "TCP_CHECK 127.0.0.1:\(hole.port): connect timeout after 3 s")
-            await h.advance(seconds: 7, completed: 1)  // 10 s: the next probe starts
-            #expect(await eventually { h.engine.status().probesStarted == 2 })
+            await h.advance(seconds: 7, started: 2, completed: 1)  // 10 s: the next probe starts, and hangs
         }
     }
 
@@ -105,16 +111,16 @@ struct TCPConnectLoopTests {
             .bind(host: "127.0.0.1", port: 0).get()
         defer { server.close(promise: nil) }
         let kept = Self.spec(server.localAddress!.port!)
-        let removed = Self.spec(freeLoopbackPort(), retry: 0)
+        let closed = ClosedPort()
+        let removed = Self.spec(closed.port, retry: 0)
         let h = Harness()
         try await h.run { h in
             h.engine.update(["kept": [kept], "removed": [removed]])
-            await h.expectCompleted(2)
+            await h.expect(started: 2, completed: 2)
             #expect(h.engine.health(of: "removed")?.isUp == false)
             h.engine.update(["kept": [kept]])
-            await h.advance(seconds: 10, completed: 3)
-            await h.advance(seconds: 10, completed: 4)
-            #expect(h.engine.status().probesStarted == 4)
+            await h.advance(seconds: 10, started: 3, completed: 3)
+            await h.advance(seconds: 10, started: 4, completed: 4)
             #expect(h.engine.scheduleCount == 1)
         }
     }

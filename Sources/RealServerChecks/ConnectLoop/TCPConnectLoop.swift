@@ -70,6 +70,8 @@ final class TCPConnectLoop: @unchecked Sendable {
 
     private let inbox = Mutex(Inbox())
     private let faultLog = Mutex(Faults())
+    /// The loop's time when it last finished starting the probes due then.
+    private let caughtUp = Atomic<Int64>(Int64.min)
     private let epollFD: Int32
     private let wakeFD: Int32
     private let time: LoopTime
@@ -134,6 +136,11 @@ final class TCPConnectLoop: @unchecked Sendable {
 
     /// Faults of the loop's own system calls so far.
     var faults: Faults { faultLog.withLock { $0 } }
+
+    /// The time (of the loop's ``LoopTime``) up to which every due timer has been handled: probes
+    /// due by then have started, and timeouts due by then have fired. Lets a test that moves a
+    /// test clock know that the loop has seen the move, and so that nothing else was due.
+    var handledUpTo: Int64 { caughtUp.load(ordering: .acquiring) }
 
     /// Probes once.
     func probe(_ target: TCPConnectTarget) async -> ProbeOutcome {
@@ -254,6 +261,8 @@ final class TCPConnectLoop: @unchecked Sendable {
 
     private func fireTimers() {
         var now = time.now()
+        let start = now
+        defer { caughtUp.store(start, ordering: .releasing) }
         while let entry = timers.popDue(now: now) {
             if let schedule = schedules[entry.payload] {
                 if schedule.owner.probeDue(schedule.id, due: schedule.due, now: now) {

@@ -64,6 +64,10 @@ final class TCPConnector: Sendable {
         }
     }
 
+    /// The time up to which every running loop has handled its due timers (see
+    /// ``TCPConnectLoop/handledUpTo``); nil when no loop runs.
+    var handledUpTo: Int64? { running.map(\.handledUpTo).min() }
+
     /// Faults of the running loops' own system calls.
     var faults: TCPConnectLoop.Faults {
         running.reduce(into: TCPConnectLoop.Faults()) { total, loop in

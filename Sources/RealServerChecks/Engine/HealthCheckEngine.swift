@@ -92,6 +92,14 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         return status
     }
 
+    /// True when the engine's TCP connect loops have handled everything due at `instant` or
+    /// before: probes due have started and timeouts due have fired. For tests that move a test
+    /// clock and then assert that nothing (more) happened.
+    func connectLoopsHaveHandled(_ instant: C.Instant) -> Bool {
+        guard let handled = connector?.handledUpTo else { return false }
+        return handled >= nanoseconds(instant)
+    }
+
     /// How late probes started against their schedule since the engine was created, or since the
     /// last call with `reset`.
     public func lateness(reset: Bool = false) -> LatenessSnapshot {
