@@ -9,7 +9,7 @@ import RealServerChecks
 /// test process is not starved). Prints one line per phase, the same on every run, and exits 0.
 ///
 /// 1. Two loopback TCP_CHECKs healthy (engine 1, its connect loops running).
-/// 2. RLIMIT_NOFILE lowered to the descriptors in use, and the holes below it filled: engine 1's
+/// 2. RLIMIT_NOFILE lowered below every free descriptor (see ``starve()``): engine 1's
 ///    probes cannot open a socket; engine 2 starts and cannot create its connect loop
 ///    (epoll_create1), so it runs its check as a task, whose probe cannot start a loop either.
 ///    Neither real server goes down: a checker fault is not a real-server failure.
@@ -72,27 +72,20 @@ enum FileDescriptorExhaustion {
         return failed ? 1 : 0
     }
 
-    /// Lowers the soft RLIMIT_NOFILE to one above the highest descriptor in use and fills the
-    /// holes below it, so that the next descriptor cannot be allocated. Returns the fillers.
+    /// Lowers the soft RLIMIT_NOFILE to 3, with descriptors 0, 1 and 2 open: the kernel gives out
+    /// the lowest free descriptor below the limit, so no new one can be allocated, whatever other
+    /// threads open and close meanwhile (descriptors already open above the limit stay usable).
+    /// Returns the descriptors opened to fill 0-2.
     static func starve() -> [Int32] {
-        var highest: Int32 = 2
-        if let directory = opendir("/proc/self/fd") {
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if let fd = Int32(name) { highest = max(highest, fd) }
-            }
-            closedir(directory)
+        var fillers: [Int32] = []
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) < 0 {
+            let filler = open("/dev/null", O_RDWR)
+            if filler >= 0 { fillers.append(filler) }
         }
         var limits = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-        limits.rlim_cur = rlim_t(highest + 1)
+        limits.rlim_cur = 3
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits)
-        var fillers: [Int32] = []
-        while true {
-            let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { break }
-            fillers.append(fd)
-        }
         return fillers
     }
 
