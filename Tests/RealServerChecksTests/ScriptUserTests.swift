@@ -167,6 +167,14 @@ struct ScriptUserTests {
             CheckConfigurationError(.scriptInsecure, "misc_path program '\(link)' would run with root's powers "
                 + "but '\(worldWritable)' is writable by anybody (enable_script_security)")))
 
+        // Run as nobody, but set-user-ID root: root's powers all the same (keepalived's
+        // need_script_protection), so the path is checked.
+        let setuid = tree.script("setuid", mode: 0o4757)
+        chmod(setuid, 0o4757)
+        #expect(await Self.runsAs(setuid, user: ScriptUser(name: "nobody"), settings: secure, keepalivedScript: false)
+            == .failure(CheckConfigurationError(.scriptInsecure, "misc_path program '\(setuid)' would run with root's "
+                + "powers but '\(setuid)' is writable by anybody (enable_script_security)")))
+
         // Not as root: nothing to protect. Without enable_script_security: keepalived only warns.
         #expect(await Self.runsAs(worldWritable, user: ScriptUser(name: "nobody"), settings: secure, keepalivedScript: false)
             == .success("65534:65534"))

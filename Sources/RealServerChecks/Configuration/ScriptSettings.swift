@@ -11,7 +11,8 @@
 /// component, from `/` to the file itself, and again along the path with symbolic links
 /// resolved, not owned by root, or (for the file, and directories without the sticky bit)
 /// writable by a group other than root's or by anybody. With ``enableScriptSecurity`` such a
-/// program is refused; without it keepalived only logs the fact, and so do we.
+/// program is refused. Without it keepalived runs it and logs "Unsafe permissions found" at
+/// start-up; ``MiscProbe`` runs it and does not examine the path.
 public struct ScriptSettings: Hashable, Sendable {
     /// keepalived `script_user USERNAME [GROUPNAME]`; nil for keepalived's default.
     public var defaultUser: ScriptUser?
