@@ -161,4 +161,29 @@ struct CheckStateMachineTests {
         ])
         #expect(health == RealServerHealth(isUp: true, weight: 3, reason: "all 3 checks up"))
     }
+
+    @Test func weightOffsetsChangeTheStateAndAddUp() {
+        var machine = Machine(timing: Self.timing(retry: 0))
+        let due = TestClock.Instant(offset: .zero)
+        func transitions(_ outcome: ProbeOutcome) -> [CheckState] {
+            machine.handle(.probeCompleted(outcome, dueAt: due, now: due)).compactMap { action in
+                if case .transition(let state) = action { return state }
+                return nil
+            }
+        }
+        #expect(transitions(.weightOffset(0)) == [])  // up already, no offset
+        #expect(transitions(.weightOffset(5)) == [CheckState(isUp: true, weightOffset: 5, reason: "weight changed")])
+        #expect(transitions(.weightOffset(5)) == [])
+        #expect(transitions(.healthy) == [CheckState(isUp: true, reason: "weight changed")])
+        #expect(transitions(Self.fail).map(\.isUp) == [false])
+        #expect(transitions(.weightOffset(-3)) == [CheckState(isUp: true, weightOffset: -3, reason: "check succeeded")])
+
+        let health = RealServerHealth.combine([
+            (checker: "a", state: CheckState(isUp: true, weightOffset: 10, reason: "ok")),
+            (checker: "b", state: CheckState(isUp: true, weightOffset: -4, reason: "ok")),
+            (checker: "c", state: CheckState(isUp: true, weight: 7, reason: "ok")),
+        ])
+        #expect(health == RealServerHealth(isUp: true, weight: 7, weightOffset: 6, reason: "all 3 checks up"))
+        #expect(health.description == "up, weight 7, weight offset +6: all 3 checks up")
+    }
 }

@@ -91,7 +91,7 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
             if let old = servers[id] {
                 guard old.checks != checks else { continue }
                 servers[id] = Server(checks: checks, scheduleIDs: scheduleIDs, health: health)
-                if old.health.isUp != health.isUp || old.health.weight != health.weight {
+                if !old.health.sameVerdict(as: health) {
                     transitions.append(HealthTransition(realServer: id, health: health))
                 }
             } else {
@@ -149,7 +149,7 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
                 for server in runner.subscribers {
                     guard var entry = servers[server] else { continue }
                     let health = combinedHealth(entry.checks, entry.scheduleIDs)
-                    if health.isUp != entry.health.isUp || health.weight != entry.health.weight {
+                    if !health.sameVerdict(as: entry.health) {
                         completion.transitions.append(HealthTransition(realServer: server, health: health))
                     }
                     entry.health = health
@@ -208,5 +208,12 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         RealServerHealth.combine(zip(checks, scheduleIDs).map { spec, id in
             (checker: spec.description, state: runners[id]?.machine.state ?? CheckState(isUp: false, reason: "no schedule"))
         })
+    }
+}
+
+extension RealServerHealth {
+    /// Up or down, and the same weight: no transition between the two (the reason may differ).
+    func sameVerdict(as other: RealServerHealth) -> Bool {
+        isUp == other.isUp && weight == other.weight && weightOffset == other.weightOffset
     }
 }

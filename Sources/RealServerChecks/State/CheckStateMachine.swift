@@ -3,7 +3,8 @@
 /// Feed it ``Event``s and carry out the ``Action``s it returns. Time is passed in, never read.
 ///
 /// - Starts up, or down with keepalived `alpha`.
-/// - A successful probe brings a down checker up at once and resets the retry counter.
+/// - A successful probe brings a down checker up at once and resets the retry counter; a change
+///   of its dynamic weight (`misc_dynamic`) or weight offset (`FILE_CHECK`) is a transition too.
 /// - A failed probe of an up checker is retried `retry` times, `delay_before_retry` apart; the
 ///   `retry + 1`-th failure in a row takes it down. A down checker is not retried.
 /// - A probe that could not run (``ProbeOutcome/notRun(reason:)``, a fault of this host) changes
@@ -64,9 +65,17 @@ where Instant.Duration == Duration, Instant: Sendable {
             case .healthy(let weight):
                 failuresInRow = 0
                 interval = timing.delayLoop
-                if !state.isUp || state.weight != weight {
+                if !state.isUp || state.weight != weight || state.weightOffset != 0 {
                     let reason = state.isUp ? "weight changed" : "check succeeded"
                     state = CheckState(isUp: true, weight: weight, reason: reason)
+                    actions.append(.transition(state))
+                }
+            case .weightOffset(let offset):
+                failuresInRow = 0
+                interval = timing.delayLoop
+                if !state.isUp || state.weightOffset != offset {
+                    let reason = state.isUp ? "weight changed" : "check succeeded"
+                    state = CheckState(isUp: true, weightOffset: offset, reason: reason)
                     actions.append(.transition(state))
                 }
             case .unhealthy(let reason):
