@@ -30,7 +30,7 @@ struct CLITests {
     @Test func otherHelpTexts() {
         let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
         #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
-        for name in ["tcp", "http", "https", "misc"] { #expect(probe.contains("  \(name) ")) }
+        for name in ["tcp", "http", "https", "misc", "file"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
         #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
         #expect(http.contains("--status <status>"))
@@ -97,6 +97,18 @@ struct CLITests {
         #expect(await Self.lvsctl(["probe", "misc", "--dynamic", "--", "/bin/sh", "-c", "exit 9"]) == (0, "healthy, weight 7\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/bin/sh", "-c", "echo broken; exit 1"]) == (1, "unhealthy: exit code 1: broken\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/nonexistent"]).status == 2)
+    }
+
+    @Test func binaryProbesATrackFile() async {
+        let directory = makeTemporaryDirectory("lvsctl-file")
+        defer { removeTree(directory) }
+        let path = "\(directory)/value"
+        writeFile(path, "3\n")
+        #expect(await Self.lvsctl(["probe", "file", path, "--weight", "4"]) == (0, "healthy, weight +12\n"))
+        #expect(await Self.lvsctl(["probe", "file", path, "--weight", "0"]) == (1, "unhealthy: track_file \(path) (\(path)) reads 3: fault\n"))
+        writeFile(path, "0x100000000")
+        #expect(await Self.lvsctl(["probe", "file", path]) == (3, "not run: track_file \(path) (\(path)): number 4294967296 out of range in '0x100000000', ignored\n"))
+        #expect(await Self.lvsctl(["probe", "file", "relative"]).status == 2)
     }
 
     @Test func binaryAgainstNginx() async throws {

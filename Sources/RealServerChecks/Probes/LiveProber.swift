@@ -32,6 +32,8 @@ public struct LiveProber: Prober, ConnectLoopProbing {
             return try await HTTPProbe(group: group, tlsContexts: tlsContexts).run(check)
         case .misc(let check):
             return try await MiscProbe(settings: scripts).run(check, defaultTimeout: spec.timing.delayLoop)
+        case .file(let check):
+            return FileProbe().run(check)
         }
     }
 
