@@ -30,7 +30,7 @@ struct CLITests {
     @Test func otherHelpTexts() {
         let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
         #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
-        for name in ["tcp", "http", "https", "misc", "file"] { #expect(probe.contains("  \(name) ")) }
+        for name in ["tcp", "http", "https", "misc", "file", "udp"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
         #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
         #expect(http.contains("--status <status>"))
@@ -97,6 +97,19 @@ struct CLITests {
         #expect(await Self.lvsctl(["probe", "misc", "--dynamic", "--", "/bin/sh", "-c", "exit 9"]) == (0, "healthy, weight 7\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/bin/sh", "-c", "echo broken; exit 1"]) == (1, "unhealthy: exit code 1: broken\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/nonexistent"]).status == 2)
+    }
+
+    @Test func binaryProbesUDP() async throws {
+        let server = try await UDPResponder(reply: Array("pong".utf8))
+        defer { Task { try? await server.close() } }
+        let target = "127.0.0.1:\(server.port)"
+        #expect(await Self.lvsctl(["probe", "udp", target, "--payload", "70 69 6e 67", "--reply", "706f"]) == (0, "healthy\n"))
+        #expect(await Self.lvsctl(["probe", "udp", target, "--reply", "7078", "--timeout", "0.3"])
+            == (1, "unhealthy: reply does not match 7078 at byte 2\n"))
+        #expect(server.datagrams.first == Array("ping".utf8))
+        #expect(await Self.lvsctl(["probe", "udp", "127.0.0.1:\(try closedUDPPort(host: "127.0.0.1"))"])
+            == (1, "unhealthy: no reply: connection refused\n"))
+        #expect(await Self.lvsctl(["probe", "udp", target, "--payload", "zz"]).status == 2)
     }
 
     @Test func binaryProbesATrackFile() async {

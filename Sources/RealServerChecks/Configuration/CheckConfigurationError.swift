@@ -22,6 +22,8 @@ public struct CheckConfigurationError: Error, Hashable, Sendable, CustomStringCo
         public static let spawnFailed = Code("spawn-failed")
         public static let invalidTLS = Code("invalid-tls")
         public static let invalidTiming = Code("invalid-timing")
+        /// A hex string of `UDP_CHECK` (`payload`, `require_reply`) that keepalived cannot read.
+        public static let invalidHex = Code("invalid-hex")
     }
 
     public var code: Code

@@ -8,6 +8,8 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case misc(MiscCheck)
     /// keepalived `FILE_CHECK`.
     case file(FileCheck)
+    /// keepalived `UDP_CHECK`.
+    case udp(UDPCheck)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
         case .http(let c): "\(c.tls == nil ? "HTTP_GET" : "SSL_GET") \(c.target)"
         case .misc(let c): "MISC_CHECK \(c.arguments.joined(separator: " "))"
         case .file(let c): "FILE_CHECK \(c.trackFile.name)"
+        case .udp(let c): "UDP_CHECK \(c.target)"
         }
     }
 }

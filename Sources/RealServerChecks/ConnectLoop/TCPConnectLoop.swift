@@ -35,9 +35,12 @@ protocol TCPScheduleOwner: AnyObject, Sendable {
 ///   ``ProbeOutcome/notRun(reason:)``, never as a failure of the real server; failures of the loop's
 ///   own calls (`epoll_wait`, the eventfd) are counted in ``faults`` and the loop carries on.
 /// - Other threads talk to the loop through a locked inbox and an eventfd.
+/// - One-off `UDP_CHECK`s run here too (``probe(_:)-(UDPProbeTarget)``): a connected datagram
+///   socket with `IP_RECVERR` in the same epoll set, its reply wait a deadline in the same heap.
 final class TCPConnectLoop: @unchecked Sendable {
     private enum Command {
         case once(TCPConnectTarget, CheckedContinuation<ProbeOutcome, Never>)
+        case udp(UDPProbeTarget, CheckedContinuation<ProbeOutcome, Never>)
         case schedule(id: Int, TCPConnectTarget, due: Int64, owner: any TCPScheduleOwner)
         case purge(ObjectIdentifier)
     }
@@ -60,6 +63,8 @@ final class TCPConnectLoop: @unchecked Sendable {
         /// The schedule key, or nil for a one-off probe.
         var schedule: Int?
         var continuation: CheckedContinuation<ProbeOutcome, Never>?
+        /// Set for a UDP_CHECK waiting for a reply; nil for a TCP handshake.
+        var udp: UDPProbeTarget?
     }
 
     /// Faults of the loop's own system calls, counted; the loop carries on.
@@ -149,6 +154,13 @@ final class TCPConnectLoop: @unchecked Sendable {
         }
     }
 
+    /// Probes once with a `UDP_CHECK` (see ``UDPProbeTarget``).
+    func probe(_ target: UDPProbeTarget) async -> ProbeOutcome {
+        await withCheckedContinuation { continuation in
+            send(.udp(target, continuation))
+        }
+    }
+
     /// Runs a schedule from `due` on, until its owner ends it or ``purge(owner:)``.
     func schedule(id: Int, _ target: TCPConnectTarget, due: Int64, owner: any TCPScheduleOwner) {
         send(.schedule(id: id, target, due: due, owner: owner))
@@ -228,15 +240,15 @@ final class TCPConnectLoop: @unchecked Sendable {
             return (inbox.commands, inbox.stopping)
         }
         if stopping {
-            for command in commands {
-                if case .once(_, let continuation) = command { continuation.resume(returning: .notRun(reason: "cancelled")) }
-            }
+            for command in commands { Self.cancel(command) }
             return false
         }
         for command in commands {
             switch command {
             case .once(let target, let continuation):
                 startProbe(target, schedule: nil, continuation: continuation)
+            case .udp(let target, let continuation):
+                startUDP(target, continuation: continuation)
             case .schedule(let id, let target, let due, let owner):
                 let key = takeKey()
                 schedules[key] = Schedule(id: id, target: target, due: due, owner: owner)
@@ -272,7 +284,12 @@ final class TCPConnectLoop: @unchecked Sendable {
                 }
             } else if let probe = inFlight[entry.payload] {
                 close(probe.fd)
-                finish(entry.payload, .unhealthy(reason: "connect timeout after \(probe.timeout.humanReadable)"))
+                if let udp = probe.udp {
+                    // keepalived: silence is a success unless a reply is required.
+                    finish(entry.payload, udp.check.requireReply ? .unhealthy(reason: "no reply within \(probe.timeout.humanReadable)") : .healthy)
+                } else {
+                    finish(entry.payload, .unhealthy(reason: "connect timeout after \(probe.timeout.humanReadable)"))
+                }
             }
             now = time.now()
         }
@@ -375,6 +392,7 @@ final class TCPConnectLoop: @unchecked Sendable {
     /// The socket of probe `key` is writable or failed: the handshake is over either way.
     private func finishConnect(_ key: Int) {
         guard let probe = inFlight[key] else { return }
+        if probe.udp != nil { return receiveUDP(key) }
         var code: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         let outcome: ProbeOutcome
@@ -414,11 +432,112 @@ final class TCPConnectLoop: @unchecked Sendable {
             inFlight[key] = nil
             probe.continuation?.resume(returning: .notRun(reason: "cancelled"))
         }
-        for command in inbox.withLock({ $0.commands }) {
-            if case .once(_, let continuation) = command { continuation.resume(returning: .notRun(reason: "cancelled")) }
-        }
+        for command in inbox.withLock({ $0.commands }) { Self.cancel(command) }
         schedules = [:]
         close(wakeFD)
         close(epollFD)
+    }
+
+    private static func cancel(_ command: Command) {
+        switch command {
+        case .once(_, let continuation), .udp(_, let continuation):
+            continuation.resume(returning: .notRun(reason: "cancelled"))
+        case .schedule, .purge:
+            break
+        }
+    }
+
+    // MARK: UDP_CHECK
+
+    /// socket, `IP_RECVERR`, bind, connect, send; then wait for a reply, an ICMP error or the timeout.
+    private func startUDP(_ target: UDPProbeTarget, continuation: CheckedContinuation<ProbeOutcome, Never>) {
+        let fd: Int32
+        switch Self.sendDatagram(target) {
+        case .finished(let outcome):
+            continuation.resume(returning: outcome)
+            return
+        case .inProgress(let socket):
+            fd = socket
+        }
+        let key = takeKey()
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(key)
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            let code = errno
+            close(fd)
+            continuation.resume(returning: Self.notRun("epoll_ctl", code))
+            return
+        }
+        inFlight[key] = InFlight(fd: fd, timeout: target.timeout, schedule: nil, continuation: continuation, udp: target)
+        timers.insert(deadline: time.now() + LoopTime.nanoseconds(target.timeout), payload: key)
+    }
+
+    private static func sendDatagram(_ target: UDPProbeTarget) -> ConnectStart {
+        let family = target.target.family
+        let fd = socket(family, Int32(SOCK_DGRAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .finished(notRun("socket", errno)) }
+        var one: Int32 = 1
+        let (level, option) = family == AF_INET6 ? (Int32(IPPROTO_IPV6), IPV6_RECVERR) : (Int32(IPPROTO_IP), IP_RECVERR)
+        guard setsockopt(fd, level, option, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            let code = errno
+            close(fd)
+            return .finished(notRun(family == AF_INET6 ? "setsockopt(IPV6_RECVERR)" : "setsockopt(IP_RECVERR)", code))
+        }
+        if var source = target.source {
+            let bound = withUnsafePointer(to: &source.storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, source.length) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                close(fd)
+                return .finished(.unhealthy(reason: "bind failed: \(ConnectFailure.errnoText(code))"))
+            }
+        }
+        var address = target.target
+        let connected = withUnsafePointer(to: &address.storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(fd)
+            if isLocalFault(code) && target.source == nil { return .finished(notRun("connect", code)) }
+            return .finished(.unhealthy(reason: "connect failed: \(ConnectFailure.errnoText(code))"))
+        }
+        let datagram = target.check.datagram
+        let sent = datagram.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        guard sent == datagram.count else {
+            let code = errno
+            close(fd)
+            if sent < 0 && (code == ENOBUFS || code == ENOMEM || code == EAGAIN) { return .finished(notRun("send", code)) }
+            let reason = sent < 0 ? ConnectFailure.errnoText(code) : "sent \(sent) of \(datagram.count) bytes"
+            return .finished(.unhealthy(reason: "send failed: \(reason)"))
+        }
+        return .inProgress(fd)
+    }
+
+    /// The UDP socket of probe `key` is readable or has an error: a reply or an ICMP error.
+    private func receiveUDP(_ key: Int) {
+        guard let probe = inFlight[key], let udp = probe.udp else { return }
+        // As keepalived: room for max_reply_length + 1 bytes, so that a longer reply shows.
+        let capacity = udp.check.maxReplyLength + 1
+        var code: Int32 = 0
+        let reply = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            let n = recv(probe.fd, buffer.baseAddress, capacity, Int32(MSG_DONTWAIT))
+            code = n < 0 ? errno : 0
+            count = max(n, 0)
+        }
+        if code == EAGAIN || code == EINTR { return }  // nothing after all: keep waiting
+        close(probe.fd)
+        let outcome: ProbeOutcome
+        if code != 0 {
+            // With IP_RECVERR every ICMP destination unreachable sets the socket error.
+            outcome = .unhealthy(reason: "no reply: \(ConnectFailure.errnoText(code))")
+        } else if let failure = udp.check.failure(ofReply: reply) {
+            outcome = .unhealthy(reason: failure)
+        } else {
+            outcome = .healthy
+        }
+        finish(key, outcome)
     }
 }

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOPosix
 
-/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process.
+/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process, UDP_CHECK
+/// on the connect threads, FILE_CHECK by reading the file.
 ///
 /// The same code runs in the daemon and in `lvsctl probe`. A `TCP_CHECK` to an IP literal runs on
 /// the prober's own connect threads (``TCPConnectLoop``, raw sockets and epoll, started on first
@@ -34,6 +35,12 @@ public struct LiveProber: Prober, ConnectLoopProbing {
             return try await MiscProbe(settings: scripts).run(check, defaultTimeout: spec.timing.delayLoop)
         case .file(let check):
             return FileProbe().run(check)
+        case .udp(let check):
+            guard let target = UDPProbeTarget(check) else {
+                throw CheckConfigurationError(
+                    .invalidEndpoint, "UDP_CHECK needs IP addresses, not host names: \(check.target)")
+            }
+            return await tcp.probe(target, key: check.target.port)
         }
     }
 
