@@ -30,7 +30,7 @@ struct CLITests {
     @Test func otherHelpTexts() {
         let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
         #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
-        for name in ["tcp", "http", "https", "misc", "file", "udp"] { #expect(probe.contains("  \(name) ")) }
+        for name in ["tcp", "http", "https", "misc", "file", "udp", "ping"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
         #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
         #expect(http.contains("--status <status>"))
@@ -74,10 +74,15 @@ struct CLITests {
 
     /// Runs lvsctl; returns its exit status and standard output.
     static func lvsctl(_ arguments: [String]) async -> (status: Int32, output: String) {
+        await command([binary] + arguments)
+    }
+
+    /// Runs a program (the first argument, a path); returns its exit status and standard output.
+    static func command(_ arguments: [String]) async -> (status: Int32, output: String) {
         let directory = makeTemporaryDirectory("lvsctl-test")
         defer { removeTree(directory) }
         let outputPath = "\(directory)/out"
-        guard let pid = spawnProcess([binary] + arguments, stdout: outputPath, stderr: "/dev/null") else { return (-1, "") }
+        guard let pid = spawnProcess(arguments, stdout: outputPath, stderr: "/dev/null") else { return (-1, "") }
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(5)) }
         let output = (try? String(contentsOfFile: outputPath)) ?? ""

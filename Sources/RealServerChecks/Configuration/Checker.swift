@@ -10,6 +10,8 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case file(FileCheck)
     /// keepalived `UDP_CHECK`.
     case udp(UDPCheck)
+    /// keepalived `PING_CHECK`.
+    case ping(PingCheck)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
         case .misc(let c): "MISC_CHECK \(c.arguments.joined(separator: " "))"
         case .file(let c): "FILE_CHECK \(c.trackFile.name)"
         case .udp(let c): "UDP_CHECK \(c.target)"
+        case .ping(let c): "PING_CHECK \(c.address)"
         }
     }
 }

@@ -41,6 +41,7 @@ final class TCPConnectLoop: @unchecked Sendable {
     private enum Command {
         case once(TCPConnectTarget, CheckedContinuation<ProbeOutcome, Never>)
         case udp(UDPProbeTarget, CheckedContinuation<ProbeOutcome, Never>)
+        case ping(PingProbeTarget, CheckedContinuation<ProbeOutcome, Never>)
         case schedule(id: Int, TCPConnectTarget, due: Int64, owner: any TCPScheduleOwner)
         case purge(ObjectIdentifier)
     }
@@ -65,6 +66,8 @@ final class TCPConnectLoop: @unchecked Sendable {
         var continuation: CheckedContinuation<ProbeOutcome, Never>?
         /// Set for a UDP_CHECK waiting for a reply; nil for a TCP handshake.
         var udp: UDPProbeTarget?
+        /// Set for a PING_CHECK waiting for its echo reply.
+        var ping: PingWait?
     }
 
     /// Faults of the loop's own system calls, counted; the loop carries on.
@@ -161,6 +164,13 @@ final class TCPConnectLoop: @unchecked Sendable {
         }
     }
 
+    /// Probes once with a `PING_CHECK` (see ``PingProbeTarget``).
+    func probe(_ target: PingProbeTarget) async -> ProbeOutcome {
+        await withCheckedContinuation { continuation in
+            send(.ping(target, continuation))
+        }
+    }
+
     /// Runs a schedule from `due` on, until its owner ends it or ``purge(owner:)``.
     func schedule(id: Int, _ target: TCPConnectTarget, due: Int64, owner: any TCPScheduleOwner) {
         send(.schedule(id: id, target, due: due, owner: owner))
@@ -249,6 +259,8 @@ final class TCPConnectLoop: @unchecked Sendable {
                 startProbe(target, schedule: nil, continuation: continuation)
             case .udp(let target, let continuation):
                 startUDP(target, continuation: continuation)
+            case .ping(let target, let continuation):
+                startPing(target, continuation: continuation)
             case .schedule(let id, let target, let due, let owner):
                 let key = takeKey()
                 schedules[key] = Schedule(id: id, target: target, due: due, owner: owner)
@@ -284,7 +296,9 @@ final class TCPConnectLoop: @unchecked Sendable {
                 }
             } else if let probe = inFlight[entry.payload] {
                 close(probe.fd)
-                if let udp = probe.udp {
+                if probe.ping != nil {
+                    finish(entry.payload, .unhealthy(reason: "no echo reply within \(probe.timeout.humanReadable)"))
+                } else if let udp = probe.udp {
                     // keepalived: silence is a success unless a reply is required.
                     finish(entry.payload, udp.check.requireReply ? .unhealthy(reason: "no reply within \(probe.timeout.humanReadable)") : .healthy)
                 } else {
@@ -393,6 +407,7 @@ final class TCPConnectLoop: @unchecked Sendable {
     private func finishConnect(_ key: Int) {
         guard let probe = inFlight[key] else { return }
         if probe.udp != nil { return receiveUDP(key) }
+        if probe.ping != nil { return receivePing(key) }
         var code: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         let outcome: ProbeOutcome
@@ -440,11 +455,29 @@ final class TCPConnectLoop: @unchecked Sendable {
 
     private static func cancel(_ command: Command) {
         switch command {
-        case .once(_, let continuation), .udp(_, let continuation):
+        case .once(_, let continuation), .udp(_, let continuation), .ping(_, let continuation):
             continuation.resume(returning: .notRun(reason: "cancelled"))
         case .schedule, .purge:
             break
         }
+    }
+
+    // MARK: waiting for a datagram
+
+    /// Adds `fd` to the epoll set for reading and arms its deadline; on failure, answers not run.
+    private func waitForDatagram(_ fd: Int32, _ probe: InFlight) {
+        let key = takeKey()
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(key)
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            let code = errno
+            close(fd)
+            probe.continuation?.resume(returning: Self.notRun("epoll_ctl", code))
+            return
+        }
+        inFlight[key] = probe
+        timers.insert(deadline: time.now() + LoopTime.nanoseconds(probe.timeout), payload: key)
     }
 
     // MARK: UDP_CHECK
@@ -459,18 +492,7 @@ final class TCPConnectLoop: @unchecked Sendable {
         case .inProgress(let socket):
             fd = socket
         }
-        let key = takeKey()
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.u64 = UInt64(key)
-        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
-            let code = errno
-            close(fd)
-            continuation.resume(returning: Self.notRun("epoll_ctl", code))
-            return
-        }
-        inFlight[key] = InFlight(fd: fd, timeout: target.timeout, schedule: nil, continuation: continuation, udp: target)
-        timers.insert(deadline: time.now() + LoopTime.nanoseconds(target.timeout), payload: key)
+        waitForDatagram(fd, InFlight(fd: fd, timeout: target.timeout, schedule: nil, continuation: continuation, udp: target))
     }
 
     private static func sendDatagram(_ target: UDPProbeTarget) -> ConnectStart {
@@ -540,4 +562,96 @@ final class TCPConnectLoop: @unchecked Sendable {
         }
         finish(key, outcome)
     }
+
+    // MARK: PING_CHECK
+
+    /// A ping socket (`SOCK_DGRAM`, `IPPROTO_ICMP`/`IPPROTO_ICMPV6`), or a raw socket when the
+    /// ping group range leaves us out (EACCES); then one echo request.
+    private func startPing(_ target: PingProbeTarget, continuation: CheckedContinuation<ProbeOutcome, Never>) {
+        let family = target.address.family
+        let ipv6 = family == AF_INET6
+        let proto = ipv6 ? Int32(IPPROTO_ICMPV6) : Int32(IPPROTO_ICMP)
+        var raw = target.forceRaw
+        var fd: Int32 = -1
+        if !raw {
+            fd = socket(family, Int32(SOCK_DGRAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), proto)
+            if fd < 0 && (errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT) { raw = true }
+        }
+        if raw {
+            fd = socket(family, Int32(SOCK_RAW.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), proto)
+            if fd < 0 && (errno == EACCES || errno == EPERM) {
+                continuation.resume(returning: .notRun(reason:
+                    "ICMP sockets not permitted: our group is outside net.ipv4.ping_group_range and raw sockets need CAP_NET_RAW"))
+                return
+            }
+        }
+        guard fd >= 0 else {
+            continuation.resume(returning: Self.notRun(raw ? "socket(SOCK_RAW)" : "socket(ICMP)", errno))
+            return
+        }
+        let wait = PingWait(ipv6: ipv6, raw: raw, identifier: target.identifier, sequence: target.sequence)
+        let packet = ICMPEcho.request(
+            ipv6: ipv6, identifier: wait.identifier, sequence: wait.sequence, payload: PingProbeTarget.payload)
+        var address = target.address
+        let sent = packet.withUnsafeBytes { bytes in
+            withUnsafePointer(to: &address.storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, bytes.baseAddress, bytes.count, 0, $0, address.length)
+                }
+            }
+        }
+        guard sent == packet.count else {
+            let code = errno
+            close(fd)
+            if sent < 0 && (code == ENOBUFS || code == ENOMEM || code == EAGAIN) {
+                continuation.resume(returning: Self.notRun("sendto", code))
+            } else {
+                let reason = sent < 0 ? ConnectFailure.errnoText(code) : "sent \(sent) of \(packet.count) bytes"
+                continuation.resume(returning: .unhealthy(reason: "send failed: \(reason)"))
+            }
+            return
+        }
+        waitForDatagram(fd, InFlight(fd: fd, timeout: target.timeout, schedule: nil, continuation: continuation, ping: wait))
+    }
+
+    /// Reads what arrived on the ICMP socket of probe `key`.
+    private func receivePing(_ key: Int) {
+        guard let probe = inFlight[key], let wait = probe.ping else { return }
+        // An IPv4 header (at most 60 bytes), the ICMP header and keepalived's payload.
+        let capacity = 60 + ICMPEcho.headerSize + PingProbeTarget.payload.count
+        while true {
+            var code: Int32 = 0
+            let packet = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                let n = recv(probe.fd, buffer.baseAddress, capacity, Int32(MSG_DONTWAIT))
+                code = n < 0 ? errno : 0
+                count = max(n, 0)
+            }
+            if code == EAGAIN || code == EINTR { return }  // nothing (more) for us: keep waiting
+            let outcome: ProbeOutcome
+            if code != 0 {
+                outcome = .unhealthy(reason: "receive failed: \(ConnectFailure.errnoText(code))")
+            } else {
+                switch ICMPEcho.classify(
+                    packet, ipv6: wait.ipv6, raw: wait.raw, identifier: wait.identifier, sequence: wait.sequence)
+                {
+                case .ignored: continue
+                case .echoReply: outcome = .healthy
+                case .other(let type): outcome = .unhealthy(reason: "got ICMP\(wait.ipv6 ? "v6" : "") type \(type), not an echo reply")
+                case .short(let length): outcome = .unhealthy(reason: "short ICMP\(wait.ipv6 ? "v6" : "") packet of \(length) bytes")
+                }
+            }
+            close(probe.fd)
+            finish(key, outcome)
+            return
+        }
+    }
+}
+
+/// How a PING_CHECK in flight recognises its reply.
+struct PingWait: Sendable {
+    var ipv6: Bool
+    /// A raw socket, which sees every ICMP message: match identifier and sequence.
+    var raw: Bool
+    var identifier: UInt16
+    var sequence: UInt16
 }

@@ -74,6 +74,16 @@ final class TCPConnector: Sendable {
         }
     }
 
+    /// Runs a `PING_CHECK` once, on a loop: ``ProbeOutcome/notRun(reason:)`` when no loop can be started.
+    func probe(_ target: PingProbeTarget, key: Int) async -> ProbeOutcome {
+        do throws(ConnectLoopError) {
+            let loop = try loop(for: key)
+            return await loop.probe(target)
+        } catch {
+            return .notRun(reason: "cannot start the connect loop: \(error)")
+        }
+    }
+
     /// The time up to which every running loop has handled its due timers (see
     /// ``TCPConnectLoop/handledUpTo``); nil when no loop runs.
     var handledUpTo: Int64? { running.map(\.handledUpTo).min() }

@@ -41,6 +41,11 @@ public struct LiveProber: Prober, ConnectLoopProbing {
                     .invalidEndpoint, "UDP_CHECK needs IP addresses, not host names: \(check.target)")
             }
             return await tcp.probe(target, key: check.target.port)
+        case .ping(let check):
+            guard let target = PingProbeTarget(check) else {
+                throw CheckConfigurationError(.invalidEndpoint, "PING_CHECK needs an IP address, not '\(check.address)'")
+            }
+            return await tcp.probe(target, key: Int(target.sequence))
         }
     }
 

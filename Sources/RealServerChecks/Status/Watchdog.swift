@@ -26,6 +26,7 @@ extension CheckSpec {
         switch checker {
         case .tcp(let check): check.connectTimeout
         case .udp(let check): check.connectTimeout
+        case .ping(let check): check.connectTimeout
         case .http(let check): check.connectTimeout * max(1, check.urls.count)
         case .misc(let check): check.timeout ?? timing.delayLoop
         case .file: timing.delayLoop
