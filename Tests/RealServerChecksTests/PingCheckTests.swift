@@ -90,6 +90,10 @@ struct PingCheckTests {
         #expect(run(silent.exec(["/usr/sbin/sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=0"])) == 0)
         #expect(await CLITests.command(silent.exec([CLITests.binary, "probe", "ping", "127.0.0.1", "--timeout", "2"]))
             == (0, "healthy\n"))
+        // Without CAP_NET_RAW no socket is permitted: the check cannot run (exit status 3).
+        let noRaw = ["/usr/bin/setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw", "--"]
+        #expect(await CLITests.command(silent.exec(noRaw + [CLITests.binary, "probe", "ping", "127.0.0.1", "--timeout", "0.3"]))
+            == (3, "not run: ICMP sockets not permitted: our group is outside net.ipv4.ping_group_range and raw sockets need CAP_NET_RAW\n"))
 
         let down = try Namespace("lvs-ping-down")  // loopback down: no route at all
         #expect(await CLITests.command(down.exec([CLITests.binary, "probe", "ping", "127.0.0.1", "--timeout", "0.3"]))
