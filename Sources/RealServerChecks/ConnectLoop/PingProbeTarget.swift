@@ -1,18 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import Synchronization
-
-/// A `PING_CHECK` as ``TCPConnectLoop`` runs it: the address parsed once, and the identifier
-/// and sequence of its echo request (used to match replies on a raw socket; a ping socket's
-/// identifier is set by the kernel).
+/// A `PING_CHECK` as ``TCPConnectLoop`` runs it: the address parsed once. The loop picks the
+/// identifier and sequence of the echo request (used to match replies on a raw socket; a ping
+/// socket's identifier is set by the kernel).
 struct PingProbeTarget: Sendable {
     var address: RawSocketAddress
     var timeout: Duration
-    var identifier: UInt16
-    var sequence: UInt16
     /// Skips the ping socket (tests of the raw path).
     var forceRaw = false
 
@@ -22,14 +13,10 @@ struct PingProbeTarget: Sendable {
         return (0..<PingCheck.payloadSize).map { text[$0 % text.count] }
     }()
 
-    private static let sequences = Atomic<UInt16>(0)
-
     init?(_ check: PingCheck, forceRaw: Bool = false) {
         guard let address = RawSocketAddress(ip: check.address, port: 0) else { return nil }
         self.address = address
         timeout = check.connectTimeout
-        identifier = UInt16(truncatingIfNeeded: getpid())
-        sequence = Self.sequences.wrappingAdd(1, ordering: .relaxed).newValue
         self.forceRaw = forceRaw
     }
 }

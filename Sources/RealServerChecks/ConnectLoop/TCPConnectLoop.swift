@@ -589,7 +589,11 @@ final class TCPConnectLoop: @unchecked Sendable {
             continuation.resume(returning: Self.notRun(raw ? "socket(SOCK_RAW)" : "socket(ICMP)", errno))
             return
         }
-        let wait = PingWait(ipv6: ipv6, raw: raw, identifier: target.identifier, sequence: target.sequence)
+        // On a raw socket every loop of the process sees every echo reply: the identifier tells
+        // the loops apart (the process id in the high bits, the epoll descriptor, unique among
+        // running loops, in the low ten), the sequence the probes of one loop.
+        let identifier = UInt16(truncatingIfNeeded: getpid() << 10) ^ UInt16(truncatingIfNeeded: epollFD & 0x3ff)
+        let wait = PingWait(ipv6: ipv6, raw: raw, identifier: identifier, sequence: UInt16(truncatingIfNeeded: takeKey()))
         let packet = ICMPEcho.request(
             ipv6: ipv6, identifier: wait.identifier, sequence: wait.sequence, payload: PingProbeTarget.payload)
         var address = target.address

@@ -45,7 +45,7 @@ public struct LiveProber: Prober, ConnectLoopProbing {
             guard let target = PingProbeTarget(check) else {
                 throw CheckConfigurationError(.invalidEndpoint, "PING_CHECK needs an IP address, not '\(check.address)'")
             }
-            return await tcp.probe(target, key: Int(target.sequence))
+            return await tcp.probe(target, key: check.address.utf8.reduce(0) { $0 &+ Int($1) })
         }
     }
 
