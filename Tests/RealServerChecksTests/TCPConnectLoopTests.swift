@@ -141,3 +141,34 @@ struct TCPConnectLoopTests {
         #expect(TCPConnectTarget(TCPCheck(target: target))?.source == nil)
     }
 }
+
+/// A loop that has ended answers every later probe "cancelled" at once, and never writes to
+/// its closed eventfd.
+@Suite("TCPConnectLoop after stop")
+struct TCPConnectLoopStopTests {
+    final class Answer: Sendable {
+        let value = Mutex<ProbeOutcome?>(nil)
+    }
+
+    @Test func probesAfterTheLoopEndedAreAnsweredAtOnce() async throws {
+        let loop = try TCPConnectLoop(time: .continuous())
+        try loop.start()
+        loop.stop()
+        let target = try #require(TCPConnectTarget(TCPCheck(target: CheckEndpoint(host: "127.0.0.1", port: 9))))
+        // Until the loop has ended a probe may still be queued and cancelled by shutDown; after
+        // that it is answered in send(). Either way: cancelled, never left waiting (a probe that
+        // waits forever is reported here and left behind, not awaited).
+        for attempt in 0..<50 {
+            let answer = Answer()
+            Task {
+                let outcome = await loop.probe(target)
+                answer.value.withLock { $0 = outcome }
+            }
+            let answered = await eventually { answer.value.withLock { $0 } != nil }
+            #expect(answered, "attempt \(attempt): no answer")
+            #expect(answer.value.withLock { $0 } == .notRun(reason: "cancelled"))
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        loop.stop()  // a second stop after the end writes nothing
+    }
+}

@@ -49,6 +49,8 @@ final class TCPConnectLoop: @unchecked Sendable {
     private struct Inbox {
         var commands: [Command] = []
         var stopping = false
+        /// The loop has ended and closed its eventfd: commands are answered at once.
+        var stopped = false
     }
 
     private struct Schedule {
@@ -138,8 +140,11 @@ final class TCPConnectLoop: @unchecked Sendable {
 
     /// Ends the loop: sockets are closed, one-off probes answer "cancelled", schedules end.
     func stop() {
-        inbox.withLock { $0.stopping = true }
-        wake()
+        inbox.withLock { inbox in
+            guard !inbox.stopped else { return }
+            inbox.stopping = true
+            wake()
+        }
     }
 
     /// Faults of the loop's own system calls so far.
@@ -181,14 +186,19 @@ final class TCPConnectLoop: @unchecked Sendable {
         send(.purge(ObjectIdentifier(owner)))
     }
 
+    /// Queues `command` for the loop; after the loop ended, answers it at once ("cancelled").
     private func send(_ command: Command) {
-        let wasEmpty = inbox.withLock { inbox in
+        let accepted = inbox.withLock { inbox in
+            guard !inbox.stopped else { return false }
             inbox.commands.append(command)
-            return inbox.commands.count == 1
+            if inbox.commands.count == 1 { wake() }
+            return true
         }
-        if wasEmpty { wake() }
+        if !accepted { Self.cancel(command) }
     }
 
+    /// Called with the inbox locked, so that the eventfd cannot be closed (and its number
+    /// reused by another file) meanwhile.
     private func wake() {
         var one: UInt64 = 1
         // EAGAIN means the counter is already nonzero: the loop wakes anyway.
@@ -447,9 +457,14 @@ final class TCPConnectLoop: @unchecked Sendable {
             inFlight[key] = nil
             probe.continuation?.resume(returning: .notRun(reason: "cancelled"))
         }
-        for command in inbox.withLock({ $0.commands }) { Self.cancel(command) }
+        let leftover = inbox.withLock { inbox in
+            inbox.stopped = true
+            close(wakeFD)
+            defer { inbox.commands = [] }
+            return inbox.commands
+        }
+        for command in leftover { Self.cancel(command) }
         schedules = [:]
-        close(wakeFD)
         close(epollFD)
     }
 
