@@ -11,6 +11,7 @@ import Synchronization
 ///
 ///     checks-bench tcp  [--checks 10000] [--interval 1] [--seconds 35]
 ///     checks-bench http [--checks 1000]  [--interval 1] [--seconds 35]
+///     checks-bench fd-exhaustion   (the engine out of file descriptors; run by RealServerChecksTests)
 @main
 struct ChecksBench {
     static func main() async throws {
@@ -28,10 +29,12 @@ struct ChecksBench {
             try await Listeners.serve(addresses: option("--addresses", 100), ports: option("--ports", 100), basePort: option("--base-port", 20000))
         case "tcp":
             try await runTCP(checks: option("--checks", 10_000), interval: option("--interval", 1), seconds: option("--seconds", 35))
+        case "fd-exhaustion":
+            exit(try await FileDescriptorExhaustion.run())
         case "http":
             try await runHTTP(checks: option("--checks", 1_000), interval: option("--interval", 1), seconds: option("--seconds", 35))
         default:
-            print("usage: checks-bench tcp|http [--checks N] [--interval S] [--seconds S]")
+            print("usage: checks-bench tcp|http [--checks N] [--interval S] [--seconds S] | fd-exhaustion")
             exit(2)
         }
     }
@@ -83,17 +86,12 @@ struct ChecksBench {
 
     static func measure(title: String, specs: [CheckSpec], seconds: Int, expectedRate: Int) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let histogram = LatenessHistogram()
-        let probes = Counter()
-        // Probes are counted where they start: the engine reports each probe's lateness just before
-        // running it, on either path (a task per check, or a TCP schedule on LiveProber's connect thread).
+        // Probes are counted where they start, and lateness is the engine's own figure
+        // (HealthCheckEngine.lateness), on either path (a task per check, or a TCP schedule on
+        // a connect thread).
         let engine = HealthCheckEngine(
             clock: ContinuousClock(), prober: LiveProber(group: group),
-            logger: Logger(label: "checks-bench", factory: { _ in SwiftLogNoOpLogHandler() }),
-            lateness: { lateness in
-                probes.value.add(1, ordering: .relaxed)
-                histogram.record(lateness)
-            })
+            logger: Logger(label: "checks-bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         var configuration: [RealServerID: [CheckSpec]] = [:]
         for (i, spec) in specs.enumerated() { configuration[RealServerID("rs\(i)")] = [spec] }
 
@@ -105,36 +103,33 @@ struct ChecksBench {
             try await Task.sleep(for: .seconds(warmup))
             let startCPU = processCPUTimes()
             let startWall = ContinuousClock.now
-            let startProbes = probes.value.load(ordering: .relaxed)
-            histogram.start()
+            let startProbes = engine.status().probesStarted
+            _ = engine.lateness(reset: true)
             try await Task.sleep(for: .seconds(seconds))
-            histogram.stop()
+            let lateness = engine.lateness(reset: true)
             let endCPU = processCPUTimes()
             let userCPU = endCPU.user - startCPU.user
             let systemCPU = endCPU.system - startCPU.system
             let cpu = userCPU + systemCPU
             let wall = ContinuousClock.now - startWall
-            let done = probes.value.load(ordering: .relaxed) - startProbes
+            let status = engine.status()
+            let done = status.probesStarted - startProbes
             tasks.cancelAll()
 
             let down = configuration.keys.filter { engine.health(of: $0)?.isUp == false }.count
             let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
             let cpuSeconds = Double(cpu.components.seconds) + Double(cpu.components.attoseconds) / 1e18
+            func inSeconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+            func ms(_ d: Duration) -> String { fixed(inSeconds(d) * 1000, 3) }
             print("  measured:        \(fixed(wallSeconds, 1)) s after a \(warmup) s warm-up")
             print("  probes:          \(done) (\(Int(Double(done) / wallSeconds))/s, target \(expectedRate)/s)")
             print("  real servers down at the end: \(down)")
-            func inSeconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+            print("  checker faults:  \(status.checkerFaults), stalled checks: \(status.stalledChecks.count), connect loop faults: \(status.connectLoopFaults)")
             print("  CPU:             \(fixed(cpuSeconds / wallSeconds, 3)) of one core (user+system, getrusage: user \(fixed(inSeconds(userCPU) / wallSeconds, 3)), system \(fixed(inSeconds(systemCPU) / wallSeconds, 3)))")
             print("  peak RSS:        \(fixed(Double(peakRSSKiB()) / 1024, 1)) MiB (VmHWM)")
-            print("  lateness p50:    \(fixed(Double(histogram.percentile(0.50)) / 1000, 3)) ms")
-            print("  lateness p99:    \(fixed(Double(histogram.percentile(0.99)) / 1000, 3)) ms")
-            print("  lateness p99.9:  \(fixed(Double(histogram.percentile(0.999)) / 1000, 3)) ms")
+            print("  lateness (engine, \(lateness.count) probes): p50 \(ms(lateness.p50)) ms, p90 \(ms(lateness.p90)) ms, p99 \(ms(lateness.p99)) ms, p99.9 \(ms(lateness.p999)) ms, max \(ms(lateness.maximum)) ms")
         }
         try await group.shutdownGracefully()
     }
 }
 
-/// Counts probes.
-final class Counter: Sendable {
-    let value = Atomic<Int>(0)
-}

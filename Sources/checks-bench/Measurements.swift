@@ -1,41 +1,6 @@
 import Glibc
 import Synchronization
 
-/// Probe lateness against the schedule, in a fixed histogram (1 µs buckets up to 100 ms, then
-/// one overflow bucket): recording allocates nothing.
-final class LatenessHistogram: Sendable {
-    private static let buckets = 100_000
-    private let counts = Mutex<[Int]>(Array(repeating: 0, count: LatenessHistogram.buckets + 1))
-    private let recording = Atomic<Bool>(false)
-
-    func start() { recording.store(true, ordering: .relaxed) }
-    func stop() { recording.store(false, ordering: .relaxed) }
-
-    func record(_ lateness: Duration) {
-        guard recording.load(ordering: .relaxed) else { return }
-        let (seconds, attoseconds) = lateness.components
-        let micros = max(0, Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
-        counts.withLock { $0[min(micros, Self.buckets)] += 1 }
-    }
-
-    var total: Int { counts.withLock { $0.reduce(0, +) } }
-
-    /// The given percentile in microseconds (the overflow bucket reads as ">= 100 ms").
-    func percentile(_ p: Double) -> Int {
-        counts.withLock { counts in
-            let total = counts.reduce(0, +)
-            guard total > 0 else { return 0 }
-            let rank = Int((Double(total) * p).rounded(.up))
-            var seen = 0
-            for (micros, count) in counts.enumerated() {
-                seen += count
-                if seen >= rank { return micros }
-            }
-            return Self.buckets
-        }
-    }
-}
-
 /// CPU time of this process (user + system), from getrusage.
 func processCPUTime() -> Duration {
     let (user, system) = processCPUTimes()

@@ -6,9 +6,10 @@ struct ProbeCommand: AsyncParsableCommand {
         commandName: "probe",
         abstract: "Run one real-server check once with the daemon's code and print the result.",
         discussion: """
-            Prints "healthy" (with the weight for misc --dynamic) or "unhealthy: REASON".
-            Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error.
+            Prints "healthy" (with the weight for misc --dynamic and file), "unhealthy: REASON", or \
+            "not run: REASON" when the check could not run (out of file descriptors, say).
+            Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run.
             """,
-        subcommands: [ProbeTCPCommand.self, ProbeHTTPCommand.self, ProbeHTTPSCommand.self, ProbeMiscCommand.self]
+        subcommands: [ProbeTCPCommand.self, ProbeHTTPCommand.self, ProbeHTTPSCommand.self, ProbeMiscCommand.self, ProbeFileCommand.self, ProbeUDPCommand.self, ProbePingCommand.self]
     )
 }

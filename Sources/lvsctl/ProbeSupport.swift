@@ -12,11 +12,12 @@ import Darwin
 
 /// Runs a check once and exits with the documented status.
 enum ProbeRunner {
-    static func run(_ spec: CheckSpec) async throws -> Never {
-        let prober = LiveProber(group: MultiThreadedEventLoopGroup.singleton)
+    static func run(_ spec: CheckSpec, scripts: ScriptSettings = ScriptSettings()) async throws -> Never {
+        let prober = LiveProber(group: MultiThreadedEventLoopGroup.singleton, scripts: scripts)
         do {
             let outcome = try await prober.probe(spec)
             print(outcome)
+            if case .notRun = outcome { throw ExitCode(3) }
             throw ExitCode(outcome.isHealthy ? 0 : 1)
         } catch let error as CheckConfigurationError {
             printError("error: \(error.message)\n")

@@ -29,14 +29,14 @@ struct CLITests {
 
     @Test func otherHelpTexts() {
         let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
-        #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error."))
-        for name in ["tcp", "http", "https", "misc"] { #expect(probe.contains("  \(name) ")) }
+        #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
+        for name in ["tcp", "http", "https", "misc", "file", "udp", "ping"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
         #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
         #expect(http.contains("--status <status>"))
         #expect(http.contains("--digest <digest>"))
         let misc = LVSCtl.helpMessage(for: ProbeMiscCommand.self, columns: 100)
-        #expect(misc.contains("USAGE: lvsctl probe misc [--dynamic] [--timeout <timeout>] [--user <user>] -- [<command> ...]"))
+        #expect(misc.contains("USAGE: lvsctl probe misc [--dynamic] [--timeout <timeout>] [--user <user>] [--group <group>] [--enable-script-security] -- [<command> ...]"))
         let genhash = LVSCtl.helpMessage(for: GenhashCommand.self, columns: 100)
         #expect(genhash.contains("USAGE: lvsctl genhash <url>"))
     }
@@ -74,10 +74,15 @@ struct CLITests {
 
     /// Runs lvsctl; returns its exit status and standard output.
     static func lvsctl(_ arguments: [String]) async -> (status: Int32, output: String) {
+        await command([binary] + arguments)
+    }
+
+    /// Runs a program (the first argument, a path); returns its exit status and standard output.
+    static func command(_ arguments: [String]) async -> (status: Int32, output: String) {
         let directory = makeTemporaryDirectory("lvsctl-test")
         defer { removeTree(directory) }
         let outputPath = "\(directory)/out"
-        guard let pid = spawnProcess([binary] + arguments, stdout: outputPath, stderr: "/dev/null") else { return (-1, "") }
+        guard let pid = spawnProcess(arguments, stdout: outputPath, stderr: "/dev/null") else { return (-1, "") }
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 { try? await Task.sleep(for: .milliseconds(5)) }
         let output = (try? String(contentsOfFile: outputPath)) ?? ""
@@ -90,12 +95,36 @@ struct CLITests {
         defer { server.close(promise: nil) }
         let port = server.localAddress!.port!
         #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(port)"]) == (0, "healthy\n"))
-        #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(freeLoopbackPort())"])
+        let closed = ClosedPort()
+        #expect(await Self.lvsctl(["probe", "tcp", "127.0.0.1:\(closed.port)"])
             == (1, "unhealthy: connect failed: connection refused\n"))
         #expect(await Self.lvsctl(["probe", "tcp", "nonsense"]).status == 2)
         #expect(await Self.lvsctl(["probe", "misc", "--dynamic", "--", "/bin/sh", "-c", "exit 9"]) == (0, "healthy, weight 7\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/bin/sh", "-c", "echo broken; exit 1"]) == (1, "unhealthy: exit code 1: broken\n"))
         #expect(await Self.lvsctl(["probe", "misc", "--", "/nonexistent"]).status == 2)
+    }
+
+    @Test func binaryProbesUDP() async throws {
+        let server = try await UDPResponder(reply: Array("pong".utf8))
+        defer { Task { try? await server.close() } }
+        let target = "127.0.0.1:\(server.port)"
+        #expect(await Self.lvsctl(["probe", "udp", target, "--payload", "70 69 6e 67", "--reply", "706f"]) == (0, "healthy\n"))
+        #expect(await Self.lvsctl(["probe", "udp", target, "--reply", "7078", "--timeout", "0.3"])
+            == (1, "unhealthy: reply does not match 7078 at byte 2\n"))
+        #expect(server.datagrams.first == Array("ping".utf8))
+        #expect(await Self.lvsctl(["probe", "udp", target, "--payload", "zz"]).status == 2)
+    }
+
+    @Test func binaryProbesATrackFile() async {
+        let directory = makeTemporaryDirectory("lvsctl-file")
+        defer { removeTree(directory) }
+        let path = "\(directory)/value"
+        writeFile(path, "3\n")
+        #expect(await Self.lvsctl(["probe", "file", path, "--weight", "4"]) == (0, "healthy, weight +12\n"))
+        #expect(await Self.lvsctl(["probe", "file", path, "--weight", "0"]) == (1, "unhealthy: track_file \(path) (\(path)) reads 3: fault\n"))
+        writeFile(path, "0x100000000")
+        #expect(await Self.lvsctl(["probe", "file", path]) == (3, "not run: track_file \(path) (\(path)): number 4294967296 out of range in '0x100000000', ignored\n"))
+        #expect(await Self.lvsctl(["probe", "file", "relative"]).status == 2)
     }
 
     @Test func binaryAgainstNginx() async throws {

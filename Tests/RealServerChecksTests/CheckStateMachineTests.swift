@@ -65,7 +65,31 @@ struct CheckStateMachineTests {
         Case(name: "overrun skips to the next slot not in the past", timing: timing(retry: 1), steps: [
             Step(outcome: ok, took: .seconds(25), next: 30),
         ]),
+        Case(name: "not run: no transition, even with retry 0; next at delay_loop", timing: timing(retry: 0), steps: [
+            Step(outcome: starved, next: 10),
+            Step(outcome: starved, next: 20),
+            Step(outcome: fail, transition: (false, nil), next: 30),
+            Step(outcome: starved, next: 40),
+            Step(outcome: ok, transition: (true, nil), next: 50),
+        ]),
+        Case(name: "not run while retrying keeps the retry count and delay_before_retry", timing: timing(retry: 1), steps: [
+            Step(outcome: fail, next: 2),
+            Step(outcome: starved, next: 4),
+            Step(outcome: fail, transition: (false, nil), next: 14),
+        ]),
     ]
+
+    static let starved = ProbeOutcome.notRun(reason: "socket: Too many open files")
+
+    @Test func notRunIsRememberedAsTheFaultUntilAProbeRuns() {
+        var machine = Machine(timing: Self.timing(retry: 1))
+        let due = TestClock.Instant(offset: .zero)
+        _ = machine.handle(.probeCompleted(Self.starved, dueAt: due, now: due))
+        #expect(machine.fault == "socket: Too many open files")
+        #expect(machine.state == CheckState(isUp: true, reason: "initial state"))
+        _ = machine.handle(.probeCompleted(Self.ok, dueAt: due, now: due))
+        #expect(machine.fault == nil)
+    }
 
     @Test(arguments: cases)
     func table(_ c: Case) {
@@ -136,5 +160,30 @@ struct CheckStateMachineTests {
             (checker: "c", state: CheckState(isUp: true, reason: "ok")),
         ])
         #expect(health == RealServerHealth(isUp: true, weight: 3, reason: "all 3 checks up"))
+    }
+
+    @Test func weightOffsetsChangeTheStateAndAddUp() {
+        var machine = Machine(timing: Self.timing(retry: 0))
+        let due = TestClock.Instant(offset: .zero)
+        func transitions(_ outcome: ProbeOutcome) -> [CheckState] {
+            machine.handle(.probeCompleted(outcome, dueAt: due, now: due)).compactMap { action in
+                if case .transition(let state) = action { return state }
+                return nil
+            }
+        }
+        #expect(transitions(.weightOffset(0)) == [])  // up already, no offset
+        #expect(transitions(.weightOffset(5)) == [CheckState(isUp: true, weightOffset: 5, reason: "weight changed")])
+        #expect(transitions(.weightOffset(5)) == [])
+        #expect(transitions(.healthy) == [CheckState(isUp: true, reason: "weight changed")])
+        #expect(transitions(Self.fail).map(\.isUp) == [false])
+        #expect(transitions(.weightOffset(-3)) == [CheckState(isUp: true, weightOffset: -3, reason: "check succeeded")])
+
+        let health = RealServerHealth.combine([
+            (checker: "a", state: CheckState(isUp: true, weightOffset: 10, reason: "ok")),
+            (checker: "b", state: CheckState(isUp: true, weightOffset: -4, reason: "ok")),
+            (checker: "c", state: CheckState(isUp: true, weight: 7, reason: "ok")),
+        ])
+        #expect(health == RealServerHealth(isUp: true, weight: 7, weightOffset: 6, reason: "all 3 checks up"))
+        #expect(health.description == "up, weight 7, weight offset +6: all 3 checks up")
     }
 }

@@ -12,10 +12,11 @@ struct EngineTests {
         let engine: HealthCheckEngine<TestClock>
         let received = Mutex<[HealthTransition]>([])
 
+        /// Without a watchdog, every task sleeping on the clock is a schedule (see ``settle(_:)``).
         init() {
             engine = HealthCheckEngine(
                 clock: clock, prober: prober, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                warmupFraction: { 0 })
+                warmupFraction: { 0 }, watchdog: nil)
         }
 
         var transitions: [HealthTransition] { received.withLock { $0 } }

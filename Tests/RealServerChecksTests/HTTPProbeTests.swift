@@ -126,7 +126,8 @@ struct HTTPProbeTests {
     }
 
     @Test func connectionRefused() async throws {
-        let outcome = try await prober.probe(try Self.check(port: freeLoopbackPort(), path: "/"))
+        let closed = ClosedPort()
+        let outcome = try await prober.probe(try Self.check(port: closed.port, path: "/"))
         #expect(outcome == .unhealthy(reason: "connect failed: connection refused on /"))
     }
 }

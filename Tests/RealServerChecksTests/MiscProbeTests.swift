@@ -2,7 +2,8 @@ import Glibc
 import Testing
 @testable import RealServerChecks
 
-/// MISC_CHECK with real scripts, run as the unprivileged user `nobody` (the tests run as root).
+/// MISC_CHECK with real scripts, run as the unprivileged user `nobody` (the tests run as root);
+/// who runs scripts by default is in ScriptUserTests.
 @Suite("MISC_CHECK with real scripts")
 struct MiscProbeTests {
     let prober = LiveProber(group: .singletonMultiThreadedEventLoopGroup)
@@ -18,7 +19,8 @@ struct MiscProbeTests {
     }
 
     func probe(_ arguments: [String], dynamic: Bool = false, timeout: Duration = .seconds(5)) async throws -> ProbeOutcome {
-        try await prober.probe(CheckSpec(.misc(MiscCheck(arguments: arguments, timeout: timeout, dynamic: dynamic))))
+        try await prober.probe(CheckSpec(.misc(MiscCheck(
+            arguments: arguments, timeout: timeout, dynamic: dynamic, user: ScriptUser(name: "nobody")))))
     }
 
     @Test(arguments: [

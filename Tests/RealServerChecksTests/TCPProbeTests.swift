@@ -31,7 +31,8 @@ struct TCPProbeTests {
     }
 
     @Test func connectionRefused() async throws {
-        #expect(try await probe("127.0.0.1", freeLoopbackPort()) == .unhealthy(reason: "connect failed: connection refused"))
+        let closed = ClosedPort()
+        #expect(try await probe("127.0.0.1", closed.port) == .unhealthy(reason: "connect failed: connection refused"))
     }
 
     /// A listener whose accept queue is full drops SYNs: the handshake never completes.

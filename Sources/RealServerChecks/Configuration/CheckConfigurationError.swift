@@ -17,9 +17,13 @@ public struct CheckConfigurationError: Error, Hashable, Sendable, CustomStringCo
         public static let scriptNotFound = Code("script-not-found")
         public static let scriptNotExecutable = Code("script-not-executable")
         public static let unknownUser = Code("unknown-user")
+        /// keepalived `enable_script_security` refuses the program: a path writable by others.
+        public static let scriptInsecure = Code("script-insecure")
         public static let spawnFailed = Code("spawn-failed")
         public static let invalidTLS = Code("invalid-tls")
         public static let invalidTiming = Code("invalid-timing")
+        /// A hex string of `UDP_CHECK` (`payload`, `require_reply`) that keepalived cannot read.
+        public static let invalidHex = Code("invalid-hex")
     }
 
     public var code: Code

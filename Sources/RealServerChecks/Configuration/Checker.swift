@@ -6,12 +6,21 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case http(HTTPCheck)
     /// keepalived `MISC_CHECK`.
     case misc(MiscCheck)
+    /// keepalived `FILE_CHECK`.
+    case file(FileCheck)
+    /// keepalived `UDP_CHECK`.
+    case udp(UDPCheck)
+    /// keepalived `PING_CHECK`.
+    case ping(PingCheck)
 
     public var description: String {
         switch self {
         case .tcp(let c): "TCP_CHECK \(c.target)"
         case .http(let c): "\(c.tls == nil ? "HTTP_GET" : "SSL_GET") \(c.target)"
         case .misc(let c): "MISC_CHECK \(c.arguments.joined(separator: " "))"
+        case .file(let c): "FILE_CHECK \(c.trackFile.name)"
+        case .udp(let c): "UDP_CHECK \(c.target)"
+        case .ping(let c): "PING_CHECK \(c.address)"
         }
     }
 }

@@ -1,5 +1,6 @@
-/// What the engine knows, guarded by one lock: a probe schedule per distinct ``CheckSpec`` and the
-/// combined health of each real server. Pure bookkeeping: no I/O, no clock.
+/// What the engine knows, guarded by one lock: a probe schedule per distinct ``CheckSpec``, the
+/// combined health of each real server, and what the watchdog and the status need (where each
+/// schedule stands, counters). Pure bookkeeping: no I/O, no clock; time is passed in.
 ///
 /// Schedules are keyed by an integer id, handed out once per added spec and never reused, so a
 /// probe's bookkeeping hashes an `Int`, not the whole check definition; a spec that was removed
@@ -10,6 +11,36 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         var spec: CheckSpec
         var machine: CheckStateMachine<Instant>
         var subscribers: [RealServerID] = []
+        var phase: Phase = .starting
+        /// Why the watchdog reported this schedule as stalled; nil while it moves.
+        var stalled: String?
+    }
+
+    /// Where a schedule stands, for the watchdog.
+    enum Phase: Sendable {
+        /// Added, not started yet.
+        case starting
+        /// The next probe is due at this instant.
+        case waiting(due: Instant)
+        /// A probe runs since this instant.
+        case probing(since: Instant)
+    }
+
+    /// What a finished probe changed.
+    struct Completion: Sendable {
+        /// When the next probe is due, if any.
+        var next: Instant?
+        var transitions: [HealthTransition]
+        /// The check could not run, and did run on the previous probe: (check, reason).
+        var faultBegan: EngineStatus.CheckIssue?
+        /// The check runs again after a fault.
+        var faultEnded: String?
+    }
+
+    /// A schedule the watchdog saw stall or move again.
+    struct WatchdogChange: Sendable {
+        var issue: EngineStatus.CheckIssue
+        var isStalled: Bool
     }
 
     struct Server: Sendable {
@@ -24,6 +55,9 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
     /// The current schedule id of each configured spec.
     private var ids: [CheckSpec: Int] = [:]
     private var nextID = 0
+    private(set) var probesStarted = 0
+    private(set) var probesCompleted = 0
+    private(set) var checkerFaults = 0
 
     /// Replaces the configuration. Returns the schedules to start and the transitions to report.
     /// Unchanged checks keep their state and schedule.
@@ -57,7 +91,7 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
             if let old = servers[id] {
                 guard old.checks != checks else { continue }
                 servers[id] = Server(checks: checks, scheduleIDs: scheduleIDs, health: health)
-                if old.health.isUp != health.isUp || old.health.weight != health.weight {
+                if !old.health.sameVerdict(as: health) {
                     transitions.append(HealthTransition(realServer: id, health: health))
                 }
             } else {
@@ -73,36 +107,113 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         runners[id] != nil
     }
 
-    /// Feeds an event to a schedule's state machine. Returns nil when the schedule was removed,
-    /// else the next due instant (if any) and the real-server transitions it caused.
-    mutating func handle(
-        _ event: CheckStateMachine<Instant>.Event, schedule id: Int
-    ) -> (next: Instant?, transitions: [HealthTransition])? {
-        guard let actions = runners[id]?.machine.handle(event) else { return nil }
+    /// Starts schedule `id` at `now`. Returns when its first probe is due, or nil when the
+    /// schedule was removed.
+    mutating func start(_ id: Int, at now: Instant, warmupFraction: Double) -> Instant? {
+        guard let actions = runners[id]?.machine.handle(.start(at: now, warmupFraction: warmupFraction)) else { return nil }
         var next: Instant?
-        var transitions: [HealthTransition] = []
+        for case .scheduleProbe(let at) in actions { next = at }
+        if let next { runners[id]!.phase = .waiting(due: next) }
+        return next
+    }
+
+    /// A probe of schedule `id` starts at `now`. False when the schedule was removed.
+    mutating func probeStarted(_ id: Int, at now: Instant) -> Bool {
+        guard runners[id] != nil else { return false }
+        runners[id]!.phase = .probing(since: now)
+        probesStarted += 1
+        return true
+    }
+
+    /// A probe of schedule `id` due at `dueAt` finished at `now`. Returns nil when the schedule
+    /// was removed meanwhile.
+    mutating func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, dueAt: Instant, now: Instant) -> Completion? {
+        guard let runner = runners[id] else { return nil }
+        let faultBefore = runner.machine.fault
+        let actions = runners[id]!.machine.handle(.probeCompleted(outcome, dueAt: dueAt, now: now))
+        probesCompleted += 1
+        if case .notRun = outcome { checkerFaults += 1 }
+        var completion = Completion(next: nil, transitions: [])
+        let faultAfter = runners[id]!.machine.fault
+        if faultBefore == nil, let faultAfter {
+            completion.faultBegan = EngineStatus.CheckIssue(check: runner.spec.description, reason: faultAfter)
+        } else if faultBefore != nil && faultAfter == nil {
+            completion.faultEnded = runner.spec.description
+        }
         for action in actions {
             switch action {
             case .scheduleProbe(let at):
-                next = at
+                completion.next = at
+                runners[id]!.phase = .waiting(due: at)
             case .transition:
-                for server in runners[id]!.subscribers {
+                for server in runner.subscribers {
                     guard var entry = servers[server] else { continue }
                     let health = combinedHealth(entry.checks, entry.scheduleIDs)
-                    if health.isUp != entry.health.isUp || health.weight != entry.health.weight {
-                        transitions.append(HealthTransition(realServer: server, health: health))
+                    if !health.sameVerdict(as: entry.health) {
+                        completion.transitions.append(HealthTransition(realServer: server, health: health))
                     }
                     entry.health = health
                     servers[server] = entry
                 }
             }
         }
-        return (next, transitions)
+        return completion
+    }
+
+    /// The watchdog's look at every schedule at `now`: the ones that stalled since the last look,
+    /// and the ones that move again.
+    mutating func watch(now: Instant, grace: Duration) -> [WatchdogChange] {
+        var changes: [WatchdogChange] = []
+        for id in runners.keys {
+            let runner = runners[id]!
+            var stall: String?
+            switch runner.phase {
+            case .starting:
+                break
+            case .waiting(let due):
+                let late = due.duration(to: now)
+                if late > grace { stall = "probe due \(late.humanReadable) ago has not started" }
+            case .probing(let since):
+                let running = since.duration(to: now)
+                let limit = runner.spec.probeTimeLimit
+                if running > limit + grace {
+                    stall = "probe running for \(running.humanReadable), limit \(limit.humanReadable)"
+                }
+            }
+            if let stall, runner.stalled == nil {
+                changes.append(WatchdogChange(issue: .init(check: runner.spec.description, reason: stall), isStalled: true))
+            } else if stall == nil, runner.stalled != nil {
+                changes.append(WatchdogChange(issue: .init(check: runner.spec.description, reason: "moving again"), isStalled: false))
+            }
+            runners[id]!.stalled = stall
+        }
+        return changes.sorted { $0.issue.check < $1.issue.check }
+    }
+
+    /// Checks whose last probe could not run.
+    var faultedChecks: [EngineStatus.CheckIssue] {
+        runners.values.compactMap { runner in
+            runner.machine.fault.map { EngineStatus.CheckIssue(check: runner.spec.description, reason: $0) }
+        }.sorted { $0.check < $1.check }
+    }
+
+    /// Checks the watchdog reported as stalled at its last look.
+    var stalledChecks: [EngineStatus.CheckIssue] {
+        runners.values.compactMap { runner in
+            runner.stalled.map { EngineStatus.CheckIssue(check: runner.spec.description, reason: $0) }
+        }.sorted { $0.check < $1.check }
     }
 
     private func combinedHealth(_ checks: [CheckSpec], _ scheduleIDs: [Int]) -> RealServerHealth {
         RealServerHealth.combine(zip(checks, scheduleIDs).map { spec, id in
             (checker: spec.description, state: runners[id]?.machine.state ?? CheckState(isUp: false, reason: "no schedule"))
         })
+    }
+}
+
+extension RealServerHealth {
+    /// Up or down, and the same weight: no transition between the two (the reason may differ).
+    func sameVerdict(as other: RealServerHealth) -> Bool {
+        isUp == other.isUp && weight == other.weight && weightOffset == other.weightOffset
     }
 }

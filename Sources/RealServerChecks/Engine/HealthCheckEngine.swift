@@ -7,19 +7,30 @@ import Synchronization
 ///   virtual servers) use it; its result feeds all of them.
 /// - ``update(_:)`` replaces the configuration while running (a reload): new checks start, removed
 ///   ones stop at their next due time and report nothing more, unchanged ones keep state and schedule.
-/// - ``run()`` runs the schedules as child tasks of one discarding task group until cancelled. Time
-///   comes from the injected clock, so tests drive it without sleeping; the probes come from the
-///   injected ``Prober``, so tests need no sockets.
-/// - Fast path: with ``LiveProber`` and `ContinuousClock`, a `TCP_CHECK` to an IP literal runs as a
-///   schedule on one of the prober's connect threads (``TCPConnectLoop``: a timer heap and an epoll set)
-///   instead of a task sleeping on the clock; the state machine and registry are the same.
+/// - ``run()`` runs the schedules until cancelled. Time comes from the injected clock, so tests
+///   drive it without sleeping; the probes come from the injected ``Prober``, so tests need no sockets.
+/// - A `TCP_CHECK` to an IP literal, with ``LiveProber``, runs as a schedule on one of the engine's
+///   TCP connect threads (``TCPConnectLoop``: a timer heap and an epoll set) on the engine's clock,
+///   whatever the clock; other checks run as child tasks of one discarding task group, sleeping on
+///   the clock. The state machine and registry are the same for both.
+/// - A probe that could not run (``ProbeOutcome/notRun(reason:)``) leaves the real server's state
+///   alone; it is counted, logged when a check starts and stops failing to run, and listed in
+///   ``status()``. When the connect threads cannot be started (no file descriptor left), TCP
+///   schedules run as tasks instead.
+/// - A ``Watchdog`` reports schedules that stall, in the log and in ``status()``.
+/// - ``lateness(reset:)`` tells how late probes started against their schedule.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private let clock: C
+    /// Instants on the connect loops are nanoseconds since this one.
+    private let base: C.Instant
     private let prober: any Prober
     private let logger: Logger
     private let warmupFraction: @Sendable () -> Double
-    private let lateness: (@Sendable (Duration) -> Void)?
+    private let watchdog: Watchdog?
     private let registry = Mutex(EngineRegistry<C.Instant>())
+    private let latenesses = Mutex(LatenessHistogram())
+    private let loopFaults = Mutex<(count: Int, last: String?)>((0, nil))
+    private let connector: TCPConnector?
     private let commands: AsyncStream<(CheckSpec, Int)>
     private let commandSink: AsyncStream<(CheckSpec, Int)>.Continuation
     private let transitionSink: AsyncStream<HealthTransition>.Continuation
@@ -30,19 +41,21 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     /// - Parameters:
     ///   - clock: the time source for schedules (`ContinuousClock()` in the daemon).
     ///   - prober: runs one check (``LiveProber`` in the daemon).
-    ///   - logger: where configuration errors and transitions are logged.
+    ///   - logger: where configuration errors, faults, stalls and transitions are logged.
     ///   - warmupFraction: picks the random part of keepalived `warmup`, in 0..<1.
-    ///   - lateness: called with how late each probe started against its schedule (for benchmarks).
+    ///   - watchdog: how the engine watches its schedules; nil turns the watchdog off.
     public init(
         clock: C, prober: some Prober, logger: Logger,
         warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        lateness: (@Sendable (Duration) -> Void)? = nil
+        watchdog: Watchdog? = Watchdog()
     ) {
         self.clock = clock
+        self.base = clock.now
         self.prober = prober
         self.logger = logger
         self.warmupFraction = warmupFraction
-        self.lateness = lateness
+        self.watchdog = watchdog
+        connector = prober is any ConnectLoopProbing ? TCPConnector(time: LoopTime(clock, base: base)) : nil
         (commands, commandSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         (transitions, transitionSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
@@ -64,43 +77,80 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         registry.withLock { $0.runners.count }
     }
 
+    /// Counters, faults and stalls, for the daemon's status.
+    public func status() -> EngineStatus {
+        var status = registry.withLock { registry in
+            EngineStatus(
+                schedules: registry.runners.count, probesStarted: registry.probesStarted,
+                probesCompleted: registry.probesCompleted, checkerFaults: registry.checkerFaults,
+                faultedChecks: registry.faultedChecks, stalledChecks: registry.stalledChecks)
+        }
+        let (count, last) = loopFaults.withLock { $0 }
+        let running = connector?.faults ?? TCPConnectLoop.Faults()
+        status.connectLoopFaults = count + running.count
+        status.lastConnectLoopFault = running.last?.description ?? last
+        return status
+    }
+
+    /// True when the engine's TCP connect loops have handled everything due at `instant` or
+    /// before: probes due have started and timeouts due have fired. For tests that move a test
+    /// clock and then assert that nothing (more) happened.
+    func connectLoopsHaveHandled(_ instant: C.Instant) -> Bool {
+        guard let handled = connector?.handledUpTo else { return false }
+        return handled >= nanoseconds(instant)
+    }
+
+    /// How late probes started against their schedule since the engine was created, or since the
+    /// last call with `reset`.
+    public func lateness(reset: Bool = false) -> LatenessSnapshot {
+        latenesses.withLock { histogram in
+            defer { if reset { histogram = LatenessHistogram() } }
+            return histogram.snapshot
+        }
+    }
+
     /// Runs the schedules until the calling task is cancelled.
     public func run() async {
-        let connector = C.self == ContinuousClock.self ? (prober as? LiveProber)?.tcp : nil
         await withDiscardingTaskGroup { group in
+            if let watchdog { group.addTask { await self.runWatchdog(watchdog) } }
             for await (spec, id) in commands {
                 if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
-                    let start = registry.withLock {
-                        $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), schedule: id)
+                    do throws(ConnectLoopError) {
+                        let loop = try connector.loop(for: id)
+                        let now = clock.now
+                        let due = registry.withLock { $0.start(id, at: now, warmupFraction: warmupFraction()) }
+                        if let due { loop.schedule(id: id, target, due: nanoseconds(due), owner: self) }
+                        continue
+                    } catch {
+                        loopFaults.withLock { $0 = ($0.count + 1, error.description) }
+                        logger.error(
+                            "cannot start the TCP connect loop; running the check as a task",
+                            metadata: ["check": "\(spec)", "check.error": "\(error)"])
                     }
-                    guard let due = start?.next else { continue }
-                    connector.loop(for: id).schedule(id: id, target, due: due as! ContinuousClock.Instant, owner: self)
-                } else {
-                    group.addTask { await self.runSchedule(spec, id: id) }
                 }
+                group.addTask { await self.runSchedule(spec, id: id) }
             }
             group.cancelAll()
         }
-        for loop in connector?.running ?? [] { loop.purge(owner: self) }
+        connector?.stop()
         transitionSink.finish()
     }
 
     private func runSchedule(_ spec: CheckSpec, id: Int) async {
-        let start = registry.withLock {
-            $0.handle(.start(at: clock.now, warmupFraction: warmupFraction()), schedule: id)
-        }
-        guard var due = start?.next else { return }
+        let now = clock.now
+        guard var due = registry.withLock({ $0.start(id, at: now, warmupFraction: warmupFraction()) }) else { return }
         while true {
             do {
                 try await clock.sleep(until: due, tolerance: nil)
             } catch {
                 return  // cancelled
             }
-            guard registry.withLock({ $0.isCurrent(id) }) else { return }
-            if let lateness { lateness(due.duration(to: clock.now)) }
+            guard probeDue(id, due: due, now: clock.now) else { return }
             let outcome: ProbeOutcome
             do {
                 outcome = try await prober.probe(spec)
+            } catch where error.code == .spawnFailed {
+                outcome = .notRun(reason: error.message)
             } catch {
                 logger.error(
                     "check cannot run: \(error.message)",
@@ -108,14 +158,49 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
                 outcome = .unhealthy(reason: "configuration error: \(error.message)")
             }
             if Task.isCancelled { return }
-            let now = clock.now
-            let result = registry.withLock {
-                $0.handle(.probeCompleted(outcome, dueAt: due, now: now), schedule: id)
-            }
-            guard let result else { return }  // removed while probing
-            for transition in result.transitions { report(transition) }
-            guard let next = result.next else { return }
+            guard let next = probeCompleted(id, outcome, due: due, now: clock.now) else { return }
             due = next
+        }
+    }
+
+    /// Both paths: a probe of schedule `id` due at `due` starts at `now`. False when it was removed.
+    private func probeDue(_ id: Int, due: C.Instant, now: C.Instant) -> Bool {
+        guard registry.withLock({ $0.probeStarted(id, at: now) }) else { return false }
+        let late = LoopTime.nanoseconds(due.duration(to: now))
+        latenesses.withLock { $0.record(nanoseconds: late) }
+        return true
+    }
+
+    /// Both paths: a probe finished. Returns when the next one is due, or nil to end the schedule.
+    private func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, due: C.Instant, now: C.Instant) -> C.Instant? {
+        guard let result = registry.withLock({ $0.probeCompleted(id, outcome, dueAt: due, now: now) }) else { return nil }
+        if let fault = result.faultBegan {
+            logger.error("check could not run", metadata: ["check": "\(fault.check)", "check.fault": "\(fault.reason)"])
+        }
+        if let check = result.faultEnded {
+            logger.notice("check runs again", metadata: ["check": "\(check)"])
+        }
+        for transition in result.transitions { report(transition) }
+        return result.next
+    }
+
+    private func runWatchdog(_ watchdog: Watchdog) async {
+        var next = clock.now.advanced(by: watchdog.interval)
+        while true {
+            do {
+                try await clock.sleep(until: next, tolerance: nil)
+            } catch {
+                return  // cancelled
+            }
+            let now = clock.now
+            for change in registry.withLock({ $0.watch(now: now, grace: watchdog.grace) }) {
+                if change.isStalled {
+                    logger.error("check stalled", metadata: ["check": "\(change.issue.check)", "check.stall": "\(change.issue.reason)"])
+                } else {
+                    logger.notice("check moving again", metadata: ["check": "\(change.issue.check)"])
+                }
+            }
+            next = CheckStateMachine<C.Instant>.nextSlot(after: next, interval: watchdog.interval, now: now)
         }
     }
 
@@ -128,23 +213,28 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
             ])
         transitionSink.yield(transition)
     }
+
+    private func nanoseconds(_ instant: C.Instant) -> Int64 {
+        LoopTime.nanoseconds(base.duration(to: instant))
+    }
+
+    private func instant(_ nanoseconds: Int64) -> C.Instant {
+        base.advanced(by: .nanoseconds(nanoseconds))
+    }
 }
 
-/// The engine's side of a schedule on the connect thread: the same bookkeeping as ``runSchedule``,
-/// called on that thread. Only used when `C` is `ContinuousClock`.
+/// The engine's side of a schedule on a connect loop: the same bookkeeping as ``runSchedule``,
+/// called on the loop's thread, in the loop's nanoseconds of the engine's clock.
 extension HealthCheckEngine: TCPScheduleOwner {
-    func probeDue(_ id: Int, due: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool {
-        guard registry.withLock({ $0.isCurrent(id) }) else { return false }
-        if let lateness { lateness(due.duration(to: now)) }
-        return true
+    func probeDue(_ id: Int, due: Int64, now: Int64) -> Bool {
+        probeDue(id, due: instant(due), now: instant(now))
     }
 
-    func probeCompleted(
-        _ id: Int, _ outcome: ProbeOutcome, due: ContinuousClock.Instant, now: ContinuousClock.Instant
-    ) -> ContinuousClock.Instant? {
-        let event = CheckStateMachine<C.Instant>.Event.probeCompleted(outcome, dueAt: due as! C.Instant, now: now as! C.Instant)
-        guard let result = registry.withLock({ $0.handle(event, schedule: id) }) else { return nil }
-        for transition in result.transitions { report(transition) }
-        return result.next.map { $0 as! ContinuousClock.Instant }
+    func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, due: Int64, now: Int64) -> Int64? {
+        probeCompleted(id, outcome, due: instant(due), now: instant(now)).map(nanoseconds)
     }
 }
+
+/// A prober whose `TCP_CHECK`s to IP literals the engine may run on its own connect loops
+/// (``TCPConnectLoop``), with the same outcomes as ``Prober/probe(_:)``: ``LiveProber``.
+protocol ConnectLoopProbing: Prober {}

@@ -1,32 +1,51 @@
 import NIOCore
 import NIOPosix
 
-/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process.
+/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process, UDP_CHECK
+/// on the connect threads, FILE_CHECK by reading the file.
 ///
 /// The same code runs in the daemon and in `lvsctl probe`. A `TCP_CHECK` to an IP literal runs on
 /// the prober's own connect threads (``TCPConnectLoop``, raw sockets and epoll, started on first
-/// use); the engine also hands that thread whole TCP schedules. Other checks use `group`.
-public struct LiveProber: Prober {
+/// use); an engine runs whole TCP schedules on connect threads of its own, on its clock. Other
+/// checks use `group`.
+public struct LiveProber: Prober, ConnectLoopProbing {
     let group: any EventLoopGroup
     let tlsContexts = TLSContextCache()
-    let tcp = TCPConnector()
+    let tcp = TCPConnector(time: .continuous())
+    let scripts: ScriptSettings
 
-    /// - Parameter group: the event loops for connections. One thread handles thousands of checks.
-    public init(group: any EventLoopGroup) {
+    /// - Parameters:
+    ///   - group: the event loops for connections. One thread handles thousands of checks.
+    ///   - scripts: keepalived's `script_user` and `enable_script_security` for MISC_CHECK.
+    public init(group: any EventLoopGroup, scripts: ScriptSettings = ScriptSettings()) {
         self.group = group
+        self.scripts = scripts
     }
 
     public func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
         switch spec.checker {
         case .tcp(let check):
             if let target = TCPConnectTarget(check) {
-                return await tcp.loop(for: check.target.port).probe(target)
+                return await tcp.probe(target, key: check.target.port)
             }
             return await TCPProbe(group: group).run(check)
         case .http(let check):
             return try await HTTPProbe(group: group, tlsContexts: tlsContexts).run(check)
         case .misc(let check):
-            return try await MiscProbe().run(check, defaultTimeout: spec.timing.delayLoop)
+            return try await MiscProbe(settings: scripts).run(check, defaultTimeout: spec.timing.delayLoop)
+        case .file(let check):
+            return FileProbe().run(check)
+        case .udp(let check):
+            guard let target = UDPProbeTarget(check) else {
+                throw CheckConfigurationError(
+                    .invalidEndpoint, "UDP_CHECK needs IP addresses, not host names: \(check.target)")
+            }
+            return await tcp.probe(target, key: check.target.port)
+        case .ping(let check):
+            guard let target = PingProbeTarget(check) else {
+                throw CheckConfigurationError(.invalidEndpoint, "PING_CHECK needs an IP address, not '\(check.address)'")
+            }
+            return await tcp.probe(target, key: check.address.utf8.reduce(0) { $0 &+ Int($1) })
         }
     }
 

@@ -19,11 +19,18 @@ import SystemPackage
 /// as the script user, with a clean environment, standard input on /dev/null, and standard output and
 /// error captured together up to a cap. At `misc_timeout` the whole process group is killed.
 ///
+/// The user is chosen, and an insecure program refused, by keepalived's rules (``ScriptSettings``),
+/// checked before every run.
+///
 /// Differences from keepalived: the group gets SIGKILL at once (keepalived sends SIGTERM, then SIGKILL
-/// two seconds later); a program that is missing or not executable is a ``CheckConfigurationError``
-/// (keepalived disables the checker with a log line). When the engine does not run as root, the
-/// program runs as the current user and `script_user` is ignored.
+/// two seconds later); a program that is missing, not executable, insecure or whose user does not
+/// exist is a ``CheckConfigurationError`` (keepalived disables the checker with a log line). When the
+/// engine does not run as root, the program runs as the current user and the script user is ignored
+/// (keepalived cannot switch either, and disables the checker).
 struct MiscProbe: Sendable {
+    var settings = ScriptSettings()
+    var database: any UserDatabase = SystemUserDatabase()
+
     /// The environment scripts get: nothing inherited.
     static let environment: Environment = .custom([
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -31,22 +38,35 @@ struct MiscProbe: Sendable {
     ])
 
     func run(_ check: MiscCheck, defaultTimeout: Duration) async throws(CheckConfigurationError) -> ProbeOutcome {
-        let user: ResolvedScriptUser? = geteuid() == 0 ? try check.user.resolve() : nil
         guard let program = check.arguments.first else {
             throw CheckConfigurationError(.invalidCommandLine, "empty misc_path")
         }
-        try ExecutableCheck.validate(program, for: user)
+        let own = ResolvedScriptUser(uid: geteuid(), gid: getegid())
+        let identity =
+            own.uid == 0 ? try ScriptIdentity.resolve(check.user, settings: settings, database: database, own: own) : own
+        try ExecutableCheck.validate(program, for: identity)
+        var executable = program
+        if settings.enableScriptSecurity && ScriptPathSecurity.needsProtection(program, runningAs: identity) {
+            let verdict = try ScriptPathSecurity.evaluate(program)
+            if let reason = verdict.insecurity {
+                throw CheckConfigurationError(
+                    .scriptInsecure,
+                    "misc_path program '\(program)' would run with root's powers but \(reason) (enable_script_security)")
+            }
+            executable = verdict.executable  // what was checked is what runs
+        }
+        // Only root can switch users; root running a program as root needs no switch.
+        let user: ResolvedScriptUser? = own.uid == 0 && identity != own ? identity : nil
 
         // Dropping privileges inside swift-subprocess's fork path calls glibc's setgroups/setuid in
         // the forked child of a multithreaded process, which can deadlock; util-linux's setpriv
         // drops them in a freshly exec'd process instead, then execs the program (same pid).
-        var executable = program
         var arguments = Array(check.arguments.dropFirst())
         if let user {
-            executable = Self.setpriv
             arguments = [
-                "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--", program,
+                "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--", executable,
             ] + arguments
+            executable = Self.setpriv
         }
         var options = PlatformOptions()
         options.createSession = true  // its own session and process group: pgid == pid

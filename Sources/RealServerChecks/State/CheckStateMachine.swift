@@ -3,9 +3,14 @@
 /// Feed it ``Event``s and carry out the ``Action``s it returns. Time is passed in, never read.
 ///
 /// - Starts up, or down with keepalived `alpha`.
-/// - A successful probe brings a down checker up at once and resets the retry counter.
+/// - A successful probe brings a down checker up at once and resets the retry counter; a change
+///   of its dynamic weight (`misc_dynamic`) or weight offset (`FILE_CHECK`) is a transition too.
 /// - A failed probe of an up checker is retried `retry` times, `delay_before_retry` apart; the
 ///   `retry + 1`-th failure in a row takes it down. A down checker is not retried.
+/// - A probe that could not run (``ProbeOutcome/notRun(reason:)``, a fault of this host) changes
+///   neither the state nor the retry count; the next probe is due `delay_loop` later
+///   (`delay_before_retry` while retrying). ``fault``
+///   holds its reason until a probe runs again.
 /// - Probes are due on a fixed schedule: the next one is due `delay_loop` (or `delay_before_retry`)
 ///   after the previous one was *due*, so a slow probe does not push later ones back. When a probe
 ///   overran its slot, the next is due at the first slot not in the past.
@@ -29,6 +34,8 @@ where Instant.Duration == Duration, Instant: Sendable {
     public private(set) var state: CheckState
     /// keepalived `retry_it`: failed probes in a row while up.
     public private(set) var failuresInRow = 0
+    /// Why the last probe could not run, or nil when it ran (see ``ProbeOutcome/notRun(reason:)``).
+    public private(set) var fault: String?
 
     public init(timing: CheckTiming) {
         self.timing = timing
@@ -50,13 +57,25 @@ where Instant.Duration == Duration, Instant: Sendable {
         case .probeCompleted(let outcome, let dueAt, let now):
             var actions: [Action] = []
             let interval: Duration
+            fault = nil
             switch outcome {
+            case .notRun(let reason):
+                fault = reason
+                interval = failuresInRow > 0 ? timing.delayBeforeRetry : timing.delayLoop
             case .healthy(let weight):
                 failuresInRow = 0
                 interval = timing.delayLoop
-                if !state.isUp || state.weight != weight {
+                if !state.isUp || state.weight != weight || state.weightOffset != 0 {
                     let reason = state.isUp ? "weight changed" : "check succeeded"
                     state = CheckState(isUp: true, weight: weight, reason: reason)
+                    actions.append(.transition(state))
+                }
+            case .weightOffset(let offset):
+                failuresInRow = 0
+                interval = timing.delayLoop
+                if !state.isUp || state.weightOffset != offset {
+                    let reason = state.isUp ? "weight changed" : "check succeeded"
+                    state = CheckState(isUp: true, weightOffset: offset, reason: reason)
                     actions.append(.transition(state))
                 }
             case .unhealthy(let reason):

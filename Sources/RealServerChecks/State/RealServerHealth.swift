@@ -4,18 +4,23 @@ public struct RealServerHealth: Hashable, Sendable, CustomStringConvertible {
     /// Dynamic weight from keepalived `misc_dynamic`; nil means the configured weight. With several
     /// dynamic checkers the lowest weight wins (keepalived lets the last one reported win).
     public var weight: Int?
+    /// The sum of the weight offsets of its checkers (keepalived `FILE_CHECK`), added to the
+    /// weight; 0 when there are none. keepalived clamps the result to 0...2147483647.
+    public var weightOffset: Int
     /// Why: the reason of the checker that decided it, prefixed with the checker.
     public var reason: String
 
-    public init(isUp: Bool, weight: Int? = nil, reason: String) {
+    public init(isUp: Bool, weight: Int? = nil, weightOffset: Int = 0, reason: String) {
         self.isUp = isUp
         self.weight = weight
+        self.weightOffset = weightOffset
         self.reason = reason
     }
 
     public var description: String {
         let state = isUp ? "up" : "down"
-        let weight = self.weight.map { ", weight \($0)" } ?? ""
+        var weight = self.weight.map { ", weight \($0)" } ?? ""
+        if weightOffset != 0 { weight += ", weight offset \(weightOffset < 0 ? "" : "+")\(weightOffset)" }
         return "\(state)\(weight): \(reason)"
     }
 
@@ -26,6 +31,8 @@ public struct RealServerHealth: Hashable, Sendable, CustomStringConvertible {
         }
         let weights = checks.compactMap(\.state.weight)
         let reason = checks.count == 1 ? "\(checks[0].checker): \(checks[0].state.reason)" : "all \(checks.count) checks up"
-        return RealServerHealth(isUp: true, weight: weights.min(), reason: checks.isEmpty ? "no checks" : reason)
+        let offset = checks.reduce(0) { $0 &+ $1.state.weightOffset }
+        return RealServerHealth(
+            isUp: true, weight: weights.min(), weightOffset: offset, reason: checks.isEmpty ? "no checks" : reason)
     }
 }

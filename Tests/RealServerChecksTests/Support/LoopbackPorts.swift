@@ -1,7 +1,8 @@
 import Glibc
 import TestSupport
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
+/// A TCP port on 127.0.0.1 that nothing listens on right now, for a server the test starts (nginx).
+/// Nothing holds it: to test a refused connection, use ``ClosedPort``, which does.
 func freeLoopbackPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     precondition(fd >= 0)
