@@ -11,11 +11,17 @@ extension RealServer {
         },
         .value("uthreshold") { rs, s, c in
             c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.upperThreshold = UInt32(v) }
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) {
+                rs.upperThreshold = UInt32(v)
+                rs.upperThresholdPosition = s.keyword.position
+            }
         },
         .value("lthreshold") { rs, s, c in
             c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.lowerThreshold = UInt32(v) }
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) {
+                rs.lowerThreshold = UInt32(v)
+                rs.lowerThresholdPosition = s.keyword.position
+            }
         },
         .value("inhibit_on_failure") { rs, s, c in
             if let v = c.boolean(s) { rs.written.inhibitOnFailure = v }
@@ -76,6 +82,18 @@ extension RealServer {
                     + "UDP_CHECK or TCP_CHECK with a short delay_loop instead", at: s.keyword.position)
         },
     ])
+
+    /// ip_vs_ctl.c `ip_vs_add_dest` refuses a destination whose lower threshold is above its
+    /// upper one with ERANGE, also when the upper one is 0 (none): keepalived 2.2.7 accepts
+    /// such a real server and then runs without it, so lvsd refuses the file instead.
+    func checkThresholds(_ c: inout ReadContext) {
+        let lower = lowerThreshold ?? 0, upper = upperThreshold ?? 0
+        guard lower > upper, let position = lowerThresholdPosition else { return }
+        let upperText = upperThreshold == nil ? "no uthreshold (0)" : "uthreshold \(upper)"
+        c.error("lthreshold \(lower) is above \(upperText): the kernel refuses this real server (ERANGE); "
+                + "write a uthreshold of at least \(lower), or remove lthreshold",
+                at: position, notes: upperThresholdPosition.map { [.init("uthreshold given here", at: $0)] } ?? [])
+    }
 
     /// Reads one checker block; the checker connects by default to the real server's
     /// address and the port as written (check_api.c queue_checker).

@@ -190,6 +190,7 @@ extension VirtualServer {
             c.extraArguments(s, after: 2)
             var rs = RealServer(address: address, port: port, position: s.keyword.position)
             RealServer.keywords.read(s.block ?? [], into: &rs, &c)
+            rs.checkThresholds(&c)
             vs.realServers.append(rs)
         },
         .obsolete("nat_mask", "removed in keepalived 1.2.20 (it only applied to Linux 2.2 kernels)"),
