@@ -24,6 +24,7 @@ extension KeepalivedConfiguration {
                 VRRPScript.keywords.read(s.block ?? [], into: &script, &ctx)
                 guard script.command != nil else {
                     ctx.error("vrrp_script '\(name.text)' has no 'script' (keepalived removes it)", at: name.position)
+                    config.vrrp.removed.insert("vrrp_script \(name.text)")
                     return
                 }
                 _ = config.vrrp.nextOrder("vrrp_script", name.text)
@@ -35,6 +36,7 @@ extension KeepalivedConfiguration {
                 TrackedProcess.keywords.read(s.block ?? [], into: &process, &ctx)
                 guard process.process != nil else {
                     ctx.error("vrrp_track_process '\(name.text)' has no 'process' (keepalived removes it)", at: name.position)
+                    config.vrrp.removed.insert("vrrp_track_process \(name.text)")
                     return
                 }
                 _ = config.vrrp.nextOrder("vrrp_track_process", name.text)
@@ -46,6 +48,7 @@ extension KeepalivedConfiguration {
                 TrackedFile.keywords.read(s.block ?? [], into: &file, &ctx)
                 guard file.path != nil else {
                     ctx.error("track_file '\(name.text)' has no 'file' (keepalived ignores it)", at: name.position)
+                    config.vrrp.removed.insert("track_file \(name.text)")
                     return
                 }
                 _ = config.vrrp.nextOrder("track_file", name.text)
