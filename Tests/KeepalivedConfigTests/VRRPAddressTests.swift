@@ -93,12 +93,13 @@ struct VRRPAddressTests {
         ("  spaced   out  ", ["spaced", "out"]),
     ])
     func commandSplitting(_ text: String, _ expected: [String]) {
-        #expect(ScriptCommand.split(Array(text.utf8)) == expected)
+        #expect(ScriptCommand.split(Array(text.utf8)) == .success(expected))
     }
 
-    @Test(arguments: ["'open", "\"open", "trailing\\"])
-    func commandSplittingRefuses(_ text: String) {
-        #expect(ScriptCommand.split(Array(text.utf8)) == nil)
+    @Test(arguments: [("'open", 0, "missing terminating '"), ("a \"open", 2, "missing terminating \""),
+                      ("trailing\\", 8, "'\\' at the end of the line escapes nothing")])
+    func commandSplittingRefuses(_ text: String, _ index: Int, _ message: String) {
+        #expect(ScriptCommand.split(Array(text.utf8)) == .failure(.init(index: index, message: message)))
     }
 
     /// The keywords of the VRRP side lvsd only warns about; VRRP.md in the documentation
