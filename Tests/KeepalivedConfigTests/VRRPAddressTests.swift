@@ -112,7 +112,7 @@ struct VRRPAddressTests {
             }
         }
         #expect(unimplemented(VRRPInstance.keywords) == [
-            "virtual_rules", "old_unicast_checksum", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
+            "virtual_rules", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
         ])
         let topLevel = KeywordTable<KeepalivedConfiguration>("top", KeepalivedConfiguration.vrrpTopLevelKeywords)
         #expect(unimplemented(topLevel) == [
