@@ -1,7 +1,8 @@
 /// A word of a line before it becomes a ``ConfigToken``: raw bytes (keepalived reads
 /// bytes; the reader checks they are UTF-8).
 struct RawWord: Equatable {
-    var bytes: [UInt8]
+    /// A slice of the line's bytes (no copy) or, for quoted-escaped words, new bytes.
+    var bytes: ArraySlice<UInt8>
     var position: SourcePosition
     var quoted: Bool
     /// Index in the line of the first byte of ``bytes``.
@@ -31,12 +32,12 @@ enum ConfigLexer {
                 guard let close = line.firstIndex(of: ASCII.quote, from: i + 1) else {
                     return (words, line.positions[start])
                 }
-                words.append(RawWord(bytes: Array(b[(i + 1)..<close]), position: line.positions[start], quoted: true,
+                words.append(RawWord(bytes: b[(i + 1)..<close], position: line.positions[start], quoted: true,
                                      start: i + 1))
                 i = close + 1
             } else {
                 while i < b.count, !ASCII.isWhiteSpace(b[i]), b[i] != ASCII.quote { i += 1 }
-                words.append(RawWord(bytes: Array(b[start..<i]), position: line.positions[start], quoted: false,
+                words.append(RawWord(bytes: b[start..<i], position: line.positions[start], quoted: false,
                                      start: start))
             }
         }
@@ -55,7 +56,7 @@ enum ConfigLexer {
         switch quotedEscapedWords(line.bytes) {
         case .success(let words):
             return .success(words.map {
-                RawWord(bytes: $0.bytes, position: line.positions[$0.start], quoted: $0.quoted, start: $0.start)
+                RawWord(bytes: $0.bytes[...], position: line.positions[$0.start], quoted: $0.quoted, start: $0.start)
             })
         case .failure(let failure):
             return .failure(.error(failure.message, at: line.position(at: failure.index)))

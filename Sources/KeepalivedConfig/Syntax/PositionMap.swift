@@ -18,26 +18,44 @@ public struct PositionMap: RandomAccessCollection, Sendable, Hashable {
         }
     }
 
-    private(set) var runs: [Run]
+    /// The first run, inline, so that a map of one run (most lines) allocates nothing.
+    private var head: Run?
+    /// The runs after the first.
+    private var tail: [Run]
     public private(set) var count: Int
+
+    /// Every run, in order.
+    var runs: [Run] { head.map { [$0] + tail } ?? [] }
+    private var runCount: Int { head == nil ? 0 : 1 + tail.count }
+    private func run(_ i: Int) -> Run { i == 0 ? head! : tail[i - 1] }
+    private var lastRun: Run? { tail.last ?? head }
+    private mutating func addRun(_ run: Run) {
+        if head == nil { head = run } else { tail.append(run) }
+    }
+    private mutating func setLastAdvances() {
+        if tail.isEmpty { head?.advances = true } else { tail[tail.count - 1].advances = true }
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
     init() {
-        runs = []
+        head = nil
+        tail = []
         count = 0
     }
 
     /// `count` bytes from `position` on, one column each.
     init(advancingFrom position: SourcePosition, count: Int) {
-        runs = count > 0 ? [Run(start: 0, position: position, advances: true)] : []
+        head = count > 0 ? Run(start: 0, position: position, advances: true) : nil
+        tail = []
         self.count = count
     }
 
     /// `count` bytes all at `position`.
     init(repeating position: SourcePosition, count: Int) {
-        runs = count > 0 ? [Run(start: 0, position: position, advances: false)] : []
+        head = count > 0 ? Run(start: 0, position: position, advances: false) : nil
+        tail = []
         self.count = count
     }
 
@@ -49,22 +67,22 @@ public struct PositionMap: RandomAccessCollection, Sendable, Hashable {
 
     public subscript(index: Int) -> SourcePosition {
         precondition(index >= 0 && index < count, "position index out of range")
-        return runs[runIndex(containing: index)].position(at: index)
+        return run(runIndex(containing: index)).position(at: index)
     }
 
     /// The last run starting at or before `index` (binary search; lines have few runs).
     private func runIndex(containing index: Int) -> Int {
-        var low = 0, high = runs.count - 1
+        var low = 0, high = runCount - 1
         while low < high {
             let mid = (low + high + 1) / 2
-            if runs[mid].start <= index { low = mid } else { high = mid - 1 }
+            if run(mid).start <= index { low = mid } else { high = mid - 1 }
         }
         return low
     }
 
     /// Appends one byte's position, extending the last run when it continues it.
     mutating func append(_ position: SourcePosition) {
-        if let last = runs.last {
+        if let last = lastRun {
             let length = count - last.start
             if last.advances, last.position(at: count) == position {
                 count += 1
@@ -72,7 +90,7 @@ public struct PositionMap: RandomAccessCollection, Sendable, Hashable {
             }
             if length == 1, position.file == last.position.file, position.line == last.position.line,
                position.column == last.position.column + 1 {
-                runs[runs.count - 1].advances = true
+                setLastAdvances()
                 count += 1
                 return
             }
@@ -81,26 +99,27 @@ public struct PositionMap: RandomAccessCollection, Sendable, Hashable {
                 return
             }
         }
-        runs.append(Run(start: count, position: position, advances: true))
+        addRun(Run(start: count, position: position, advances: true))
         count += 1
     }
 
     /// Appends `other`'s runs after these.
     mutating func append(contentsOf other: PositionMap) {
-        for (i, run) in other.runs.enumerated() {
-            let end = i + 1 < other.runs.count ? other.runs[i + 1].start : other.count
+        for i in 0..<other.runCount {
+            let run = other.run(i)
+            let end = i + 1 < other.runCount ? other.run(i + 1).start : other.count
             appendRun(run.position, advances: run.advances, length: end - run.start)
         }
     }
 
     private mutating func appendRun(_ position: SourcePosition, advances: Bool, length: Int) {
         guard length > 0 else { return }
-        if let last = runs.last, last.advances == advances,
+        if let last = lastRun, last.advances == advances,
            advances ? last.position(at: count) == position : last.position == position {
             count += length
             return
         }
-        runs.append(Run(start: count, position: position, advances: advances))
+        addRun(Run(start: count, position: position, advances: advances))
         count += length
     }
 
@@ -111,9 +130,9 @@ public struct PositionMap: RandomAccessCollection, Sendable, Hashable {
         var i = runIndex(containing: range.lowerBound)
         var index = range.lowerBound
         while index < range.upperBound {
-            let run = runs[i]
-            let end = Swift.min(i + 1 < runs.count ? runs[i + 1].start : count, range.upperBound)
-            result.appendRun(run.position(at: index), advances: run.advances, length: end - index)
+            let current = run(i)
+            let end = Swift.min(i + 1 < runCount ? run(i + 1).start : count, range.upperBound)
+            result.appendRun(current.position(at: index), advances: current.advances, length: end - index)
             index = end
             i += 1
         }
