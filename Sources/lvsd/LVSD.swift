@@ -57,9 +57,8 @@ struct LVSD: ParsableCommand {
 
     func run() throws {
         let path = file ?? KeepalivedConfiguration.defaultPath()
-        let status = ConfigCheckCommand(path: path, configID: configID ?? ConfigReadOptions.hostConfigID(),
-                                        strict: strict, json: json, printTable: printTable).run()
-        throw ExitCode(status)
+        ConfigCheckCommand(path: path, configID: configID ?? ConfigReadOptions.hostConfigID(),
+                           strict: strict, json: json, printTable: printTable).run()
     }
 
     static func main() {
