@@ -81,7 +81,16 @@ struct ConfigTreeBuilder {
 extension RawWord {
     /// The word as a String; bytes that are not UTF-8 are an error at the first of them.
     func text(diagnostics: inout Diagnostics, line: ConfigLineText) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        // Nearly every word is ASCII: build it from the bytes directly (String(validating:)
+        // on a slice goes through generic code that dominated reading).
+        if let ascii = bytes.withContiguousStorageIfAvailable({ buffer -> String? in
+            var all: UInt8 = 0
+            for b in buffer { all |= b }
+            return all < 0x80 ? String(decoding: buffer, as: UTF8.self) : nil
+        }), let ascii {
+            return ascii
+        }
+        if let text = String(validating: Array(bytes), as: UTF8.self) { return text }
         var offset = 0
         var iterator = bytes.makeIterator()
         var parser = Unicode.UTF8.ForwardParser()
