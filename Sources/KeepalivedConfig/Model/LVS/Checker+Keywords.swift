@@ -194,28 +194,12 @@ extension Checker {
 
     private static func common(connection: Bool) -> [K] {
         (connection ? connectionKeywords : []) + [
-            .value("retry") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let v = c.integer(s, in: 0...Int(UInt32.max)) { ch.written.retry = v }
-            },
-            .value("delay_before_retry") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s) { ch.written.delayBeforeRetry = d }
-            },
-            .value("warmup") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s) { ch.written.warmup = d }
-            },
-            .value("delay_loop") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s, minimumMicroseconds: 1) { ch.written.delayLoop = d }
-            },
-            .value("alpha") { ch, s, c in
-                if let v = c.boolean(s) { ch.written.alpha = v }
-            },
-            .value("log_all_failures") { ch, s, c in
-                if let v = c.boolean(s) { ch.logAllFailures = v }
-            },
+            .integer("retry", in: 0...Int(UInt32.max)) { $0.written.retry = $1 },
+            .timer("delay_before_retry") { $0.written.delayBeforeRetry = $1 },
+            .timer("warmup") { $0.written.warmup = $1 },
+            .timer("delay_loop", minimumMicroseconds: 1) { $0.written.delayLoop = $1 },
+            .boolean("alpha") { $0.written.alpha = $1 },
+            .boolean("log_all_failures") { $0.logAllFailures = $1 },
         ]
     }
 

@@ -2,10 +2,7 @@
 /// `real_server`, and check_api.c `install_checkers_keyword`).
 extension RealServer {
     static let keywords = KeywordTable<RealServer>("real_server", [
-        .value("weight") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(Int32.max)) { rs.written.weight = v }
-        },
+        .integer("weight", in: 0...Int(Int32.max)) { $0.written.weight = $1 },
         .value("lvs_method") { rs, s, c in
             if let f = c.forwarding(s) { rs.written.forwarding = f }
         },
@@ -23,49 +20,16 @@ extension RealServer {
                 rs.lowerThresholdPosition = s.keyword.position
             }
         },
-        .value("inhibit_on_failure") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.inhibitOnFailure = v }
-        },
-        .value("notify_up") { rs, s, c in
-            if let previous = rs.notifyUp {
-                c.error("notify_up is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
-            }
-            rs.notifyUp = c.notifyScript(s)
-        },
-        .value("notify_down") { rs, s, c in
-            if let previous = rs.notifyDown {
-                c.error("notify_down is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
-            }
-            rs.notifyDown = c.notifyScript(s)
-        },
-        .value("alpha") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.alpha = v }
-        },
-        .value("retry") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 1...Int(UInt32.max)) { rs.written.retry = v }
-        },
-        .value("delay_before_retry") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { rs.written.delayBeforeRetry = v }
-        },
-        .value("warmup") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { rs.written.warmup = v }
-        },
-        .value("connect_timeout") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { rs.written.connectTimeout = v }
-        },
-        .value("delay_loop") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1) { rs.written.delayLoop = v }
-        },
-        .value("smtp_alert") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.smtpAlert = v }
-        },
+        .boolean("inhibit_on_failure") { $0.written.inhibitOnFailure = $1 },
+        .notifyScript("notify_up", \.notifyUp),
+        .notifyScript("notify_down", \.notifyDown),
+        .boolean("alpha") { $0.written.alpha = $1 },
+        .integer("retry", in: 1...Int(UInt32.max)) { $0.written.retry = $1 },
+        .timer("delay_before_retry") { $0.written.delayBeforeRetry = $1 },
+        .timer("warmup") { $0.written.warmup = $1 },
+        .timer("connect_timeout", minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { $0.written.connectTimeout = $1 },
+        .timer("delay_loop", minimumMicroseconds: 1) { $0.written.delayLoop = $1 },
+        .boolean("smtp_alert") { $0.written.smtpAlert = $1 },
         .value("virtualhost") { rs, s, c in rs.virtualhost = c.text(s, "a host name") },
         .unimplemented("snmp_name", "lvsd has no SNMP agent"),
         .block("TCP_CHECK") { rs, s, c in rs.readChecker(.tcp, s, &c) },
