@@ -103,6 +103,13 @@ struct VRRPCrossReferenceTests {
         Case("track_file without file", "track_file f {\nweight 2\n}\n", [
             "1:12: error: track_file 'f' has no 'file' (keepalived ignores it)",
         ]),
+        // `weight N [reverse]` of the three tracked objects (one reader).
+        Case("tracked object weight options", "vrrp_script chk {\nscript /bin/true\nweight 5 backwards\n}\n"
+             + "track_file f {\nfile /run/f\nweight 7 reverse\n}\nvrrp_track_process p {\nprocess nginx\nweight -3 up\n}\n"
+             + VRRPFixture.instance("track_script {\nchk\n}\ntrack_file {\nf\n}\ntrack_process {\np\n}"), [
+            "3:10: error: unknown weight option 'backwards'; expected 'reverse'",
+            "11:11: error: unknown weight option 'up'; expected 'reverse'",
+        ]),
         Case("track_file without file, tracked", "track_file f {\nweight 2\n}\n" + VRRPFixture.instance("track_file {\nf\n}"), [
             "1:12: error: track_file 'f' has no 'file' (keepalived ignores it)",
         ]),

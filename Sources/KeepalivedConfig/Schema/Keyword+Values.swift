@@ -42,4 +42,23 @@ extension Keyword {
             target[keyPath: path] = c.notifyScript(s)
         }
     }
+
+    /// `weight N [reverse]` of a tracked object (vrrp_script, track_file, vrrp_track_process).
+    static func trackWeight(in range: ClosedRange<Int>,
+                            _ set: @escaping @Sendable (inout Target, _ weight: Int, _ reversed: Bool) -> Void) -> Keyword {
+        .value("weight") { target, s, c in
+            guard let n = c.integer(s, in: range) else { return }
+            var reversed = false
+            if s.arguments.count >= 2 {
+                guard s.arguments[1].text == "reverse" else {
+                    set(&target, n, false)
+                    c.error("unknown weight option '\(s.arguments[1].text)'; expected 'reverse'", at: s.arguments[1].position)
+                    return
+                }
+                reversed = true
+            }
+            c.extraArguments(s, after: 2)
+            set(&target, n, reversed)
+        }
+    }
 }
