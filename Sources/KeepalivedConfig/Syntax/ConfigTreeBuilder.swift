@@ -46,8 +46,11 @@ struct ConfigTreeBuilder {
                                       quoted: word.quoted))
         }
         guard let keyword = tokens.first else { return }
+        // Without quotes or backslashes both of keepalived's splits cut a line alike, so only
+        // lines with them are kept for the second (most statements: no copy of the line).
+        let needsLine = piece.bytes.contains { $0 == ASCII.quote || $0 == ASCII.apostrophe || $0 == ASCII.backslash }
         frames[frames.count - 1].statements.append(
-            ConfigStatement(keyword: keyword, arguments: Array(tokens.dropFirst()), line: piece))
+            ConfigStatement(keyword: keyword, arguments: Array(tokens.dropFirst()), line: needsLine ? piece : nil))
         statementAwaitsBlock = true
     }
 
