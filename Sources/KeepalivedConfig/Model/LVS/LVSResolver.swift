@@ -42,6 +42,13 @@ struct LVSResolver {
     func resolve(_ servers: [VirtualServer], groups resolvedGroups: [VirtualServerGroup],
                  _ c: inout ReadContext) -> [VirtualServer] {
         var result: [VirtualServer] = []
+        /// Where each kernel service (key, family, protocol) is in `result`.
+        struct Service: Hashable {
+            var key: VirtualServerKey
+            var family: AddressFamily
+            var `protocol`: ServiceProtocol?
+        }
+        var resultIndex: [Service: Int] = [:]
         var used = Set<String>()
         for var vs in servers {
             if case .group(let name) = vs.key {
@@ -55,12 +62,12 @@ struct LVSResolver {
             guard resolveFamilies(&vs, &c) else { continue }
             // Two blocks for one kernel service: same key, family and protocol (a TCP and a
             // UDP service on one address, or one group, are two services).
-            if let index = result.firstIndex(where: {
-                $0.key == vs.key && $0.family == vs.family && $0.protocol == vs.protocol
-            }) {
+            let service = Service(key: vs.key, family: vs.family, protocol: vs.protocol)
+            if let index = resultIndex[service] {
                 merge(vs, into: &result[index], &c)
                 continue
             }
+            resultIndex[service] = result.count
             result.append(vs)
         }
         // keepalived says nothing about an unused group; lvsd warns.
@@ -101,20 +108,17 @@ struct LVSResolver {
     private func resolveFamilies(_ vs: inout VirtualServer, _ c: inout ReadContext) -> Bool {
         var family = vs.familyWritten
         var ok = true
-        var kept: [RealServer] = []
-        for rs in vs.realServers {
-            let method = rs.written.forwarding?.method ?? vs.forwarding.method
-            if method != .tunnel {
-                if family == nil { family = rs.address.family }
-                if family != rs.address.family {
-                    c.error("real server \(rs.address) is not of the virtual server's address family", at: rs.position)
-                    ok = false
-                    continue
-                }
+        let method = vs.forwarding.method
+        vs.realServers.removeAll { rs in
+            guard (rs.written.forwarding?.method ?? method) != .tunnel else { return false }
+            if family == nil { family = rs.address.family }
+            guard family == rs.address.family else {
+                c.error("real server \(rs.address) is not of the virtual server's address family", at: rs.position)
+                ok = false
+                return true
             }
-            kept.append(rs)
+            return false
         }
-        vs.realServers = kept
         if let sorry = vs.sorryServer {
             let method = sorry.forwardingWritten ? sorry.forwarding.method : vs.forwarding.method
             if method != .tunnel {
