@@ -199,14 +199,27 @@ struct LVSResolver {
         }
         vs.smtpAlert = vs.smtpAlertWritten ?? global.smtpAlertChecker ?? global.smtpAlert ?? false
 
-        var servers: [RealServer] = []
-        var warnedForwarding = false
-        for var rs in vs.realServers {
-            if let earlier = servers.first(where: { rs.isDuplicate(of: $0) }) {
+        // The real servers are resolved in place (taken out of `vs`, so that the array is
+        // not copied): a RealServer is large, and there are thousands.
+        var servers = vs.realServers
+        vs.realServers = []
+        var kept = 0
+        for i in servers.indices {
+            if let earlier = servers[..<kept].first(where: { servers[i].isDuplicate(of: $0) }) {
+                let rs = servers[i]
                 c.warning("real server \(rs.address)\(rs.writtenPort.map { ":\($0)" } ?? "") is given twice in \(name); "
                           + "the second is ignored", at: rs.position, notes: [.init("first given here", at: earlier.position)])
                 continue
             }
+            if i != kept { servers.swapAt(i, kept) }
+            kept += 1
+        }
+        servers.removeSubrange(kept...)
+        var warnedForwarding = false
+        for i in servers.indices {
+            resolveServer(&servers[i])
+        }
+        func resolveServer(_ rs: inout RealServer) {
             if rs.written.forwarding == nil, !vs.forwardingWritten, !warnedForwarding {
                 c.warning("\(name) has no lvs_method; keepalived uses NAT", at: at)
                 warnedForwarding = true
@@ -222,7 +235,8 @@ struct LVSResolver {
             rs.weight = rs.written.weight ?? vs.weight
             rs.virtualhost = rs.virtualhost ?? vs.virtualhost
             rs.smtpAlert = rs.written.smtpAlert ?? global.smtpAlertChecker ?? global.smtpAlert ?? true
-            rs.checkers = rs.checkers.map { resolveChecker($0, of: rs) }
+            let server = rs
+            for j in rs.checkers.indices { rs.checkers[j] = resolveChecker(rs.checkers[j], of: server) }
             for checker in rs.checkers {
                 // check_file.c track_file_handler: "track_file %s not found".
                 if case .file(let file) = checker.kind, let name = file.trackFile,
@@ -230,7 +244,6 @@ struct LVSResolver {
                     c.error("FILE_CHECK names track_file '\(name)', which is not defined", at: checker.position)
                 }
             }
-            servers.append(rs)
         }
         vs.realServers = servers
         let weightSum = servers.reduce(0) { $0 + $1.weight }
