@@ -16,7 +16,8 @@ struct ConfigTreeBuilder {
     private var statementAwaitsBlock = false
 
     mutating func add(_ piece: ConfigLineText, diagnostics: inout Diagnostics) {
-        if piece.bytes == [ASCII.openBrace] {
+        let single = piece.bytes.count == 1 ? piece.bytes[0] : nil
+        if single == ASCII.openBrace {
             let open = piece.positions[0]
             if statementAwaitsBlock {
                 frames.append(Frame(open: open, owner: frames[frames.count - 1].statements.count - 1))
@@ -28,7 +29,7 @@ struct ConfigTreeBuilder {
             return
         }
         statementAwaitsBlock = false
-        if piece.bytes == [ASCII.closeBrace] {
+        if single == ASCII.closeBrace {
             if frames.count > 1 {
                 closeFrame()
             } else {

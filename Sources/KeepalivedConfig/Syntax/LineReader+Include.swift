@@ -83,7 +83,7 @@ extension LineReader {
     /// 2.2.7 code does).
     mutating func openIncludeIfAny(_ buf: ConfigLineText) -> Bool {
         let b = buf.bytes
-        guard b.count > 7, buf.starts(with: "include") else { return false }
+        guard b.count > 7, b[0] == UInt8(ascii: "i"), buf.starts(with: "include") else { return false }
         var p: Int
         let checks: IncludeChecks
         if ASCII.isWhiteSpace(b[7]) {
