@@ -41,17 +41,20 @@ struct ConfigTreeBuilder {
         if let unmatchedQuote, !diagnostics.all.contains(where: { $0.position == unmatchedQuote }) {
             diagnostics.error("missing closing '\"'", at: unmatchedQuote)
         }
-        var tokens: [ConfigToken] = []
-        for word in words {
-            tokens.append(ConfigToken(word.text(diagnostics: &diagnostics, line: piece), at: word.position,
-                                      quoted: word.quoted))
+        guard let first = words.first else { return }
+        let keyword = ConfigToken(first.text(diagnostics: &diagnostics, line: piece), at: first.position,
+                                  quoted: first.quoted)
+        var arguments: [ConfigToken] = []
+        arguments.reserveCapacity(words.count - 1)
+        for word in words.dropFirst() {
+            arguments.append(ConfigToken(word.text(diagnostics: &diagnostics, line: piece), at: word.position,
+                                         quoted: word.quoted))
         }
-        guard let keyword = tokens.first else { return }
         // Without quotes or backslashes both of keepalived's splits cut a line alike, so only
         // lines with them are kept for the second (most statements: no copy of the line).
         let needsLine = piece.bytes.contains { $0 == ASCII.quote || $0 == ASCII.apostrophe || $0 == ASCII.backslash }
         frames[frames.count - 1].statements.append(
-            ConfigStatement(keyword: keyword, arguments: Array(tokens.dropFirst()), line: needsLine ? piece : nil))
+            ConfigStatement(keyword: keyword, arguments: arguments, line: needsLine ? piece : nil))
         statementAwaitsBlock = true
     }
 
