@@ -1,6 +1,9 @@
 import Director
 import IPVSAdm
 import KeepalivedConfig
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `lvsd --config-test [--print-table] [--json] [--strict] -f FILE`.
 struct ConfigCheckCommand {
@@ -10,9 +13,11 @@ struct ConfigCheckCommand {
     var json: Bool
     var printTable: Bool
 
-    /// Prints the diagnostics (and the table) and returns the exit status: 0 when the
-    /// configuration passes, 1 when it does not.
-    func run() -> Int32 {
+    /// Prints the diagnostics (and the table) and exits: 0 when the configuration passes, 1
+    /// when it does not. The process ends while the model is still alive: freeing a large
+    /// configuration's hundreds of thousands of objects one by one would only delay the exit
+    /// (Console writes are unbuffered, so nothing is lost).
+    func run() -> Never {
         let result = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: configID))
         let passes = result.passes(strict: strict)
         if json {
@@ -23,6 +28,6 @@ struct ConfigCheckCommand {
         if printTable, passes, let configuration = result.configuration {
             Console.write(IPVSAdmText.save(InitialTable.entries(for: configuration), numeric: true))
         }
-        return passes ? 0 : 1
+        withExtendedLifetime(result) { exit(passes ? 0 : 1) }
     }
 }

@@ -123,9 +123,7 @@ struct LVSD: AsyncParsableCommand {
         let path = file ?? KeepalivedConfiguration.defaultPath()
         let id = configID ?? ConfigReadOptions.hostConfigID()
         if configTest {
-            let status = ConfigCheckCommand(path: path, configID: id, strict: strict, json: json,
-                                            printTable: printTable).run()
-            throw ExitCode(status)
+            ConfigCheckCommand(path: path, configID: id, strict: strict, json: json, printTable: printTable).run()
         }
         let status = await DaemonCommand(
             path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket,

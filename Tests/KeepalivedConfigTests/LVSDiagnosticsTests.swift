@@ -387,6 +387,56 @@ struct LVSDiagnosticsTests {
                 "9:9: error: FILE_CHECK names track_file 'nowhere', which is not defined",
                 "13:13: warning: SMTP_CHECK host blocks are deprecated: write one SMTP_CHECK per server to check",
             ]),
+        Case(name: "checker addresses of two families", text: """
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lvs_sched rr
+                lvs_method NAT
+                real_server 10.0.1.1 80 {
+                    TCP_CHECK {
+                        bindto 2001:db8::1
+                    }
+                    TCP_CHECK {
+                        bindto 10.0.0.9
+                        connect_ip 2001:db8::2
+                    }
+                }
+            }
+            """, expected: [
+                "7:20: error: bindto 2001:db8::1 is not of the address family of the checked address 10.0.1.1",
+                "11:24: error: connect_ip 2001:db8::2 is not of the address family of bindto 10.0.0.9",
+            ]),
+        // ip_vs_ctl.c ip_vs_add_dest: l_threshold > u_threshold is ERANGE, also with u_threshold 0.
+        Case(name: "lower threshold above the upper one", text: """
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lvs_sched wlc
+                lvs_method NAT
+                real_server 10.0.1.1 80 {
+                    lthreshold 5
+                }
+                real_server 10.0.1.2 80 {
+                    uthreshold 10
+                    lthreshold 11
+                }
+                real_server 10.0.1.3 80 {
+                    uthreshold 10
+                    lthreshold 10
+                }
+                real_server 10.0.1.4 80 {
+                    uthreshold 10
+                }
+                real_server 10.0.1.5 80 {
+                    lthreshold 0
+                }
+            }
+            """, expected: [
+                "6:9: error: lthreshold 5 is above no uthreshold (0): the kernel refuses this real server (ERANGE); "
+                    + "write a uthreshold of at least 5, or remove lthreshold",
+                "10:9: error: lthreshold 11 is above uthreshold 10: the kernel refuses this real server (ERANGE); "
+                    + "write a uthreshold of at least 11, or remove lthreshold",
+                "  note 9:9: uthreshold given here",
+            ]),
     ]
 
     @Test(arguments: cases)

@@ -93,12 +93,13 @@ struct VRRPAddressTests {
         ("  spaced   out  ", ["spaced", "out"]),
     ])
     func commandSplitting(_ text: String, _ expected: [String]) {
-        #expect(ScriptCommand.split(Array(text.utf8)) == expected)
+        #expect(ScriptCommand.split(Array(text.utf8)) == .success(expected))
     }
 
-    @Test(arguments: ["'open", "\"open", "trailing\\"])
-    func commandSplittingRefuses(_ text: String) {
-        #expect(ScriptCommand.split(Array(text.utf8)) == nil)
+    @Test(arguments: [("'open", 0, "missing terminating '"), ("a \"open", 2, "missing terminating \""),
+                      ("trailing\\", 8, "'\\' at the end of the line escapes nothing")])
+    func commandSplittingRefuses(_ text: String, _ index: Int, _ message: String) {
+        #expect(ScriptCommand.split(Array(text.utf8)) == .failure(.init(index: index, message: message)))
     }
 
     /// The keywords of the VRRP side lvsd only warns about; VRRP.md in the documentation
@@ -111,7 +112,7 @@ struct VRRPAddressTests {
             }
         }
         #expect(unimplemented(VRRPInstance.keywords) == [
-            "virtual_rules", "old_unicast_checksum", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
+            "virtual_rules", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
         ])
         let topLevel = KeywordTable<KeepalivedConfiguration>("top", KeepalivedConfiguration.vrrpTopLevelKeywords)
         #expect(unimplemented(topLevel) == [

@@ -77,6 +77,11 @@ struct VRRPCrossReferenceTests {
         Case("script without script", "vrrp_script chk {\ninterval 2\n}\n", [
             "1:13: error: vrrp_script 'chk' has no 'script' (keepalived removes it)",
         ]),
+        // keepalived: "No script set ... - removing", then "track script chk not found, ignoring";
+        // lvsd's error at the definition says it, the reference gets no second one.
+        Case("script without script, tracked", "vrrp_script chk {\ninterval 2\n}\n" + VRRPFixture.instance("track_script {\nchk\n}"), [
+            "1:13: error: vrrp_script 'chk' has no 'script' (keepalived removes it)",
+        ]),
         Case("script interval 0", "vrrp_script chk {\nscript /bin/true\ninterval 0\n}\n" + VRRPFixture.instance("track_script {\nchk\n}"), [
             "3:10: warning: interval 0 becomes 1 (keepalived's smallest interval)",
         ]),
@@ -96,6 +101,16 @@ struct VRRPCrossReferenceTests {
             "1:1: warning: 'vrrp_track_file' is deprecated; use 'track_file'",
         ]),
         Case("track_file without file", "track_file f {\nweight 2\n}\n", [
+            "1:12: error: track_file 'f' has no 'file' (keepalived ignores it)",
+        ]),
+        // `weight N [reverse]` of the three tracked objects (one reader).
+        Case("tracked object weight options", "vrrp_script chk {\nscript /bin/true\nweight 5 backwards\n}\n"
+             + "track_file f {\nfile /run/f\nweight 7 reverse\n}\nvrrp_track_process p {\nprocess nginx\nweight -3 up\n}\n"
+             + VRRPFixture.instance("track_script {\nchk\n}\ntrack_file {\nf\n}\ntrack_process {\np\n}"), [
+            "3:10: error: unknown weight option 'backwards'; expected 'reverse'",
+            "11:11: error: unknown weight option 'up'; expected 'reverse'",
+        ]),
+        Case("track_file without file, tracked", "track_file f {\nweight 2\n}\n" + VRRPFixture.instance("track_file {\nf\n}"), [
             "1:12: error: track_file 'f' has no 'file' (keepalived ignores it)",
         ]),
         Case("track process without process", "vrrp_track_process p {\nweight 2\n}\n", [

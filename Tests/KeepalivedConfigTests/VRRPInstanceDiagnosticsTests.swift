@@ -184,6 +184,12 @@ struct VRRPInstanceDiagnosticsTests {
         Case("unicast_ttl without peers", body: "unicast_ttl 10", [
             "7:1: warning: unicast_ttl without unicast peers; keepalived resets it",
         ]),
+        Case("old_unicast_checksum with an unknown mode", body: "unicast_peer {\n10.0.0.2\n}\nold_unicast_checksum always", [
+            "10:22: error: old_unicast_checksum takes no value or 'never', not 'always'",
+        ]),
+        Case("old_unicast_checksum is a unicast keyword", body: "old_unicast_checksum", [
+            "7:1: warning: a unicast keyword without unicast peers; keepalived uses multicast (deprecated since keepalived 2.2.4)",
+        ]),
         Case("unicast keyword without peers", body: "unicast_src_ip 10.0.0.9", [
             "7:1: warning: a unicast keyword without unicast peers; keepalived uses multicast (deprecated since keepalived 2.2.4)",
         ]),

@@ -239,3 +239,14 @@ struct VRRPAuthenticationMatch: Equatable {
         a?.kind == b.kind && a?.secret == b.secret
     }
 }
+
+/// `old_unicast_checksum [never]` (vrrp_parser.c vrrp_unicast_chksum_handler).
+struct VRRPUnicastChecksumTests {
+    @Test(arguments: [("", UnicastChecksum.automatic), ("old_unicast_checksum", UnicastChecksum.old),
+                      ("old_unicast_checksum never", UnicastChecksum.never)])
+    func unicastChecksum(_ line: String, _ expected: UnicastChecksum) throws {
+        let (vrrp, messages) = try #require(VRRPFixture.model(VRRPFixture.instance("unicast_peer {\n10.0.0.2\n}\n" + line)))
+        #expect(messages == [])
+        #expect(vrrp.instances.first?.unicastChecksum == expected)
+    }
+}

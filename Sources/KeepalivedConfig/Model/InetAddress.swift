@@ -69,15 +69,27 @@ public enum InetAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func parseV4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
+        // Four parts of 1 to 3 decimal digits, each at most 255, separated by dots.
         var value: UInt32 = 0
-        for part in parts {
-            guard (1...3).contains(part.count), part.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                  let n = UInt32(part), n <= 255 else { return nil }
-            value = value << 8 | n
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else {
+                guard b >= 48 && b <= 57, digits < 3 else { return nil }
+                part = part * 10 + UInt32(b - 48)
+                digits += 1
+                guard part <= 255 else { return nil }
+            }
         }
-        return value
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | part
     }
 
     static func parseV6(_ text: String) -> [UInt8]? {

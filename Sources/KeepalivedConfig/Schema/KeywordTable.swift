@@ -25,8 +25,8 @@ struct KeywordTable<Target>: Sendable {
     /// Reads `statements` into `target`: every statement's keyword is looked up, unknown ones
     /// are errors with a suggestion, and the block rules of each keyword are checked.
     func read(_ statements: [ConfigStatement], into target: inout Target, _ context: inout ReadContext) {
-        for statement in statements {
-            read(statement, into: &target, &context)
+        for index in statements.indices {
+            read(statements[index], into: &target, &context)
         }
     }
 

@@ -32,12 +32,15 @@ extension ReadContext {
 
     /// A command word split as keepalived splits it, or an error.
     mutating func command(_ token: ConfigToken) -> ScriptCommand? {
-        guard let command = ScriptCommand(token) else {
-            error("'\(token.text)' is not a command line (empty, a quote not closed, or a trailing backslash)",
+        switch ScriptCommand.make(token) {
+        case .success(let command):
+            return command
+        case .failure(let failure):
+            // keepalived: "String '%s': missing terminating %c", then the script is dropped.
+            error("cannot split the command '\(token.text)' into arguments: \(failure.message)",
                   at: token.position)
             return nil
         }
-        return command
     }
 
     /// `notify*` lines: `notify_master COMMAND [USER [GROUP]]` (lib/notify.c,

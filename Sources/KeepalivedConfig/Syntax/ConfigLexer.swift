@@ -1,7 +1,8 @@
 /// A word of a line before it becomes a ``ConfigToken``: raw bytes (keepalived reads
 /// bytes; the reader checks they are UTF-8).
 struct RawWord: Equatable {
-    var bytes: [UInt8]
+    /// A slice of the line's bytes (no copy) or, for quoted-escaped words, new bytes.
+    var bytes: ArraySlice<UInt8>
     var position: SourcePosition
     var quoted: Bool
     /// Index in the line of the first byte of ``bytes``.
@@ -31,12 +32,12 @@ enum ConfigLexer {
                 guard let close = line.firstIndex(of: ASCII.quote, from: i + 1) else {
                     return (words, line.positions[start])
                 }
-                words.append(RawWord(bytes: Array(b[(i + 1)..<close]), position: line.positions[start], quoted: true,
+                words.append(RawWord(bytes: b[(i + 1)..<close], position: line.positions[start], quoted: true,
                                      start: i + 1))
                 i = close + 1
             } else {
                 while i < b.count, !ASCII.isWhiteSpace(b[i]), b[i] != ASCII.quote { i += 1 }
-                words.append(RawWord(bytes: Array(b[start..<i]), position: line.positions[start], quoted: false,
+                words.append(RawWord(bytes: b[start..<i], position: line.positions[start], quoted: false,
                                      start: start))
             }
         }
@@ -45,20 +46,43 @@ enum ConfigLexer {
 
     /// `alloc_strvec_quoted_escaped`, the manual's "Quoted strings": `"..."` and `'...'`
     /// quote (and may be glued to other text: `ab"c d"e` is one word `abc de`), and a `\`
-    /// escapes the next character anywhere: `\a \b \E \f \n \r \t \v`, `\nnn` (up to three
-    /// octal digits), `\xHH...` (any number of hex digits, kept to the low 8 bits as C's
-    /// `char` does), `\cC` (control character), and `\C` for C itself.
+    /// escapes the next character anywhere, inside single quotes too: `\a \b \E \f \n \r
+    /// \t \v`, `\nnn` (up to three octal digits), `\xHH...` (any number of hex digits, kept
+    /// to the low 8 bits as C's `char` does), `\cC` (control character), and `\C` for C
+    /// itself. Words are separated by white space (space, `\t`, `\n`, `\v`, `\f`, `\r`);
+    /// keepalived copies each with strndup, so a word ends at a NUL an escape made (`a\0b`
+    /// is `a`).
     static func quotedEscapedWords(_ line: ConfigLineText) -> Result<[RawWord], Diagnostic> {
-        let b = line.bytes
-        var words: [RawWord] = []
+        switch quotedEscapedWords(line.bytes) {
+        case .success(let words):
+            return .success(words.map {
+                RawWord(bytes: $0.bytes[...], position: line.positions[$0.start], quoted: $0.quoted, start: $0.start)
+            })
+        case .failure(let failure):
+            return .failure(.error(failure.message, at: line.position(at: failure.index)))
+        }
+    }
+
+    /// Why ``quotedEscapedWords(_:)-swift.method`` refused bytes: keepalived rejects the
+    /// whole line (lib/parser.c: "missing terminating %c", "Missing escape char at end").
+    struct QuotedEscapedFailure: Error, Equatable {
+        /// Where the open quote or the final `\` stands.
+        var index: Int
+        var message: String
+    }
+
+    /// The splitting itself, on bytes; each word with the index of its first byte and
+    /// whether a quote was in it. Also used for the second split of a command word
+    /// (lib/notify.c, set_script_params_array: ``ScriptCommand``).
+    static func quotedEscapedWords(_ b: [UInt8]) -> Result<[(bytes: [UInt8], start: Int, quoted: Bool)], QuotedEscapedFailure> {
+        var words: [(bytes: [UInt8], start: Int, quoted: Bool)] = []
         var i = 0
         var quote: UInt8?
-        var quoteAt: SourcePosition?
+        var quoteAt = 0
         while i < b.count {
             while i < b.count, ASCII.isWhiteSpace(b[i]) { i += 1 }
             if i >= b.count { break }
-            let startIndex = i
-            let start = line.positions[i]
+            let start = i
             var word: [UInt8] = []
             var quotedWord = false
             wordLoop: while i < b.count {
@@ -66,7 +90,7 @@ enum ConfigLexer {
                 if c == ASCII.backslash {
                     i += 1
                     guard i < b.count else {
-                        return .failure(.error("'\\' at the end of the line escapes nothing", at: line.positions[i - 1]))
+                        return .failure(QuotedEscapedFailure(index: i - 1, message: "'\\' at the end of the line escapes nothing"))
                     }
                     word.append(unescape(b, &i))
                     continue
@@ -79,7 +103,7 @@ enum ConfigLexer {
                 }
                 if c == ASCII.quote || c == ASCII.apostrophe {
                     quote = c
-                    quoteAt = line.positions[i]
+                    quoteAt = i
                     quotedWord = true
                     i += 1
                     continue
@@ -90,9 +114,10 @@ enum ConfigLexer {
             }
             if let q = quote {
                 let mark = q == ASCII.quote ? "\"" : "'"
-                return .failure(.error("missing terminating \(mark)", at: quoteAt))
+                return .failure(QuotedEscapedFailure(index: quoteAt, message: "missing terminating \(mark)"))
             }
-            words.append(RawWord(bytes: word, position: start, quoted: quotedWord, start: startIndex))
+            if let nul = word.firstIndex(of: 0) { word.removeSubrange(nul...) }
+            words.append((word, start, quotedWord))
         }
         return .success(words)
     }

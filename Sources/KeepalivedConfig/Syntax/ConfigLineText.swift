@@ -7,23 +7,28 @@
 public struct ConfigLineText: Sendable, Hashable {
     public internal(set) var bytes: [UInt8]
     /// One position per byte of ``bytes``.
-    public internal(set) var positions: [SourcePosition]
+    public internal(set) var positions: PositionMap
 
     public init(bytes: [UInt8], positions: [SourcePosition]) {
         precondition(bytes.count == positions.count, "one position per byte")
+        self.bytes = bytes
+        self.positions = PositionMap(positions)
+    }
+
+    init(bytes: [UInt8], positions: PositionMap) {
         self.bytes = bytes
         self.positions = positions
     }
 
     init() {
         bytes = []
-        positions = []
+        positions = PositionMap()
     }
 
     /// The bytes of `line`, numbered from `column` 1 on `line` of `file`.
     init(line: [UInt8], file: Int, lineNumber: Int) {
         bytes = line
-        positions = (0..<line.count).map { SourcePosition(file: file, line: lineNumber, column: $0 + 1) }
+        positions = PositionMap(advancingFrom: SourcePosition(file: file, line: lineNumber, column: 1), count: line.count)
     }
 
     var count: Int { bytes.count }
@@ -38,17 +43,12 @@ public struct ConfigLineText: Sendable, Hashable {
     }
 
     subscript(range: Range<Int>) -> ConfigLineText {
-        ConfigLineText(slice: self, range)
-    }
-
-    private init(slice: ConfigLineText, _ range: Range<Int>) {
-        bytes = Array(slice.bytes[range])
-        positions = Array(slice.positions[range])
+        ConfigLineText(bytes: Array(bytes[range]), positions: positions.slice(range))
     }
 
     mutating func append(_ other: ConfigLineText) {
         bytes += other.bytes
-        positions += other.positions
+        positions.append(contentsOf: other.positions)
     }
 
     mutating func append(_ byte: UInt8, at position: SourcePosition) {
@@ -63,19 +63,19 @@ public struct ConfigLineText: Sendable, Hashable {
 
     mutating func removeSubrange(_ range: Range<Int>) {
         bytes.removeSubrange(range)
-        positions.removeSubrange(range)
+        positions.replaceSubrange(range, with: PositionMap())
     }
 
     mutating func truncate(to length: Int) {
         if length < bytes.count {
             bytes.removeSubrange(length...)
-            positions.removeSubrange(length...)
+            positions = positions.slice(0..<length)
         }
     }
 
     /// `text` with every byte at `position` (the text of an expansion).
     static func expansion(_ text: [UInt8], at position: SourcePosition) -> ConfigLineText {
-        ConfigLineText(bytes: text, positions: Array(repeating: position, count: text.count))
+        ConfigLineText(bytes: text, positions: PositionMap(repeating: position, count: text.count))
     }
 
     func starts(with prefix: String) -> Bool {

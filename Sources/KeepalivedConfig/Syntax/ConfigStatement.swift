@@ -32,8 +32,10 @@ public struct ConfigStatement: Sendable {
     /// Where the block's `{` stands (nil without a block).
     public var blockOpen: SourcePosition?
     /// The statement's line after preprocessing, as keepalived hands it to keyword
-    /// handlers (its `buf_extern`); nil for statements not read from text. Script
-    /// keywords split it again with ``quotedEscapedWords()``.
+    /// handlers (its `buf_extern`), for the lines that hold a quote or a backslash; nil
+    /// for the others (both of keepalived's ways of cutting a line give the same words then)
+    /// and for statements not read from text. Script keywords split it again with
+    /// ``quotedEscapedWords()``.
     public var line: ConfigLineText?
 
     public init(keyword: ConfigToken, arguments: [ConfigToken] = [],

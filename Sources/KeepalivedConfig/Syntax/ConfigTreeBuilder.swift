@@ -16,7 +16,8 @@ struct ConfigTreeBuilder {
     private var statementAwaitsBlock = false
 
     mutating func add(_ piece: ConfigLineText, diagnostics: inout Diagnostics) {
-        if piece.bytes == [ASCII.openBrace] {
+        let single = piece.bytes.count == 1 ? piece.bytes[0] : nil
+        if single == ASCII.openBrace {
             let open = piece.positions[0]
             if statementAwaitsBlock {
                 frames.append(Frame(open: open, owner: frames[frames.count - 1].statements.count - 1))
@@ -28,7 +29,7 @@ struct ConfigTreeBuilder {
             return
         }
         statementAwaitsBlock = false
-        if piece.bytes == [ASCII.closeBrace] {
+        if single == ASCII.closeBrace {
             if frames.count > 1 {
                 closeFrame()
             } else {
@@ -40,14 +41,20 @@ struct ConfigTreeBuilder {
         if let unmatchedQuote, !diagnostics.all.contains(where: { $0.position == unmatchedQuote }) {
             diagnostics.error("missing closing '\"'", at: unmatchedQuote)
         }
-        var tokens: [ConfigToken] = []
-        for word in words {
-            tokens.append(ConfigToken(word.text(diagnostics: &diagnostics, line: piece), at: word.position,
-                                      quoted: word.quoted))
+        guard let first = words.first else { return }
+        let keyword = ConfigToken(first.text(diagnostics: &diagnostics, line: piece), at: first.position,
+                                  quoted: first.quoted)
+        var arguments: [ConfigToken] = []
+        arguments.reserveCapacity(words.count - 1)
+        for word in words.dropFirst() {
+            arguments.append(ConfigToken(word.text(diagnostics: &diagnostics, line: piece), at: word.position,
+                                         quoted: word.quoted))
         }
-        guard let keyword = tokens.first else { return }
+        // Without quotes or backslashes both of keepalived's splits cut a line alike, so only
+        // lines with them are kept for the second (most statements: no copy of the line).
+        let needsLine = piece.bytes.contains { $0 == ASCII.quote || $0 == ASCII.apostrophe || $0 == ASCII.backslash }
         frames[frames.count - 1].statements.append(
-            ConfigStatement(keyword: keyword, arguments: Array(tokens.dropFirst()), line: piece))
+            ConfigStatement(keyword: keyword, arguments: arguments, line: needsLine ? piece : nil))
         statementAwaitsBlock = true
     }
 
@@ -81,7 +88,16 @@ struct ConfigTreeBuilder {
 extension RawWord {
     /// The word as a String; bytes that are not UTF-8 are an error at the first of them.
     func text(diagnostics: inout Diagnostics, line: ConfigLineText) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        // Nearly every word is ASCII: build it from the bytes directly (String(validating:)
+        // on a slice goes through generic code that dominated reading).
+        if let ascii = bytes.withContiguousStorageIfAvailable({ buffer -> String? in
+            var all: UInt8 = 0
+            for b in buffer { all |= b }
+            return all < 0x80 ? String(decoding: buffer, as: UTF8.self) : nil
+        }), let ascii {
+            return ascii
+        }
+        if let text = String(validating: Array(bytes), as: UTF8.self) { return text }
         var offset = 0
         var iterator = bytes.makeIterator()
         var parser = Unicode.UTF8.ForwardParser()

@@ -44,7 +44,7 @@ struct OpenInclude {
 struct OpenFile {
     /// Index into ``SourceMap/files``.
     var index: Int
-    var lines: [[UInt8]]
+    var lines: SourceLines
     var nextLine = 0
     var canonicalPath: String
     /// The directory relative includes start from (keepalived changes into it).
@@ -68,7 +68,7 @@ extension LineReader {
         while let top = includeStack.indices.last {
             if let file = includeStack[top].file, file.nextLine < file.lines.count {
                 includeStack[top].file?.nextLine += 1
-                return ConfigLineText(line: file.lines[file.nextLine], file: file.index, lineNumber: file.nextLine + 1)
+                return ConfigLineText(line: Array(file.lines[file.nextLine]), file: file.index, lineNumber: file.nextLine + 1)
             }
             includeStack[top].file = nil
             if !openNextMatch() { includeStack.removeLast() }
@@ -83,7 +83,7 @@ extension LineReader {
     /// 2.2.7 code does).
     mutating func openIncludeIfAny(_ buf: ConfigLineText) -> Bool {
         let b = buf.bytes
-        guard b.count > 7, buf.starts(with: "include") else { return false }
+        guard b.count > 7, b[0] == UInt8(ascii: "i"), buf.starts(with: "include") else { return false }
         var p: Int
         let checks: IncludeChecks
         if ASCII.isWhiteSpace(b[7]) {
@@ -165,7 +165,7 @@ extension LineReader {
                 report(severe, "cannot read '\(path)': \(error.message)", at: include.site)
                 continue
             }
-            let lines = Self.lines(of: bytes)
+            let lines = SourceLines(fileBytes: bytes)
             sources.files.append(SourceFile(path: path, includedFrom: include.site, lines: lines))
             includeStack[top].file = OpenFile(index: sources.files.count - 1, lines: lines,
                                               canonicalPath: canonical, directory: ConfigPath.directory(of: path))
@@ -189,24 +189,5 @@ extension LineReader {
         let directory = currentFile?.directory ?? "."
         return fileSystem.canonicalPath(directory)
             ?? ConfigPath.normalize(directory, base: fileSystem.currentDirectory)
-    }
-
-    /// The lines of a file as fgets() gives them to keepalived, without the `\n` and the
-    /// `\r`s before it.
-    static func lines(of bytes: [UInt8]) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        var start = 0
-        for (i, b) in bytes.enumerated() where b == ASCII.newline {
-            lines.append(stripCarriageReturns(bytes[start..<i]))
-            start = i + 1
-        }
-        if start < bytes.count { lines.append(stripCarriageReturns(bytes[start...])) }
-        return lines
-    }
-
-    private static func stripCarriageReturns(_ line: ArraySlice<UInt8>) -> [UInt8] {
-        var end = line.endIndex
-        while end > line.startIndex, line[end - 1] == ASCII.carriageReturn { end -= 1 }
-        return Array(line[line.startIndex..<end])
     }
 }

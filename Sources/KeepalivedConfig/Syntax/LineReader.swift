@@ -171,7 +171,7 @@ struct LineReader<FileSystem: ConfigFileSystem> {
                 buf = ConfigLineText()
                 return
             }
-            if buf.starts(with: "~SEQ") || buf.starts(with: "~LST") {
+            if buf.bytes.first == ASCII.tilde, buf.starts(with: "~SEQ") || buf.starts(with: "~LST") {
                 let isSequence = buf.bytes[1] == 0x53
                 let added = isSequence ? addSequence(buf) : addList(buf)
                 if !added {

@@ -25,12 +25,16 @@ public struct SourceFile: Sendable {
     /// The `include` statement that brought this file in; nil for the main file.
     public var includedFrom: SourcePosition?
     /// The file's lines as raw bytes, without their line terminators (`\n`, `\r\n`).
-    public var lines: [[UInt8]]
+    public var lines: SourceLines
 
-    public init(path: String, includedFrom: SourcePosition?, lines: [[UInt8]]) {
+    public init(path: String, includedFrom: SourcePosition?, lines: SourceLines) {
         self.path = path
         self.includedFrom = includedFrom
         self.lines = lines
+    }
+
+    public init(path: String, includedFrom: SourcePosition?, lines: [[UInt8]]) {
+        self.init(path: path, includedFrom: includedFrom, lines: SourceLines(lines))
     }
 }
 

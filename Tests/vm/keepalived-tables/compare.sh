@@ -41,20 +41,29 @@ blocks() {
 # known-differences.txt: "CONFIG<TAB>reason" lines for open differences between lvsd and
 # keepalived, each an open bug or a deliberate difference. A listed config is still compared
 # and its diff printed; it counts as known, not as passed. A listed config that now matches
-# fails the run, so that the list is kept true.
+# fails the run, so that the list is kept true. A reason that starts with "lvsd refuses the
+# file" says lvsd must exit 1 on it: a table printed for it fails the run, and so does a
+# refusal of a config whose reason does not say so.
 known_reason() {
     awk -F '\t' -v rel="$1" '$1 == rel { print $2; found = 1 } END { exit !found }' "$here/known-differences.txt"
 }
 
+refusal_prefix="lvsd refuses the file"
 passed=0 failed=0 known=0
-# report_mismatch REL: a mismatch (or a refusal) was printed above; count it.
+# report_mismatch REL REFUSED: a mismatch (REFUSED=1: a refusal) was printed above; count it.
 report_mismatch() {
     local reason
-    if reason=$(known_reason "$1"); then
+    if ! reason=$(known_reason "$1"); then
+        failed=$((failed + 1))
+    elif (($2)) && [[ $reason != "$refusal_prefix"* ]]; then
+        echo "FAIL $1: lvsd refuses it, but known-differences.txt does not say so: $reason"
+        failed=$((failed + 1))
+    elif ((!$2)) && [[ $reason == "$refusal_prefix"* ]]; then
+        echo "FAIL $1: known-differences.txt says lvsd refuses it, but lvsd printed a table: $reason"
+        failed=$((failed + 1))
+    else
         echo "    KNOWN DIFFERENCE $1: $reason"
         known=$((known + 1))
-    else
-        failed=$((failed + 1))
     fi
 }
 while IFS= read -r rel; do
@@ -69,7 +78,12 @@ while IFS= read -r rel; do
     if ((status != 0)); then
         echo "MISMATCH $rel: lvsd exited with status $status"
         sed 's/^/    /' "$work/err"
-        report_mismatch "$rel"
+        if ((status != 1)); then
+            echo "FAIL $rel: lvsd --config-test exits 0 or 1; $status is a crash or a usage error"
+            failed=$((failed + 1))
+            continue
+        fi
+        report_mismatch "$rel" 1
         continue
     fi
     blocks <"$expected" >"$work/want"
@@ -91,7 +105,7 @@ while IFS= read -r rel; do
             exit 2
         fi
         sed 's/^/    /' "$work/diff"
-        report_mismatch "$rel"
+        report_mismatch "$rel" 0
     fi
 done < <(cd "$here/configs" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
 

@@ -135,38 +135,38 @@ extension Checker {
         },
     ])
 
+    /// `connect_ip` / `bindto ADDRESS`: of the family of the other one, when that is known.
+    private static func connectionAddress(_ name: String, other otherName: String,
+                                          _ other: @escaping @Sendable (CheckerConnection) -> InetAddress?,
+                                          _ set: @escaping @Sendable (inout CheckerConnection?, InetAddress) -> Void) -> K {
+        .value(name) { ch, s, c in
+            ch.connectionWritten = true
+            c.extraArguments(s, after: 1)
+            guard let a = c.address(s) else { return }
+            if let connection = ch.connection, let o = other(connection), o.isIPv6 != a.isIPv6 {
+                c.error("\(name) \(a) is not of the address family of \(otherName) \(o)", at: s.arguments[0].position)
+                return
+            }
+            set(&ch.connection, a)
+        }
+    }
+
+    /// `connect_port` / `bind_port PORT` (1...65535).
+    private static func connectionPort(_ name: String,
+                                       _ set: @escaping @Sendable (inout CheckerConnection?, UInt16) -> Void) -> K {
+        .value(name) { ch, s, c in
+            ch.connectionWritten = true
+            c.extraArguments(s, after: 1)
+            if let p = c.integer(s, in: 1...65535) { set(&ch.connection, UInt16(p)) }
+        }
+    }
+
     private static var connectionKeywords: [K] {
         [
-            .value("connect_ip") { ch, s, c in
-                ch.connectionWritten = true
-                c.extraArguments(s, after: 1)
-                guard let a = c.address(s) else { return }
-                if let bind = ch.connection?.bindAddress, bind.isIPv6 != a.isIPv6 {
-                    c.error("connect_ip \(a) is not of the address family of bindto \(bind)", at: s.arguments[0].position)
-                    return
-                }
-                ch.connection?.address = a
-            },
-            .value("connect_port") { ch, s, c in
-                ch.connectionWritten = true
-                c.extraArguments(s, after: 1)
-                if let p = c.integer(s, in: 1...65535) { ch.connection?.port = UInt16(p) }
-            },
-            .value("bindto") { ch, s, c in
-                ch.connectionWritten = true
-                c.extraArguments(s, after: 1)
-                guard let a = c.address(s) else { return }
-                if let dst = ch.connection?.address, dst.isIPv6 != a.isIPv6 {
-                    c.error("bindto \(a) is not of the address family of the checked address \(dst)", at: s.arguments[0].position)
-                    return
-                }
-                ch.connection?.bindAddress = a
-            },
-            .value("bind_port") { ch, s, c in
-                ch.connectionWritten = true
-                c.extraArguments(s, after: 1)
-                if let p = c.integer(s, in: 1...65535) { ch.connection?.bindPort = UInt16(p) }
-            },
+            connectionAddress("connect_ip", other: "bindto", { $0.bindAddress }) { $0?.address = $1 },
+            connectionPort("connect_port") { $0?.port = $1 },
+            connectionAddress("bindto", other: "the checked address", { $0.address }) { $0?.bindAddress = $1 },
+            connectionPort("bind_port") { $0?.bindPort = $1 },
             .value("bind_if") { ch, s, c in
                 ch.connectionWritten = true
                 guard let name = c.text(s, "an interface name") else { return }
@@ -194,28 +194,12 @@ extension Checker {
 
     private static func common(connection: Bool) -> [K] {
         (connection ? connectionKeywords : []) + [
-            .value("retry") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let v = c.integer(s, in: 0...Int(UInt32.max)) { ch.written.retry = v }
-            },
-            .value("delay_before_retry") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s) { ch.written.delayBeforeRetry = d }
-            },
-            .value("warmup") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s) { ch.written.warmup = d }
-            },
-            .value("delay_loop") { ch, s, c in
-                c.extraArguments(s, after: 1)
-                if let d = c.timer(s, minimumMicroseconds: 1) { ch.written.delayLoop = d }
-            },
-            .value("alpha") { ch, s, c in
-                if let v = c.boolean(s) { ch.written.alpha = v }
-            },
-            .value("log_all_failures") { ch, s, c in
-                if let v = c.boolean(s) { ch.logAllFailures = v }
-            },
+            .integer("retry", in: 0...Int(UInt32.max)) { $0.written.retry = $1 },
+            .timer("delay_before_retry") { $0.written.delayBeforeRetry = $1 },
+            .timer("warmup") { $0.written.warmup = $1 },
+            .timer("delay_loop", minimumMicroseconds: 1) { $0.written.delayLoop = $1 },
+            .boolean("alpha") { $0.written.alpha = $1 },
+            .boolean("log_all_failures") { $0.logAllFailures = $1 },
         ]
     }
 

@@ -35,7 +35,9 @@ extension KeepalivedConfiguration {
         let vrrp = self.vrrp
         let resolver = LVSResolver(global: global, groups: virtualServerGroups,
                                    vrrpInstanceExists: { vrrp.instance(named: $0) != nil },
-                                   trackFileExists: { name in vrrp.trackedFiles.contains { $0.name == name } })
+                                   trackFileExists: { name in
+                                       vrrp.trackedFiles.contains { $0.name == name } || vrrp.removed.contains("track_file \(name)")
+                                   })
         virtualServerGroups = resolver.resolveGroups(&context)
         virtualServers = resolver.resolve(virtualServers, groups: virtualServerGroups, &context)
         resolver.checkSyncDaemon(&context)

@@ -42,6 +42,13 @@ struct LVSResolver {
     func resolve(_ servers: [VirtualServer], groups resolvedGroups: [VirtualServerGroup],
                  _ c: inout ReadContext) -> [VirtualServer] {
         var result: [VirtualServer] = []
+        /// Where each kernel service (key, family, protocol) is in `result`.
+        struct Service: Hashable {
+            var key: VirtualServerKey
+            var family: AddressFamily
+            var `protocol`: ServiceProtocol?
+        }
+        var resultIndex: [Service: Int] = [:]
         var used = Set<String>()
         for var vs in servers {
             if case .group(let name) = vs.key {
@@ -55,12 +62,12 @@ struct LVSResolver {
             guard resolveFamilies(&vs, &c) else { continue }
             // Two blocks for one kernel service: same key, family and protocol (a TCP and a
             // UDP service on one address, or one group, are two services).
-            if let index = result.firstIndex(where: {
-                $0.key == vs.key && $0.family == vs.family && $0.protocol == vs.protocol
-            }) {
+            let service = Service(key: vs.key, family: vs.family, protocol: vs.protocol)
+            if let index = resultIndex[service] {
                 merge(vs, into: &result[index], &c)
                 continue
             }
+            resultIndex[service] = result.count
             result.append(vs)
         }
         // keepalived says nothing about an unused group; lvsd warns.
@@ -101,20 +108,17 @@ struct LVSResolver {
     private func resolveFamilies(_ vs: inout VirtualServer, _ c: inout ReadContext) -> Bool {
         var family = vs.familyWritten
         var ok = true
-        var kept: [RealServer] = []
-        for rs in vs.realServers {
-            let method = rs.written.forwarding?.method ?? vs.forwarding.method
-            if method != .tunnel {
-                if family == nil { family = rs.address.family }
-                if family != rs.address.family {
-                    c.error("real server \(rs.address) is not of the virtual server's address family", at: rs.position)
-                    ok = false
-                    continue
-                }
+        let method = vs.forwarding.method
+        vs.realServers.removeAll { rs in
+            guard (rs.written.forwarding?.method ?? method) != .tunnel else { return false }
+            if family == nil { family = rs.address.family }
+            guard family == rs.address.family else {
+                c.error("real server \(rs.address) is not of the virtual server's address family", at: rs.position)
+                ok = false
+                return true
             }
-            kept.append(rs)
+            return false
         }
-        vs.realServers = kept
         if let sorry = vs.sorryServer {
             let method = sorry.forwardingWritten ? sorry.forwarding.method : vs.forwarding.method
             if method != .tunnel {
@@ -195,14 +199,27 @@ struct LVSResolver {
         }
         vs.smtpAlert = vs.smtpAlertWritten ?? global.smtpAlertChecker ?? global.smtpAlert ?? false
 
-        var servers: [RealServer] = []
-        var warnedForwarding = false
-        for var rs in vs.realServers {
-            if let earlier = servers.first(where: { rs.isDuplicate(of: $0) }) {
+        // The real servers are resolved in place (taken out of `vs`, so that the array is
+        // not copied): a RealServer is large, and there are thousands.
+        var servers = vs.realServers
+        vs.realServers = []
+        var kept = 0
+        for i in servers.indices {
+            if let earlier = servers[..<kept].first(where: { servers[i].isDuplicate(of: $0) }) {
+                let rs = servers[i]
                 c.warning("real server \(rs.address)\(rs.writtenPort.map { ":\($0)" } ?? "") is given twice in \(name); "
                           + "the second is ignored", at: rs.position, notes: [.init("first given here", at: earlier.position)])
                 continue
             }
+            if i != kept { servers.swapAt(i, kept) }
+            kept += 1
+        }
+        servers.removeSubrange(kept...)
+        var warnedForwarding = false
+        for i in servers.indices {
+            resolveServer(&servers[i])
+        }
+        func resolveServer(_ rs: inout RealServer) {
             if rs.written.forwarding == nil, !vs.forwardingWritten, !warnedForwarding {
                 c.warning("\(name) has no lvs_method; keepalived uses NAT", at: at)
                 warnedForwarding = true
@@ -218,7 +235,8 @@ struct LVSResolver {
             rs.weight = rs.written.weight ?? vs.weight
             rs.virtualhost = rs.virtualhost ?? vs.virtualhost
             rs.smtpAlert = rs.written.smtpAlert ?? global.smtpAlertChecker ?? global.smtpAlert ?? true
-            rs.checkers = rs.checkers.map { resolveChecker($0, of: rs) }
+            let server = rs
+            for j in rs.checkers.indices { rs.checkers[j] = resolveChecker(rs.checkers[j], of: server) }
             for checker in rs.checkers {
                 // check_file.c track_file_handler: "track_file %s not found".
                 if case .file(let file) = checker.kind, let name = file.trackFile,
@@ -226,7 +244,6 @@ struct LVSResolver {
                     c.error("FILE_CHECK names track_file '\(name)', which is not defined", at: checker.position)
                 }
             }
-            servers.append(rs)
         }
         vs.realServers = servers
         let weightSum = servers.reduce(0) { $0 + $1.weight }

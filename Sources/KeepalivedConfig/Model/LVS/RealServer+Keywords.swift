@@ -2,64 +2,34 @@
 /// `real_server`, and check_api.c `install_checkers_keyword`).
 extension RealServer {
     static let keywords = KeywordTable<RealServer>("real_server", [
-        .value("weight") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(Int32.max)) { rs.written.weight = v }
-        },
+        .integer("weight", in: 0...Int(Int32.max)) { $0.written.weight = $1 },
         .value("lvs_method") { rs, s, c in
             if let f = c.forwarding(s) { rs.written.forwarding = f }
         },
         .value("uthreshold") { rs, s, c in
             c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.upperThreshold = UInt32(v) }
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) {
+                rs.upperThreshold = UInt32(v)
+                rs.upperThresholdPosition = s.keyword.position
+            }
         },
         .value("lthreshold") { rs, s, c in
             c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(UInt32.max)) { rs.lowerThreshold = UInt32(v) }
-        },
-        .value("inhibit_on_failure") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.inhibitOnFailure = v }
-        },
-        .value("notify_up") { rs, s, c in
-            if let previous = rs.notifyUp {
-                c.error("notify_up is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
+            if let v = c.integer(s, in: 0...Int(UInt32.max)) {
+                rs.lowerThreshold = UInt32(v)
+                rs.lowerThresholdPosition = s.keyword.position
             }
-            rs.notifyUp = c.notifyScript(s)
         },
-        .value("notify_down") { rs, s, c in
-            if let previous = rs.notifyDown {
-                c.error("notify_down is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
-            }
-            rs.notifyDown = c.notifyScript(s)
-        },
-        .value("alpha") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.alpha = v }
-        },
-        .value("retry") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 1...Int(UInt32.max)) { rs.written.retry = v }
-        },
-        .value("delay_before_retry") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { rs.written.delayBeforeRetry = v }
-        },
-        .value("warmup") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { rs.written.warmup = v }
-        },
-        .value("connect_timeout") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { rs.written.connectTimeout = v }
-        },
-        .value("delay_loop") { rs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1) { rs.written.delayLoop = v }
-        },
-        .value("smtp_alert") { rs, s, c in
-            if let v = c.boolean(s) { rs.written.smtpAlert = v }
-        },
+        .boolean("inhibit_on_failure") { $0.written.inhibitOnFailure = $1 },
+        .notifyScript("notify_up", \.notifyUp),
+        .notifyScript("notify_down", \.notifyDown),
+        .boolean("alpha") { $0.written.alpha = $1 },
+        .integer("retry", in: 1...Int(UInt32.max)) { $0.written.retry = $1 },
+        .timer("delay_before_retry") { $0.written.delayBeforeRetry = $1 },
+        .timer("warmup") { $0.written.warmup = $1 },
+        .timer("connect_timeout", minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { $0.written.connectTimeout = $1 },
+        .timer("delay_loop", minimumMicroseconds: 1) { $0.written.delayLoop = $1 },
+        .boolean("smtp_alert") { $0.written.smtpAlert = $1 },
         .value("virtualhost") { rs, s, c in rs.virtualhost = c.text(s, "a host name") },
         .unimplemented("snmp_name", "lvsd has no SNMP agent"),
         .block("TCP_CHECK") { rs, s, c in rs.readChecker(.tcp, s, &c) },
@@ -76,6 +46,18 @@ extension RealServer {
                     + "UDP_CHECK or TCP_CHECK with a short delay_loop instead", at: s.keyword.position)
         },
     ])
+
+    /// ip_vs_ctl.c `ip_vs_add_dest` refuses a destination whose lower threshold is above its
+    /// upper one with ERANGE, also when the upper one is 0 (none): keepalived 2.2.7 accepts
+    /// such a real server and then runs without it, so lvsd refuses the file instead.
+    func checkThresholds(_ c: inout ReadContext) {
+        let lower = lowerThreshold ?? 0, upper = upperThreshold ?? 0
+        guard lower > upper, let position = lowerThresholdPosition else { return }
+        let upperText = upperThreshold == nil ? "no uthreshold (0)" : "uthreshold \(upper)"
+        c.error("lthreshold \(lower) is above \(upperText): the kernel refuses this real server (ERANGE); "
+                + "write a uthreshold of at least \(lower), or remove lthreshold",
+                at: position, notes: upperThresholdPosition.map { [.init("uthreshold given here", at: $0)] } ?? [])
+    }
 
     /// Reads one checker block; the checker connects by default to the real server's
     /// address and the port as written (check_api.c queue_checker).

@@ -26,6 +26,9 @@ public struct RealServer: Sendable {
     public internal(set) var upperThreshold: UInt32?
     /// `lthreshold N`: IPVS lower connection threshold (ipvsadm `-y`); nil: 0 (none).
     public internal(set) var lowerThreshold: UInt32?
+    /// Where the last `uthreshold` / `lthreshold` is written, for the threshold check.
+    var upperThresholdPosition: SourcePosition?
+    var lowerThresholdPosition: SourcePosition?
     public internal(set) var notifyUp: ScriptCommand?
     public internal(set) var notifyDown: ScriptCommand?
     /// `delay_loop`, else the virtual server's.

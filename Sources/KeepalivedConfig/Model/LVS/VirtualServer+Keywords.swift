@@ -14,26 +14,11 @@ extension VirtualServer {
             }
             vs.familyWritten = family
         },
-        .value("retry") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 1...Int(UInt32.max)) { vs.retry = v }
-        },
-        .value("delay_before_retry") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { vs.delayBeforeRetry = v }
-        },
-        .value("warmup") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s) { vs.warmup = v }
-        },
-        .value("connect_timeout") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { vs.connectTimeout = v }
-        },
-        .value("delay_loop") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.timer(s, minimumMicroseconds: 1) { vs.delayLoop = v }
-        },
+        .integer("retry", in: 1...Int(UInt32.max)) { $0.retry = $1 },
+        .timer("delay_before_retry") { $0.delayBeforeRetry = $1 },
+        .timer("warmup") { $0.warmup = $1 },
+        .timer("connect_timeout", minimumMicroseconds: 1, maximumMicroseconds: Int(UInt32.max)) { $0.connectTimeout = $1 },
+        .timer("delay_loop", minimumMicroseconds: 1) { $0.delayLoop = $1 },
         .value("inhibit_on_failure") { vs, s, c in
             c.extraArguments(s, after: 0)
             vs.inhibitOnFailure = true
@@ -117,9 +102,7 @@ extension VirtualServer {
             c.extraArguments(s, after: 0)
             vs.haSuspend = true
         },
-        .value("smtp_alert") { vs, s, c in
-            if let v = c.boolean(s) { vs.smtpAlertWritten = v }
-        },
+        .boolean("smtp_alert") { $0.smtpAlertWritten = $1 },
         .value("virtualhost") { vs, s, c in vs.virtualhost = c.text(s, "a host name") },
         .unimplemented("snmp_name", "lvsd has no SNMP agent"),
         .value("alpha") { vs, s, c in
@@ -130,32 +113,11 @@ extension VirtualServer {
             c.extraArguments(s, after: 0)
             vs.omega = true
         },
-        .value("quorum_up") { vs, s, c in
-            if let previous = vs.quorumUp {
-                c.error("quorum_up is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
-            }
-            vs.quorumUp = c.notifyScript(s)
-        },
-        .value("quorum_down") { vs, s, c in
-            if let previous = vs.quorumDown {
-                c.error("quorum_down is given twice", at: s.keyword.position, notes: [.init("first given here", at: previous.position)])
-                return
-            }
-            vs.quorumDown = c.notifyScript(s)
-        },
-        .value("quorum") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 1...Int(UInt32.max)) { vs.quorum = v }
-        },
-        .value("hysteresis") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 0...Int(UInt32.max)) { vs.hysteresis = v }
-        },
-        .value("weight") { vs, s, c in
-            c.extraArguments(s, after: 1)
-            if let v = c.integer(s, in: 1...Int(Int32.max)) { vs.weight = v }
-        },
+        .notifyScript("quorum_up", \.quorumUp),
+        .notifyScript("quorum_down", \.quorumDown),
+        .integer("quorum", in: 1...Int(UInt32.max)) { $0.quorum = $1 },
+        .integer("hysteresis", in: 0...Int(UInt32.max)) { $0.hysteresis = $1 },
+        .integer("weight", in: 1...Int(Int32.max)) { $0.weight = $1 },
         .value("sorry_server") { vs, s, c in
             guard let (address, port) = c.addressAndPort(s) else { return }
             c.extraArguments(s, after: 2)
@@ -190,6 +152,7 @@ extension VirtualServer {
             c.extraArguments(s, after: 2)
             var rs = RealServer(address: address, port: port, position: s.keyword.position)
             RealServer.keywords.read(s.block ?? [], into: &rs, &c)
+            rs.checkThresholds(&c)
             vs.realServers.append(rs)
         },
         .obsolete("nat_mask", "removed in keepalived 1.2.20 (it only applied to Linux 2.2 kernels)"),

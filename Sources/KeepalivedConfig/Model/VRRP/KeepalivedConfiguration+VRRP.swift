@@ -18,39 +18,9 @@ extension KeepalivedConfiguration {
                 group.order = config.vrrp.nextOrder("vrrp_sync_group", name.text)
                 config.vrrp.syncGroups.append(group)
             },
-            .block("vrrp_script") { config, s, ctx in
-                guard let name = blockName(s, "vrrp_script", &ctx) else { return }
-                var script = VRRPScript(name: name.text, position: name.position)
-                VRRPScript.keywords.read(s.block ?? [], into: &script, &ctx)
-                guard script.command != nil else {
-                    ctx.error("vrrp_script '\(name.text)' has no 'script' (keepalived removes it)", at: name.position)
-                    return
-                }
-                _ = config.vrrp.nextOrder("vrrp_script", name.text)
-                config.vrrp.scripts.append(script)
-            },
-            .block("vrrp_track_process") { config, s, ctx in
-                guard let name = blockName(s, "vrrp_track_process", &ctx) else { return }
-                var process = TrackedProcess(name: name.text, position: name.position)
-                TrackedProcess.keywords.read(s.block ?? [], into: &process, &ctx)
-                guard process.process != nil else {
-                    ctx.error("vrrp_track_process '\(name.text)' has no 'process' (keepalived removes it)", at: name.position)
-                    return
-                }
-                _ = config.vrrp.nextOrder("vrrp_track_process", name.text)
-                config.vrrp.trackedProcesses.append(process)
-            },
-            .block("track_file") { config, s, ctx in
-                guard let name = blockName(s, "track_file", &ctx) else { return }
-                var file = TrackedFile(name: name.text, position: name.position)
-                TrackedFile.keywords.read(s.block ?? [], into: &file, &ctx)
-                guard file.path != nil else {
-                    ctx.error("track_file '\(name.text)' has no 'file' (keepalived ignores it)", at: name.position)
-                    return
-                }
-                _ = config.vrrp.nextOrder("track_file", name.text)
-                config.vrrp.trackedFiles.append(file)
-            },
+            trackedObject("vrrp_script", into: \.scripts),
+            trackedObject("vrrp_track_process", into: \.trackedProcesses),
+            trackedObject("track_file", into: \.trackedFiles),
             .alias("vrrp_track_file", of: "track_file"),
             .block("bfd_instance") { config, s, ctx in
                 guard let name = blockName(s, "bfd_instance", &ctx) else { return }
@@ -79,6 +49,26 @@ extension KeepalivedConfiguration {
         ]
     }
 
+    /// `KIND NAME { ... }` of a tracked object: read into a new object, which is dropped with
+    /// an error when its block lacks what keepalived requires (keepalived removes it too, and
+    /// references to it then get no second error).
+    static func trackedObject<T: TrackedObjectDefinition>(
+        _ kind: String, into list: WritableKeyPath<VRRPSettings, [T]> & Sendable
+    ) -> Keyword<KeepalivedConfiguration> {
+        .block(kind) { config, s, ctx in
+            guard let name = blockName(s, kind, &ctx) else { return }
+            var object = T(name: name.text, position: name.position)
+            T.keywords.read(s.block ?? [], into: &object, &ctx)
+            guard object.isComplete else {
+                ctx.error("\(kind) '\(name.text)' has no \(T.requirement)", at: name.position)
+                config.vrrp.removed.insert("\(kind) \(name.text)")
+                return
+            }
+            _ = config.vrrp.nextOrder(kind, name.text)
+            config.vrrp[keyPath: list].append(object)
+        }
+    }
+
     /// The one name after a block keyword (keepalived: "must have a name").
     static func blockName(_ s: ConfigStatement, _ what: String, _ context: inout ReadContext) -> ConfigToken? {
         guard let name = context.argument(s, 0, "a name") else { return nil }
@@ -95,4 +85,30 @@ extension VRRPSettings {
         if readOrder["\(kind) \(name)"] == nil { readOrder["\(kind) \(name)"] = blocksRead }
         return blocksRead
     }
+}
+
+/// A tracked object defined by a named top-level block: `vrrp_script`, `vrrp_track_process`,
+/// `track_file`.
+protocol TrackedObjectDefinition: Sendable {
+    init(name: String, position: SourcePosition)
+    static var keywords: KeywordTable<Self> { get }
+    /// What the block must hold, and what keepalived does without it, for the error.
+    static var requirement: String { get }
+    /// Whether the block holds it.
+    var isComplete: Bool { get }
+}
+
+extension VRRPScript: TrackedObjectDefinition {
+    static let requirement = "'script' (keepalived removes it)"
+    var isComplete: Bool { command != nil }
+}
+
+extension TrackedProcess: TrackedObjectDefinition {
+    static let requirement = "'process' (keepalived removes it)"
+    var isComplete: Bool { process != nil }
+}
+
+extension TrackedFile: TrackedObjectDefinition {
+    static let requirement = "'file' (keepalived ignores it)"
+    var isComplete: Bool { path != nil }
 }

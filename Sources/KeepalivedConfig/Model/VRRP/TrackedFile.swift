@@ -36,17 +36,9 @@ public struct TrackedFile: Sendable {
             }
             file.path = token.text
         },
-        .value("weight") { file, s, ctx in
-            guard let n = ctx.integer(s, in: -254...254) else { return }
-            file.weight = n
-            if s.arguments.count >= 2 {
-                guard s.arguments[1].text == "reverse" else {
-                    ctx.error("unknown weight option '\(s.arguments[1].text)'; expected 'reverse'", at: s.arguments[1].position)
-                    return
-                }
-                file.isReversed = true
-            }
-            ctx.extraArguments(s, after: 2)
+        .trackWeight(in: -254...254) { file, weight, reversed in
+            file.weight = weight
+            if reversed { file.isReversed = true }
         },
         .value("init_file") { file, s, ctx in
             var content = InitialContent()

@@ -75,17 +75,9 @@ public struct TrackedProcess: Sendable {
             }
             p.matchesFullCommand = true
         },
-        .value("weight") { p, s, ctx in
-            guard let n = ctx.integer(s, in: -254...254) else { return }
-            if s.arguments.count >= 2 {
-                guard s.arguments[1].text == "reverse" else {
-                    ctx.error("unknown weight option '\(s.arguments[1].text)'; expected 'reverse'", at: s.arguments[1].position)
-                    return
-                }
-                p.isReversed = true
-            }
-            ctx.extraArguments(s, after: 2)
-            p.weight = n
+        .trackWeight(in: -254...254) { p, weight, reversed in
+            p.weight = weight
+            if reversed { p.isReversed = true }
         },
         .value("quorum") { p, s, ctx in
             guard let n = ctx.integer(s, in: 1...65535) else { return }

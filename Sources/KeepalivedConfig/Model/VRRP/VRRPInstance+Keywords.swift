@@ -217,7 +217,20 @@ extension VRRPInstance {
         },
         flag("unicast_fault_no_peer", \.faultsWithoutUnicastPeers, unicast: true),
         flag("check_unicast_src", \.checksUnicastSource, unicast: true),
-        .unimplemented("old_unicast_checksum", "the unicast checksum of keepalived before 1.3.6 is not supported"),
+        .value("old_unicast_checksum") { vrrp, s, ctx in
+            vrrp.written.unicastKeywordPosition = vrrp.written.unicastKeywordPosition ?? s.keyword.position
+            ctx.extraArguments(s, after: 1)
+            guard let mode = s.arguments.first else {
+                vrrp.unicastChecksum = .old
+                return
+            }
+            // keepalived: "Unknown old_unicast_chksum mode %s - ignoring".
+            guard mode.text == "never" else {
+                ctx.error("old_unicast_checksum takes no value or 'never', not '\(mode.text)'", at: mode.position)
+                return
+            }
+            vrrp.unicastChecksum = .never
+        },
         .value("use_vmac") { vrrp, s, ctx in
             var vmac = vrrp.virtualMAC ?? VirtualMAC()
             VirtualMAC.read(s, into: &vmac, &ctx)

@@ -56,6 +56,8 @@ public struct VRRPInstance: Sendable {
     /// `unicast_ttl`: the TTL of unicast adverts; 255 for IPv4 by default (VRRP_IP_TTL), nil
     /// for IPv6 (the kernel's default).
     public internal(set) var unicastTTL: UInt8?
+    /// `old_unicast_checksum [never]`: the pseudo-header of VRRPv3 IPv4 unicast adverts.
+    public internal(set) var unicastChecksum = UnicastChecksum.automatic
     /// `unicast_fault_no_peer`: without peers, stay in FAULT rather than fall back to multicast.
     public internal(set) var faultsWithoutUnicastPeers = false
     /// `check_unicast_src` (or a peer's `min_ttl`/`max_ttl`): accept adverts from listed

@@ -39,40 +39,30 @@ public struct VRRPScript: Sendable {
     /// The largest interval and timeout keepalived takes (UINT_MAX / TIMER_HZ seconds).
     static let maximumSeconds = Int(UInt32.max) / 1_000_000
 
+    /// `interval N` / `timeout N`: whole seconds, 0 read as 1 (keepalived's smallest).
+    private static func seconds(_ name: String,
+                                _ set: @escaping @Sendable (inout VRRPScript, Duration) -> Void) -> Keyword<VRRPScript> {
+        .value(name) { script, s, ctx in
+            guard var n = ctx.integer(s, in: 0...maximumSeconds) else { return }
+            ctx.extraArguments(s, after: 1)
+            if n == 0 {
+                ctx.warning("\(name) 0 becomes 1 (keepalived's smallest \(name))", at: s.arguments[0].position)
+                n = 1
+            }
+            set(&script, .seconds(n))
+        }
+    }
+
     static let keywords = KeywordTable<VRRPScript>("vrrp_script", [
         .value("script") { script, s, ctx in
             guard let command = ctx.scriptCommand(s) else { return }
             script.command = command
         },
-        .value("interval") { script, s, ctx in
-            guard var n = ctx.integer(s, in: 0...maximumSeconds) else { return }
-            ctx.extraArguments(s, after: 1)
-            if n == 0 {
-                ctx.warning("interval 0 becomes 1 (keepalived's smallest interval)", at: s.arguments[0].position)
-                n = 1
-            }
-            script.interval = .seconds(n)
-        },
-        .value("timeout") { script, s, ctx in
-            guard var n = ctx.integer(s, in: 0...maximumSeconds) else { return }
-            ctx.extraArguments(s, after: 1)
-            if n == 0 {
-                ctx.warning("timeout 0 becomes 1 (keepalived's smallest timeout)", at: s.arguments[0].position)
-                n = 1
-            }
-            script.timeout = .seconds(n)
-        },
-        .value("weight") { script, s, ctx in
-            guard let n = ctx.integer(s, in: -253...253) else { return }
-            script.weight = n
-            if s.arguments.count >= 2 {
-                guard s.arguments[1].text == "reverse" else {
-                    ctx.error("unknown weight option '\(s.arguments[1].text)'; expected 'reverse'", at: s.arguments[1].position)
-                    return
-                }
-                script.isReversed = true
-            }
-            ctx.extraArguments(s, after: 2)
+        seconds("interval") { $0.interval = $1 },
+        seconds("timeout") { $0.timeout = $1 },
+        .trackWeight(in: -253...253) { script, weight, reversed in
+            script.weight = weight
+            if reversed { script.isReversed = true }
         },
         .value("rise") { script, s, ctx in
             guard let n = ctx.integer(s, in: 1...Int(Int32.max)) else { return }

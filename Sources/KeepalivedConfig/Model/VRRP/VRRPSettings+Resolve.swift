@@ -93,6 +93,8 @@ extension VRRPSettings {
                  _ context: inout ReadContext) -> [TrackReference] {
         references.compactMap { reference in
             guard let target = definition(kind, reference.name) else {
+                // keepalived: "track script %s not found, ignoring"; the removal already has its error.
+                guard !removed.contains("\(kind.definition) \(reference.name)") else { return nil }
                 context.error("\(kind.rawValue) of \(owner) names \(kind.definition) '\(reference.name)', which is not defined",
                               at: reference.position)
                 return nil

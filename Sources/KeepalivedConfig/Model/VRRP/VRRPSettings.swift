@@ -30,6 +30,9 @@ public struct VRRPSettings: Sendable {
     /// first definition of each name): keepalived looks tracked objects up while it reads,
     /// so a reference counts only to an object defined above it.
     var readOrder: [String: Int] = [:]
+    /// "KIND NAME" of the tracked objects dropped with an error (a vrrp_script without
+    /// `script`...): references to them get no second error.
+    var removed: Set<String> = []
     var blocksRead = 0
 
     /// The instance called `name`.
