@@ -15,11 +15,14 @@ public struct CheckPlan: Sendable {
     public var notRun: [(position: SourcePosition, message: String)] = []
 
     public init(_ configuration: KeepalivedConfiguration) {
+        var trackFiles: [String: TrackedFile] = [:]
+        for file in configuration.vrrp.trackedFiles { trackFiles[file.name] = file }
         for virtualServer in configuration.virtualServers {
             for realServer in virtualServer.realServers {
                 var specs: [CheckSpec] = []
                 for checker in realServer.checkers {
-                    switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer) {
+                    switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer,
+                                        trackFiles: trackFiles) {
                     case .success(let spec): specs.append(spec)
                     case .failure(let reason): notRun.append((checker.position, reason.message))
                     }
@@ -34,7 +37,7 @@ public struct CheckPlan: Sendable {
     }
 
     static func checker(_ checker: KeepalivedConfig.Checker, realServer: RealServer,
-                        virtualServer: VirtualServer) -> Result<CheckSpec, NotRun> {
+                        virtualServer: VirtualServer, trackFiles: [String: TrackedFile] = [:]) -> Result<CheckSpec, NotRun> {
         let timing = CheckTiming(delayLoop: checker.delayLoop, retry: checker.retry,
                                  delayBeforeRetry: checker.delayBeforeRetry,
                                  warmup: checker.warmup > .zero ? checker.warmup : nil, alpha: checker.alpha)
@@ -76,7 +79,26 @@ public struct CheckPlan: Sendable {
                 check.user = RealServerChecks.ScriptUser(name: user.user, group: user.group)
             }
             return .success(CheckSpec(.misc(check), timing: timing))
-        case .smtp, .dns, .udp, .ping, .file:
+        case .udp(let udp):
+            let check = RealServerChecks.UDPCheck(
+                target: target, bindAddress: bindAddress, bindPort: bindPort, connectTimeout: timeout,
+                payload: udp.payload, requireReply: udp.requireReply,
+                reply: udp.replyData.map { HexPattern(bytes: $0) },
+                minReplyLength: udp.minimumReplyLength, maxReplyLength: udp.maximumReplyLength)
+            return .success(CheckSpec(.udp(check), timing: timing))
+        case .ping:
+            let check = PingCheck(address: (connection?.address ?? realServer.address).description, connectTimeout: timeout)
+            return .success(CheckSpec(.ping(check), timing: timing))
+        case .file(let file):
+            guard let name = file.trackFile, let tracked = trackFiles[name], let path = tracked.path else {
+                return .failure(NotRun(message: "FILE_CHECK without a track_file that has a file is not run"))
+            }
+            let trackFile = TrackFile(name: name, path: path, weight: Int32(clamping: tracked.weight),
+                                      reverse: tracked.isReversed)
+            let check = RealServerChecks.FileCheck(trackFile: trackFile, weight: file.weight.map { Int32(clamping: $0) },
+                                                   reverse: file.reverse)
+            return .success(CheckSpec(.file(check), timing: timing))
+        case .smtp, .dns:
             return .failure(NotRun(message: "\(checker.kind.keyword) is not run by lvsd yet; the real server's health ignores it"))
         }
     }

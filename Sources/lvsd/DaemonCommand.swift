@@ -51,7 +51,9 @@ struct DaemonCommand {
                                       managedServicesPath: stateDirectory + "/managed-services",
                                       maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval,
                                       drainGrace: drainGrace),
-            logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
+            logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton, scripts: ScriptSettings(
+                defaultUser: configuration.global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
+                enableScriptSecurity: configuration.global.enableScriptSecurity)),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
         var metrics: MetricsServer?
         if let metricsListen {

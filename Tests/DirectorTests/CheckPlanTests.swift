@@ -54,3 +54,48 @@ import Testing
         #expect(plan.notRun.map(\.position.line) == [22])
     }
 }
+
+@Suite struct CheckPlanDatagramAndFileTests {
+    @Test func udpPingAndFileChecksMap() throws {
+        let (configuration, _) = try loadConfiguration("""
+            track_file weight_file {
+                file /run/lvsd-test/weight
+                weight 2 reverse
+            }
+            virtual_server 10.0.0.1 53 {
+                protocol UDP
+                lvs_method NAT
+                delay_loop 2
+                real_server 192.168.1.1 53 {
+                    UDP_CHECK {
+                        payload 0102
+                        require_reply 0a0b
+                        connect_timeout 1
+                    }
+                    PING_CHECK {
+                        connect_timeout 2
+                    }
+                    FILE_CHECK {
+                        track_file weight_file
+                    }
+                }
+            }
+            """)
+        let plan = CheckPlan(configuration)
+        #expect(plan.notRun.isEmpty)
+        let specs = try #require(plan.checks["UDP 10.0.0.1:53 -> 192.168.1.1:53"]).map(\.checker)
+        #expect(specs.count == 3)
+        guard specs.count == 3, case .udp(let udp) = specs[0], case .ping(let ping) = specs[1],
+              case .file(let file) = specs[2] else {
+            Issue.record("unexpected checkers \(specs)")
+            return
+        }
+        #expect(udp.target == CheckEndpoint(host: "192.168.1.1", port: 53))
+        #expect(udp.payload == [0x01, 0x02])
+        #expect(udp.requireReply)
+        #expect(udp.reply == HexPattern(bytes: [0x0a, 0x0b]))
+        #expect(udp.connectTimeout == .seconds(1))
+        #expect(ping == PingCheck(address: "192.168.1.1", connectTimeout: .seconds(2)))
+        #expect(file.trackFile == TrackFile(name: "weight_file", path: "/run/lvsd-test/weight", weight: 2, reverse: true))
+    }
+}

@@ -101,7 +101,7 @@ struct ScriptUserTests {
     ) async -> Result<String, CheckConfigurationError> {
         let probe = MiscProbe(settings: settings, database: database(keepalivedScript: keepalivedScript))
         do {
-            let outcome = try await probe.run(MiscCheck(arguments: [program], user: user), defaultTimeout: .seconds(5))
+            let outcome = try await probe.run(MiscCheck(arguments: [program], user: user), defaultTimeout: .seconds(60))
             guard case .unhealthy(let reason) = outcome, reason.hasPrefix("exit code 1: ") else {
                 return .success("unexpected \(outcome)")
             }
