@@ -72,9 +72,10 @@ final class TestClock: Clock, Sendable {
     }
 }
 
-/// Waits (in real time, briefly) until `condition` holds.
+/// Waits in real time until `condition` holds: at most `timeout`, which is long because the
+/// suites run side by side on two cores (a loop thread can wait seconds for a CPU).
 func eventually(
-    timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool
+    timeout: Duration = .seconds(30), _ condition: @Sendable () -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while ContinuousClock.now < deadline {
