@@ -15,6 +15,20 @@ enum Listeners {
         return targets
     }
 
+    /// One listener on every address (0.0.0.0) at `port`, accepting and closing every
+    /// connection, until killed: with `ip route add local PREFIX dev lo` it answers for a
+    /// whole range of real server addresses (the director benchmark in the VM).
+    static func serveAny(port: Int) async throws -> Never {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in channel.close() }
+            .bind(host: "0.0.0.0", port: port).get()
+        print("ready \(channel.localAddress.map { "\($0)" } ?? "?")")
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+
     /// Serves until killed.
     static func serve(addresses: Int, ports: Int, basePort: Int) async throws -> Never {
         raiseFileLimit()
