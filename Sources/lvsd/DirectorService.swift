@@ -20,7 +20,7 @@ struct DirectorService: Service {
     var logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await director.run() }
                 group.addTask { await notifier.run(startingWith: configuration, events: director.events) }
