@@ -8,4 +8,12 @@ deb=${1:-$("$root/scripts/package")}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cp "$deb" "$dir/"
-exec "$root/scripts/vm/run" --timeout 600 --file "$dir:/pkg" -- "$root/Tests/vm/package/payload.sh"
+# The package's Depends (libc6, libstdc++6, libgcc-s1, libnl-3-200, libnl-genl-3-200), as apt
+# would install them on Debian 12: every library the packaged binaries need, from the host.
+dpkg-deb -x "$deb" "$dir/root"
+libs=()
+while read -r path; do
+    libs+=(--file "$(readlink -f "$path"):$path")
+done < <(ldd "$dir/root/usr/sbin/lvsd" "$dir/root/usr/sbin/lvsctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u)
+rm -rf "$dir/root"
+exec "$root/scripts/vm/run" --timeout 600 --file "$dir:/pkg" "${libs[@]}" -- "$root/Tests/vm/package/payload.sh"
