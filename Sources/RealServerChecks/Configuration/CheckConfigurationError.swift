@@ -24,6 +24,8 @@ public struct CheckConfigurationError: Error, Hashable, Sendable, CustomStringCo
         public static let invalidTiming = Code("invalid-timing")
         /// A hex string of `UDP_CHECK` (`payload`, `require_reply`) that keepalived cannot read.
         public static let invalidHex = Code("invalid-hex")
+        /// A `helo_name` of `SMTP_CHECK` that is empty or holds a line break.
+        public static let invalidHeloName = Code("invalid-helo-name")
     }
 
     public var code: Code

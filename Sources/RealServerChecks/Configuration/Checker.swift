@@ -12,6 +12,8 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case udp(UDPCheck)
     /// keepalived `PING_CHECK`.
     case ping(PingCheck)
+    /// keepalived `SMTP_CHECK` (one `host` of it).
+    case smtp(SMTPCheck)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
         case .file(let c): "FILE_CHECK \(c.trackFile.name)"
         case .udp(let c): "UDP_CHECK \(c.target)"
         case .ping(let c): "PING_CHECK \(c.address)"
+        case .smtp(let c): "SMTP_CHECK \(c.target)"
         }
     }
 }

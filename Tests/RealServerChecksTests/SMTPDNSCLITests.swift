@@ -1,0 +1,56 @@
+import Testing
+@testable import lvsctl
+@testable import RealServerChecks
+
+/// `lvsctl probe smtp`: help, parsing, and the built binary against aiosmtpd.
+@Suite("lvsctl probe smtp")
+struct SMTPDNSCLITests {
+    @Test func help() {
+        #expect(LVSCtl.helpMessage(for: ProbeSMTPCommand.self, columns: 100) == """
+            OVERVIEW: SMTP_CHECK: a 220 greeting, 250 to HELO, then QUIT answered, each step within the timeout.
+
+            USAGE: lvsctl probe smtp <target> [--helo <helo>] [--timeout <timeout>] [--bindto <bindto>] [--bind-port <bind-port>]
+
+            ARGUMENTS:
+              <target>                The server, HOST[:PORT] or [V6ADDR][:PORT]; the port defaults to 25.
+
+            OPTIONS:
+              --helo <helo>           helo_name: the name sent in HELO. (default: smtpchecker.keepalived.org)
+              --timeout <timeout>     connect_timeout in seconds, for each step. (default: 5 s)
+              --bindto <bindto>       bindto: source address.
+              --bind-port <bind-port> bind_port: source port.
+              -h, --help              Show help information.
+
+            """)
+        let probe = LVSCtl.helpMessage(for: ProbeCommand.self, columns: 100)
+        for name in ["smtp"] { #expect(probe.contains("  \(name) ")) }
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", "127.0.0.1:25"), ("127.0.0.1:2525", "127.0.0.1:2525"), ("[::1]", "[::1]:25"),
+        ("[::1]:26", "[::1]:26"), ("::1", "[::1]:25"), ("mail.example", "mail.example:25"),
+    ])
+    func smtpTargets(text: String, expected: String) throws {
+        let command = try #require(try LVSCtl.parseAsRoot(["probe", "smtp", text]) as? ProbeSMTPCommand)
+        #expect(try command.check().target.description == expected)
+        #expect(try command.check().heloName == "smtpchecker.keepalived.org")
+    }
+
+    @Test(arguments: [
+        ["probe", "smtp", "127.0.0.1:x"],
+        ["probe", "smtp", "127.0.0.1", "--helo", ""],
+        ["probe", "smtp", "127.0.0.1", "--timeout", "0"],
+    ])
+    func usageErrors(arguments: [String]) {
+        #expect(throws: (any Error).self) { try LVSCtl.parseAsRoot(arguments) }
+    }
+
+    @Test func binaryAgainstAiosmtpd() async throws {
+        let server = try await AioSMTPServer()
+        #expect(await CLITests.lvsctl(["probe", "smtp", "127.0.0.1:\(server.port)", "--helo", "cli.example"]) == (0, "healthy\n"))
+        #expect(server.helos() == ["cli.example"])
+        let refusing = try await AioSMTPServer(heloReply: "554 no")
+        #expect(await CLITests.lvsctl(["probe", "smtp", "127.0.0.1:\(refusing.port)"]) == (1, "unhealthy: bad HELO response: '554 no\\r'\n"))
+        #expect(await CLITests.lvsctl(["probe", "smtp", "127.0.0.1", "--helo", "a\nb"]).status == 2)
+    }
+}
