@@ -2,8 +2,8 @@ import Director
 import RealServerChecks
 import Testing
 
-/// SMTP_CHECK in the check plan: keepalived's defaults and the deprecated `host { }` blocks,
-/// each a checker of its own.
+/// SMTP_CHECK and DNS_CHECK in the check plan: keepalived's defaults and the deprecated SMTP
+/// `host { }` blocks, each a checker of its own.
 @Suite struct CheckPlanSMTPDNSTests {
     @Test func smtpCheckWithDefaults() throws {
         let (configuration, _) = try loadConfiguration("""
@@ -95,5 +95,40 @@ import Testing
             }
             #expect(check.heloName == "late.example")
         }
+    }
+
+    @Test func dnsCheckWithKeepalivedsDefaults() throws {
+        // DNS_CHECK: retry 3 and delay_before_retry the delay_loop (check_dns.c); the real
+        // server's port; type SOA and the root without type and name.
+        let (configuration, _) = try loadConfiguration("""
+            virtual_server 10.0.0.1 53 {
+                protocol UDP
+                lvs_method NAT
+                delay_loop 7
+                real_server 192.168.1.1 53 {
+                    DNS_CHECK {
+                        warmup 0
+                    }
+                    DNS_CHECK {
+                        type aaaa
+                        name www.example.com
+                        connect_ip 192.168.1.9
+                        connect_port 5353
+                        connect_timeout 2
+                        retry 1
+                        warmup 0
+                    }
+                }
+            }
+            """)
+        let plan = CheckPlan(configuration)
+        #expect(plan.notRun.isEmpty)
+        #expect(plan.checks["UDP 10.0.0.1:53 -> 192.168.1.1:53"] == [
+            CheckSpec(.dns(DNSCheck(target: CheckEndpoint(host: "192.168.1.1", port: 53), connectTimeout: .seconds(5))),
+                      timing: CheckTiming(delayLoop: .seconds(7), retry: 3, delayBeforeRetry: .seconds(7))),
+            CheckSpec(.dns(DNSCheck(target: CheckEndpoint(host: "192.168.1.9", port: 5353), connectTimeout: .seconds(2),
+                                    type: .aaaa, name: try DNSName(parsing: "www.example.com"))),
+                      timing: CheckTiming(delayLoop: .seconds(7), retry: 1, delayBeforeRetry: .seconds(7))),
+        ])
     }
 }

@@ -14,6 +14,8 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case ping(PingCheck)
     /// keepalived `SMTP_CHECK` (one `host` of it).
     case smtp(SMTPCheck)
+    /// keepalived `DNS_CHECK`.
+    case dns(DNSCheck)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
         case .udp(let c): "UDP_CHECK \(c.target)"
         case .ping(let c): "PING_CHECK \(c.address)"
         case .smtp(let c): "SMTP_CHECK \(c.target)"
+        case .dns(let c): "DNS_CHECK \(c.target) \(c.type) \(c.name)"
         }
     }
 }
