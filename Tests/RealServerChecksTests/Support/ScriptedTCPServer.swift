@@ -45,6 +45,10 @@ final class ScriptedTCPServer: Sendable {
             guard Self.wait(listener) else { return }
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else { return }
+            // Close-on-exec at once (Glibc does not export accept4): a program another test spawns
+            // meanwhile (aiosmtpd, dnsmasq, a script) must not hold the connection open, or the
+            // client never sees the server close it.
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             var open = true
             defer { if open { Glibc.close(fd) } }
             for step in script {
