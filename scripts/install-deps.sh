@@ -24,9 +24,13 @@ packages=(
     ipvsadm iproute2 strace keepalived nginx openssl
     # The SMTP server the alert-mail tests talk to (aiosmtpd, from PyPI) lives in a venv.
     python3-venv
+    # The DNS server the DNS_CHECK tests (RealServerChecksTests) start on loopback: the dnsmasq
+    # binary alone (dnsmasq-base), without the dnsmasq package's system service.
+    dnsmasq-base
 )
 
-# The alert-mail tests (DirectorTests) start aiosmtpd from this venv; they fail without it.
+# The alert-mail tests (DirectorTests) and the SMTP_CHECK tests (RealServerChecksTests) start
+# aiosmtpd from this venv; they fail without it.
 smtp_venv=/opt/lvs-director/smtp-venv
 smtp_package=aiosmtpd==1.4.6
 

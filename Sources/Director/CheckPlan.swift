@@ -98,8 +98,22 @@ public struct CheckPlan: Sendable {
             let check = RealServerChecks.FileCheck(trackFile: trackFile, weight: file.weight.map { Int32(clamping: $0) },
                                                    reverse: file.reverse)
             return .success(CheckSpec(.file(check), timing: timing))
-        case .smtp, .dns:
-            return .failure(NotRun(message: "\(checker.kind.keyword) is not run by lvsd yet; the real server's health ignores it"))
+        case .smtp(let smtp):
+            // Each SMTP_CHECK `host { }` block is a checker of its own in the configuration model.
+            let check = RealServerChecks.SMTPCheck(target: target, bindAddress: bindAddress, bindPort: bindPort,
+                                                   connectTimeout: timeout, heloName: smtp.heloName)
+            return .success(CheckSpec(.smtp(check), timing: timing))
+        case .dns(let dns):
+            // The configuration reader already refused unknown types and empty labels.
+            let check: RealServerChecks.DNSCheck
+            do {
+                check = RealServerChecks.DNSCheck(target: target, bindAddress: bindAddress, bindPort: bindPort,
+                                                  connectTimeout: timeout, type: try DNSRecordType(parsing: dns.type),
+                                                  name: try DNSName(parsing: dns.name))
+            } catch {
+                return .failure(NotRun(message: "DNS_CHECK is not run: \(error.message)"))
+            }
+            return .success(CheckSpec(.dns(check), timing: timing))
         }
     }
 

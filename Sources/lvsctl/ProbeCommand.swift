@@ -10,6 +10,6 @@ struct ProbeCommand: AsyncParsableCommand {
             "not run: REASON" when the check could not run (out of file descriptors, say).
             Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run.
             """,
-        subcommands: [ProbeTCPCommand.self, ProbeHTTPCommand.self, ProbeHTTPSCommand.self, ProbeMiscCommand.self, ProbeFileCommand.self, ProbeUDPCommand.self, ProbePingCommand.self]
+        subcommands: [ProbeTCPCommand.self, ProbeHTTPCommand.self, ProbeHTTPSCommand.self, ProbeMiscCommand.self, ProbeFileCommand.self, ProbeUDPCommand.self, ProbePingCommand.self, ProbeSMTPCommand.self, ProbeDNSCommand.self]
     )
 }

@@ -24,6 +24,10 @@ public struct CheckConfigurationError: Error, Hashable, Sendable, CustomStringCo
         public static let invalidTiming = Code("invalid-timing")
         /// A hex string of `UDP_CHECK` (`payload`, `require_reply`) that keepalived cannot read.
         public static let invalidHex = Code("invalid-hex")
+        /// A `helo_name` of `SMTP_CHECK` that is empty or holds a line break.
+        public static let invalidHeloName = Code("invalid-helo-name")
+        /// A `type` or `name` of `DNS_CHECK` that keepalived refuses or cannot send.
+        public static let invalidDNSQuery = Code("invalid-dns-query")
     }
 
     public var code: Code

@@ -43,6 +43,21 @@ public struct CheckEndpoint: Hashable, Sendable, CustomStringConvertible {
         self.init(host: String(hostPart), port: port)
     }
 
+    /// Parses `HOST[:PORT]`: `ADDR`, `ADDR:PORT`, `[V6ADDR]`, `[V6ADDR]:PORT`, a bare IPv6 literal
+    /// (`::1`), or a host name with or without a port; `defaultPort` when none is given.
+    public init(parsing text: String, defaultPort: Int) throws(CheckConfigurationError) {
+        let colons = text.utf8.count(where: { $0 == UInt8(ascii: ":") })
+        if text.hasPrefix("[") && text.hasSuffix("]") {
+            self = try CheckEndpoint(parsing: "\(text):\(defaultPort)")
+        } else if colons == 0 {
+            self = try CheckEndpoint(parsing: "\(text):\(defaultPort)")
+        } else if colons > 1 && !text.hasPrefix("[") {
+            self = try CheckEndpoint(parsing: "[\(text)]:\(defaultPort)")
+        } else {
+            self = try CheckEndpoint(parsing: text)
+        }
+    }
+
     /// True when `host` is an IPv6 literal.
     public var isIPv6: Bool { host.contains(":") }
 

@@ -12,6 +12,10 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
     case udp(UDPCheck)
     /// keepalived `PING_CHECK`.
     case ping(PingCheck)
+    /// keepalived `SMTP_CHECK` (one `host` of it).
+    case smtp(SMTPCheck)
+    /// keepalived `DNS_CHECK`.
+    case dns(DNSCheck)
 
     public var description: String {
         switch self {
@@ -21,6 +25,8 @@ public enum Checker: Hashable, Sendable, CustomStringConvertible {
         case .file(let c): "FILE_CHECK \(c.trackFile.name)"
         case .udp(let c): "UDP_CHECK \(c.target)"
         case .ping(let c): "PING_CHECK \(c.address)"
+        case .smtp(let c): "SMTP_CHECK \(c.target)"
+        case .dns(let c): "DNS_CHECK \(c.target) \(c.type) \(c.name)"
         }
     }
 }

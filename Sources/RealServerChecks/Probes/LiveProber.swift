@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 
-/// Probes real targets: TCP and HTTP(S) over SwiftNIO, MISC_CHECK as a child process, UDP_CHECK
+/// Probes real targets: TCP, HTTP(S), SMTP and DNS over SwiftNIO, MISC_CHECK as a child process, UDP_CHECK
 /// on the connect threads, FILE_CHECK by reading the file.
 ///
 /// The same code runs in the daemon and in `lvsctl probe`. A `TCP_CHECK` to an IP literal runs on
@@ -41,6 +41,10 @@ public struct LiveProber: Prober, ConnectLoopProbing {
                     .invalidEndpoint, "UDP_CHECK needs IP addresses, not host names: \(check.target)")
             }
             return await tcp.probe(target, key: check.target.port)
+        case .smtp(let check):
+            return try await SMTPProbe(group: group).run(check)
+        case .dns(let check):
+            return try await DNSProbe(group: group).run(check)
         case .ping(let check):
             guard let target = PingProbeTarget(check) else {
                 throw CheckConfigurationError(.invalidEndpoint, "PING_CHECK needs an IP address, not '\(check.address)'")

@@ -19,14 +19,17 @@ public struct Watchdog: Hashable, Sendable {
 
 extension CheckSpec {
     /// The longest a probe may take before the watchdog counts its overrun: `connect_timeout` for
-    /// TCP_CHECK, `connect_timeout` per URL for HTTP_GET and SSL_GET (it bounds each exchange), and
-    /// `misc_timeout` (default `delay_loop`) for MISC_CHECK, `delay_loop` for FILE_CHECK (a
-    /// read of a local file has no timeout of its own).
+    /// TCP_CHECK, UDP_CHECK, PING_CHECK and DNS_CHECK, `connect_timeout` per step (connect,
+    /// greeting, HELO, QUIT) for SMTP_CHECK, `connect_timeout` per URL for HTTP_GET and SSL_GET
+    /// (it bounds each exchange), `misc_timeout` (default `delay_loop`) for MISC_CHECK, and
+    /// `delay_loop` for FILE_CHECK (a read of a local file has no timeout of its own).
     public var probeTimeLimit: Duration {
         switch checker {
         case .tcp(let check): check.connectTimeout
         case .udp(let check): check.connectTimeout
         case .ping(let check): check.connectTimeout
+        case .smtp(let check): check.connectTimeout * SMTPCheck.steps
+        case .dns(let check): check.connectTimeout
         case .http(let check): check.connectTimeout * max(1, check.urls.count)
         case .misc(let check): check.timeout ?? timing.delayLoop
         case .file: timing.delayLoop
