@@ -87,14 +87,13 @@ import Testing
             }
             """)
         let specs = CheckPlan(configuration).checks["TCP 10.0.0.1:25 -> 192.168.1.2:25"] ?? []
-        withKnownIssue("KeepalivedConfig copies the SMTP_CHECK block into a host when the host block is read, not at the block's end") {
-            #expect(specs.map(\.timing.retry) == [5])
-            guard case .smtp(let check) = specs.first?.checker else {
-                Issue.record("expected one SMTP_CHECK, got \(specs)")
-                return
-            }
-            #expect(check.heloName == "late.example")
+        #expect(specs.map(\.timing.retry) == [5])
+        guard case .smtp(let check) = specs.first?.checker else {
+            Issue.record("expected one SMTP_CHECK, got \(specs)")
+            return
         }
+        #expect(check.heloName == "late.example")
+        #expect(check.target == CheckEndpoint(host: "192.168.1.12", port: 25))
     }
 
     @Test func dnsCheckWithKeepalivedsDefaults() throws {

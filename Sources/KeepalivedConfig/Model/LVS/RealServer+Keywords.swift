@@ -82,7 +82,18 @@ extension RealServer {
         // written in it.
         c.warning("SMTP_CHECK host blocks are deprecated: write one SMTP_CHECK per server to check",
                   at: checker.smtpHosts[0].position)
-        let hosts = checker.smtpHosts
+        // smtp_check_end_handler copies the block's settings into each host at the end of
+        // the block: a helo_name or retry written after a host block counts for it too. A
+        // host keeps its own place and connection.
+        let hosts = checker.smtpHosts.map { host in
+            var merged = checker
+            merged.smtpHosts = []
+            merged.position = host.position
+            merged.connection = host.connection
+            merged.connectionWritten = host.connectionWritten
+            merged.written.connectTimeout = host.written.connectTimeout
+            return merged
+        }
         checker.smtpHosts = []
         if checker.connectionWritten {
             guard checker.isComplete(at: s, &c) else { return }
