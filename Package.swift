@@ -140,6 +140,7 @@ let package = Package(
                 "KeepalivedConfig",
                 "IPVSNetlink",
                 "RealServerChecks",
+                "VRRP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -148,7 +149,7 @@ let package = Package(
 
         .testTarget(
             name: "DirectorTests",
-            dependencies: ["Director", "KeepalivedConfig", "TestSupport", "lvsd", "lvsctl"]
+            dependencies: ["Director", "KeepalivedConfig", "TestSupport", "VRRP", "lvsd", "lvsctl"]
         ),
 
         // MARK: command line
@@ -160,6 +161,7 @@ let package = Package(
                 "IPVSAdm",
                 "IPVSNetlink",
                 "RealServerChecks",
+                "VRRP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
