@@ -34,6 +34,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     private struct Shared {
         var state: Machine.State = .initialize
         var statistics = VRRPRunnerStatistics()
+        var priority: UInt8?
+        var masterAddress: VRRPAddress?
     }
 
     /// Opens the sockets (raw VRRP socket unless `transport` is given, rtnetlink, link
@@ -83,6 +85,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
 
     /// What the instance counted so far.
     public var statistics: VRRPRunnerStatistics { shared.withLock { $0.statistics } }
+
+    /// The effective priority (the configured one with tracked weights applied); nil before
+    /// the instance starts.
+    public var effectivePriority: UInt8? { shared.withLock { $0.priority } }
+
+    /// The current master's primary address as last heard (ours while MASTER); nil when
+    /// unknown.
+    public var masterAddress: VRRPAddress? { shared.withLock { $0.masterAddress } }
 
     /// Asks ``run()`` to shut down (priority 0, addresses removed) and return.
     public func stop() { stopRequested.store(true, ordering: .relaxed) }
@@ -148,6 +158,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
+            publish(machine)
             var now = clock.now
             // Timers.
             if let at = timers.masterDown, at <= now {
@@ -191,6 +202,16 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
         start = clock.now
         apply(machine.handle(.shutdown(at: start)), now: start)
+        publish(machine)
+    }
+
+    /// Makes the machine's priority and master visible to ``effectivePriority`` and ``masterAddress``.
+    private func publish(_ machine: Machine) {
+        let master = machine.state == .master ? configuration.primaryAddress : machine.masterAddress
+        shared.withLock {
+            $0.priority = machine.priority
+            $0.masterAddress = master
+        }
     }
 
     // MARK: actions
