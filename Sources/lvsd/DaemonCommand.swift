@@ -27,6 +27,18 @@ struct DaemonCommand {
         if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
 
+        let vrrpPlan = VRRPPlan(configuration)
+        let place: @Sendable (SourcePosition) -> String = { [sources = loaded.sources, path] position in
+            let file = sources.files.indices.contains(position.file) ? sources.files[position.file].path : path
+            return "\(file):\(position.line):\(position.column)"
+        }
+        if !vrrpPlan.refused.isEmpty {
+            for item in vrrpPlan.refused {
+                Console.write("\(place(item.position)): error: \(item.owner): \(item.message)\n", to: .error)
+            }
+            return 1
+        }
+
         var logger = Logger(label: "lvsd") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
         do throws(PIDFile.Failure) {
@@ -45,7 +57,10 @@ struct DaemonCommand {
                                       drainGrace: drainGrace),
             logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
-        let service = DirectorService(director: director, control: ControlServer(path: controlSocket), logger: logger)
+        let vrrp = vrrpPlan.instances.isEmpty
+            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, place: place)
+        let service = DirectorService(director: director, control: ControlServer(path: controlSocket), vrrp: vrrp,
+                                      logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",

@@ -5,17 +5,22 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon as one swift-service-lifecycle `Service`: the director, its control socket
-/// and SIGHUP reloads run until graceful shutdown (SIGTERM, SIGINT); then
+/// SIGHUP reloads and the VRRP instances run until graceful shutdown (SIGTERM, SIGINT); then
 /// `lvs_flush_on_stop` is applied.
 struct DirectorService: Service {
     var director: Director
     var control: ControlServer
+    /// The VRRP instances; nil when the configuration has none.
+    var vrrp: VRRPService?
     var logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await director.run() }
+                // Cancelled first on shutdown like the others; the director stops below, once
+                // every instance has sent priority 0 and removed its addresses.
+                if let vrrp { group.addTask { await vrrp.run() } }
                 group.addTask {
                     do {
                         try await control.run(logger: logger) { request in await director.handle(request) }
