@@ -19,6 +19,11 @@ public struct VRRPPlan: Sendable {
         public var runner: VRRPRunnerConfiguration
         /// `unicast_src_ip` / `mcast_src_ip`; nil: the interface's primary address.
         public var sourceAddress: VRRPAddress?
+        /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`
+        /// (see ``VRRPNotification``).
+        public var notify: NotifyScripts
+        /// `track_script`, with the weights in force (see ``VRRPScriptStatus/effect(of:weight:reversed:)``).
+        public var trackScripts: [TrackReference]
 
         /// The runner's configuration with the primary address found on the interface.
         public func configuration(primaryAddress: VRRPAddress) -> VRRPRunnerConfiguration {
@@ -37,6 +42,10 @@ public struct VRRPPlan: Sendable {
     }
 
     public var instances: [Instance] = []
+    /// The `vrrp_script` blocks a planned instance tracks, in file order.
+    public var scripts: [VRRPScript] = []
+    /// global_defs `script_user`: who runs notify scripts that name no user; nil: root.
+    public var scriptUser: KeepalivedConfig.ScriptUser?
     /// Settings that make lvsd refuse to start its VRRP instances.
     public var refused: [Item] = []
     /// Settings that are not carried out.
@@ -45,6 +54,7 @@ public struct VRRPPlan: Sendable {
     public init(_ configuration: KeepalivedConfiguration) {
         let global = configuration.global
         let vrrp = configuration.vrrp
+        scriptUser = global.scriptUser
         for instance in vrrp.instances {
             var mapper = InstanceMapper(instance: instance, global: global)
             if let planned = mapper.map() { instances.append(planned) }
@@ -55,10 +65,8 @@ public struct VRRPPlan: Sendable {
             notRun.append(Item(position: group.position, owner: "vrrp_sync_group \(group.name)",
                                message: "sync groups are not run: its members \(group.members.joined(separator: ", ")) change state independently, and the group's notify scripts and tracked objects are not run"))
         }
-        for script in vrrp.scripts {
-            notRun.append(Item(position: script.position, owner: "vrrp_script \(script.name)",
-                               message: "vrrp_script is not run; track_script does not change any priority"))
-        }
+        let tracked = Set(instances.flatMap { $0.trackScripts.map(\.name) })
+        scripts = vrrp.scripts.filter { tracked.contains($0.name) }
         for process in vrrp.trackedProcesses {
             notRun.append(Item(position: process.position, owner: "vrrp_track_process \(process.name)",
                                message: "processes are not tracked"))
@@ -170,13 +178,13 @@ struct InstanceMapper {
             skip("virtual_routes: the route is not added or removed with the state", at: route.position)
         }
         let notify = instance.notify
-        for (keyword, script) in [("notify_master", notify.master), ("notify_backup", notify.backup),
-                                  ("notify_fault", notify.fault), ("notify_stop", notify.stop), ("notify", notify.any),
-                                  ("notify_deleted", notify.deleted),
-                                  ("notify_master_rx_lower_pri", notify.masterReceivedLowerPriority)] {
-            if let script { skip("\(keyword) is not run", at: script.position) }
+        if let script = notify.deleted {
+            skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
         }
-        for (keyword, references) in [("track_script", instance.trackScripts), ("track_file", instance.trackFiles),
+        if let script = notify.masterReceivedLowerPriority {
+            skip("notify_master_rx_lower_pri is not run", at: script.position)
+        }
+        for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
             for reference in references {
                 skip("\(keyword) \(reference.name) is not applied: the priority does not follow it", at: reference.position)
@@ -221,7 +229,8 @@ struct InstanceMapper {
             name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,
             virtualAddresses: virtualAddresses, excludedAddresses: excludedAddresses, announcements: announcements,
             trackedInterfaces: tracked)
-        return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source)
+        return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source,
+                                 notify: instance.notify, trackScripts: instance.trackScripts)
     }
 
     /// One `virtual_ipaddress` line as the runner installs it; options it cannot apply are named.

@@ -49,16 +49,17 @@ struct DaemonCommand {
         }
         defer { PIDFile.remove(pidFile) }
 
+        let prober = LiveProber(group: MultiThreadedEventLoopGroup.singleton)
         let director = Director(
             loaded: configuration, sources: loaded.sources,
             options: Director.Options(configurationPath: path, configID: configID,
                                       managedServicesPath: stateDirectory + "/managed-services",
                                       maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval,
                                       drainGrace: drainGrace),
-            logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton),
+            logger: logger, prober: prober,
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
         let vrrp = vrrpPlan.instances.isEmpty
-            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, place: place)
+            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket), vrrp: vrrp,
                                       logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -39,6 +39,7 @@ struct DirectorService: Service {
             }
         }
         SystemdNotifier.notify("STOPPING=1", logger: logger)
+        await vrrp?.notifyStop()
         await director.stop()
         logger.notice("stopped")
     }

@@ -1,6 +1,7 @@
 import Director
 import KeepalivedConfig
 import Logging
+import RealServerChecks
 import Synchronization
 import VRRP
 
@@ -12,14 +13,30 @@ import VRRP
 ///   logged, reported as `NOT RUNNING` with the error in `lvsctl status`, counted as not
 ///   MASTER, and tried again every ``retryInterval``.
 /// - Cancelling ``run()`` (graceful shutdown) stops every runner: a MASTER sends priority 0
-///   and removes its addresses before ``run()`` returns.
+///   and removes its addresses before ``run()`` returns; ``notifyStop()`` then runs the
+///   `notify_stop` / `notify ... STOP` scripts, as keepalived does at shutdown.
+/// - Every state change runs the instance's notify scripts (``VRRPNotification``) through
+///   RealServerChecks' script runner (no shell, own process group, clean environment).
 struct VRRPService: Sendable {
     var plan: VRRPPlan
     var director: Director
     var logger: Logger
+    /// Runs notify scripts (the MISC_CHECK runner).
+    var prober: any Prober
     /// Formats a position as `FILE:LINE`.
     var place: @Sendable (SourcePosition) -> String
     var retryInterval: Duration = .seconds(5)
+    private let registry: Registry
+
+    init(plan: VRRPPlan, director: Director, logger: Logger, prober: any Prober,
+         place: @escaping @Sendable (SourcePosition) -> String) {
+        self.plan = plan
+        self.director = director
+        self.logger = logger
+        self.prober = prober
+        self.place = place
+        registry = Registry(plan)
+    }
 
     /// The live state of every instance, read by `lvsctl status`.
     final class Registry: Sendable {
@@ -29,6 +46,10 @@ struct VRRPService: Sendable {
             var state: String
             var lastTransition: ContinuousClock.Instant?
             var error: String?
+            /// The effective priority at the last state change, for notify scripts.
+            var lastPriority: Int
+            /// What each tracked `vrrp_script` does to the instance now.
+            var trackedEffects: [String: VRRPTrackedEffect] = [:]
         }
 
         private let entries: Mutex<[Entry]>
@@ -36,12 +57,32 @@ struct VRRPService: Sendable {
         init(_ plan: VRRPPlan) {
             entries = Mutex(plan.instances.map {
                 Entry(configuration: $0.runner, runner: nil, state: DirectorStatus.VRRPInstanceStatus.notRunning,
-                      lastTransition: nil, error: nil)
+                      lastTransition: nil, error: nil, lastPriority: Int($0.runner.instance.priority))
             })
         }
 
         func update(_ index: Int, _ body: (inout Entry) -> Void) {
             entries.withLock { body(&$0[index]) }
+        }
+
+        func entry(_ index: Int) -> Entry { entries.withLock { $0[index] } }
+
+        /// Records a tracked object's effect and hands it to the instance's runner, if it runs.
+        func setTracked(_ index: Int, _ name: String, _ effect: VRRPTrackedEffect) {
+            entries.withLock {
+                $0[index].trackedEffects[name] = effect
+                $0[index].runner?.setTracked(name, effect)
+            }
+        }
+
+        /// Makes `runner` the instance's, with the tracked effects known so far.
+        func attach(_ index: Int, _ runner: VRRPInstanceRunner<ContinuousClock>) {
+            entries.withLock {
+                $0[index].configuration = runner.configuration
+                $0[index].runner = runner
+                $0[index].error = nil
+                for (name, effect) in $0[index].trackedEffects { runner.setTracked(name, effect) }
+            }
         }
 
         func statuses() -> [DirectorStatus.VRRPInstanceStatus] {
@@ -64,7 +105,6 @@ struct VRRPService: Sendable {
     }
 
     func run() async {
-        let registry = Registry(plan)
         for item in plan.notRun {
             logger.warning("VRRP setting not run", metadata: ["at": "\(place(item.position))", "vrrp.block": "\(item.owner)",
                                                               "reason": "\(item.message)"])
@@ -72,6 +112,9 @@ struct VRRPService: Sendable {
         await director.runVRRP(instances: Set(plan.instances.map(\.name)))
         await director.setVRRPStatusSource { registry.statuses() }
         await withDiscardingTaskGroup { group in
+            for script in plan.scripts {
+                group.addTask { await track(script) }
+            }
             for (index, instance) in plan.instances.enumerated() {
                 group.addTask { await runInstance(instance, index: index, registry: registry) }
             }
@@ -91,11 +134,7 @@ struct VRRPService: Sendable {
                 let configuration = try instance.sourceAddress.map { _ in instance.runner }
                     ?? instance.configuration(primaryAddress: Self.primaryAddress(of: instance.runner))
                 runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock())
-                registry.update(index) {
-                    $0.configuration = configuration
-                    $0.runner = runner
-                    $0.error = nil
-                }
+                registry.attach(index, runner)
             } catch {
                 let text = "\(error)"
                 if text != reportedError {
@@ -114,9 +153,15 @@ struct VRRPService: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
                 for await change in runner.stateChanges {
+                    let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
                         $0.state = change.to.description
                         $0.lastTransition = change.at
+                        $0.lastPriority = priority
+                    }
+                    for command in VRRPNotification.commands(instance.notify, instance: instance.name,
+                                                             state: change.to.description, priority: priority) {
+                        group.addTask { await runNotification(command, instance: instance.name) }
                     }
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
@@ -126,6 +171,82 @@ struct VRRPService: Sendable {
             }
             registry.update(index) { $0.state = "STOPPED" }
             return
+        }
+    }
+
+    /// Runs a `vrrp_script` every `interval` until cancelled, counts rise and fall, and sets
+    /// its effect on every instance tracking it (``VRRPScriptStatus``).
+    private func track(_ script: VRRPScript) async {
+        guard let command = script.command else { return }
+        let name = "vrrp_script \(script.name)"
+        let references = plan.instances.enumerated().flatMap { index, instance in
+            instance.trackScripts.filter { $0.name == script.name }.map { (index, $0) }
+        }
+        var status = VRRPScriptStatus(rise: script.rise, fall: script.fall, startsFailed: script.startsFailed)
+        func publish() {
+            for (index, reference) in references {
+                registry.setTracked(index, name, VRRPScriptStatus.effect(of: status.state, weight: reference.weight,
+                                                                         reversed: reference.isReversed))
+            }
+        }
+        publish()
+        let check = MiscCheck(arguments: command.arguments, timeout: script.effectiveTimeout,
+                              user: scriptUser(script.user, script.group))
+        var lastError: String?
+        while !Task.isCancelled {
+            var success = false
+            do {
+                let outcome = try await prober.probe(CheckSpec(.misc(check)))
+                if case .healthy = outcome { success = true }
+                lastError = nil
+            } catch {
+                if "\(error)" != lastError {
+                    lastError = "\(error)"
+                    logger.error("vrrp_script cannot run", metadata: ["vrrp.script": "\(script.name)", "error": "\(error)"])
+                }
+            }
+            if Task.isCancelled { return }
+            if status.record(success: success) {
+                logger.notice("vrrp_script \(status.state == .up ? "succeeded" : "failed")",
+                              metadata: ["vrrp.script": "\(script.name)", "state": "\(status.state.rawValue)"])
+                publish()
+            }
+            do { try await Task.sleep(for: script.interval) } catch { return }
+        }
+    }
+
+    /// Who runs a script: its own user, else global_defs `script_user`, else root.
+    private func scriptUser(_ name: String?, _ group: String?) -> RealServerChecks.ScriptUser {
+        if let name { return RealServerChecks.ScriptUser(name: name, group: group) }
+        if let global = plan.scriptUser { return RealServerChecks.ScriptUser(name: global.user, group: global.group) }
+        return RealServerChecks.ScriptUser(name: "root")
+    }
+
+    /// Runs `notify_stop` and `notify ... STOP` of every instance (keepalived's
+    /// notify_shutdown), waiting for them at most ``VRRPNotification/stopScriptTimeout``.
+    func notifyStop() async {
+        await withDiscardingTaskGroup { group in
+            for (index, instance) in plan.instances.enumerated() {
+                let priority = registry.entry(index).lastPriority
+                for command in VRRPNotification.commands(instance.notify, instance: instance.name, state: "STOP",
+                                                         priority: priority) {
+                    group.addTask { await runNotification(command, instance: instance.name) }
+                }
+            }
+        }
+    }
+
+    private func runNotification(_ command: VRRPNotification, instance: String) async {
+        let check = MiscCheck(arguments: command.arguments, timeout: command.timeout,
+                              user: scriptUser(command.user, command.group))
+        let metadata: Logger.Metadata = ["vrrp.instance": "\(instance)", "script": "\(command.arguments.joined(separator: " "))"]
+        do {
+            switch try await prober.probe(CheckSpec(.misc(check))) {
+            case .healthy: logger.info("notify script ran", metadata: metadata)
+            case .unhealthy(let reason): logger.warning("notify script failed", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            }
+        } catch {
+            logger.error("notify script cannot run", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
     }
 

@@ -236,16 +236,47 @@ import VRRP
             """)
         #expect(plan.refused.isEmpty)
         #expect(plan.instances.map(\.name) == ["VI_1", "VI_2"])
+        // notify scripts run: they are carried, not listed.
+        #expect(plan.instances[0].notify.master?.arguments == ["/etc/keepalived/master.sh"])
+        #expect(plan.instances[0].notify.any?.arguments == ["/etc/keepalived/notify.sh"])
+        // track_script runs: the script is planned with the instance's reference.
+        #expect(plan.scripts.map(\.name) == ["chk_nginx"])
+        #expect(plan.scripts.first?.interval == .seconds(2))
+        #expect(plan.instances[0].trackScripts.map(\.name) == ["chk_nginx"])
         let lines = plan.notRun.map { "\($0.position.line) \($0.owner): \($0.message)" }
         #expect(lines == [
             "15 vrrp_instance VI_1: address options of 192.0.2.100/24 not applied: no_track",
             "5 vrrp_instance VI_1: use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface",
-            "9 vrrp_instance VI_1: notify_master is not run",
-            "10 vrrp_instance VI_1: notify is not run",
-            "12 vrrp_instance VI_1: track_script chk_nginx is not applied: the priority does not follow it",
             "25 vrrp_sync_group G: sync groups are not run: its members VI_1, VI_2 change state independently, and the group's notify scripts and tracked objects are not run",
-            "1 vrrp_script chk_nginx: vrrp_script is not run; track_script does not change any priority",
         ])
+    }
+
+    @Test(arguments: [
+        ("MASTER", [["/bin/m", "-x"], ["/bin/n", "a b", "INSTANCE", "VI_1", "MASTER", "140"]]),
+        ("BACKUP", [["/bin/b"], ["/bin/n", "a b", "INSTANCE", "VI_1", "BACKUP", "140"]]),
+        ("FAULT", [["/bin/n", "a b", "INSTANCE", "VI_1", "FAULT", "140"]]),
+        ("STOP", [["/bin/s"], ["/bin/n", "a b", "INSTANCE", "VI_1", "STOP", "140"]]),
+    ])
+    func notifyCommandsCarryKeepalivedsArguments(_ state: String, _ expected: [[String]]) throws {
+        let plan = try Self.plan("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                notify_master "/bin/m -x"
+                notify_backup /bin/b
+                notify_stop /bin/s
+                notify "/bin/n 'a b'" nobody
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            """)
+        let commands = VRRPNotification.commands(plan.instances[0].notify, instance: "VI_1", state: state, priority: 140)
+        #expect(commands.map(\.arguments) == expected)
+        #expect(commands.last?.user == "nobody")
+        #expect(commands.allSatisfy {
+            $0.timeout == (state == "STOP" ? VRRPNotification.stopScriptTimeout : VRRPNotification.stateScriptTimeout)
+        })
     }
 
     @Test func aNamedScopeIsRefused() throws {
