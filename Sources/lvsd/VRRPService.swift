@@ -15,6 +15,10 @@ import VRRP
 /// - Cancelling ``run()`` (graceful shutdown) stops every runner: a MASTER sends priority 0
 ///   and removes its addresses before ``run()`` returns; ``notifyStop()`` then runs the
 ///   `notify_stop` / `notify ... STOP` scripts, as keepalived does at shutdown.
+/// - States reach the director through one forwarder per instance (``forwardStates(_:_:index:)``),
+///   in order. The first BACKUP after start is held back until a master is heard: a
+///   restarted director keeps the table it finds while its instance settles, and removes the
+///   instance's services only once another MASTER is known (or after a FAULT).
 /// - Every state change runs the instance's notify scripts (``VRRPNotification``) through
 ///   RealServerChecks' script runner (no shell, own process group, clean environment).
 struct VRRPService: Sendable {
@@ -152,6 +156,7 @@ struct VRRPService: Sendable {
                 ["vrrp.primary": "\(runner.configuration.primaryAddress)"]) { $1 })
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
+                group.addTask { await forwardStates(runner, instance, index: index) }
                 for await change in runner.stateChanges {
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
@@ -165,14 +170,35 @@ struct VRRPService: Sendable {
                     }
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
-                    await director.setInstanceState(instance.name, state: change.to.description,
-                                                    isMaster: change.to == .master)
                 }
             }
             registry.update(index) { $0.state = "STOPPED" }
             return
         }
     }
+
+    /// Hands the instance's state to the director whenever it differs from what was handed
+    /// last, checking every ``forwardInterval``; the first BACKUP waits until the runner has
+    /// heard a master (a BACKUP that hears none becomes MASTER after the master down interval).
+    private func forwardStates(_ runner: VRRPInstanceRunner<ContinuousClock>, _ instance: VRRPPlan.Instance,
+                               index: Int) async {
+        var forwarded: String?
+        while !Task.isCancelled {
+            let state = registry.entry(index).state
+            // The stream can lag behind the runner: wait until both say the same.
+            let current = runner.state.description == state
+            let settling = forwarded == nil && state == "BACKUP"
+                && (runner.masterAddress == nil || runner.masterAddress == runner.configuration.primaryAddress)
+            if current, state != forwarded, state == "BACKUP" || state == "MASTER" || state == "FAULT", !settling {
+                await director.setInstanceState(instance.name, state: state, isMaster: state == "MASTER")
+                forwarded = state
+            }
+            do { try await Task.sleep(for: Self.forwardInterval) } catch { return }
+        }
+    }
+
+    /// How often ``forwardStates(_:_:index:)`` looks at an instance's state.
+    static let forwardInterval: Duration = .milliseconds(10)
 
     /// Runs a `vrrp_script` every `interval` until cancelled, counts rise and fall, and sets
     /// its effect on every instance tracking it (``VRRPScriptStatus``).

@@ -81,9 +81,19 @@ state_of() {
 }
 state_is() { [ "$(state_of "$1")" = "$2" ]; }
 
-# config VERSION PRIORITY [keepalived]: the configuration of one side.
+# Notify scripts append their arguments to $work/notify-LABEL.log (scripts get a clean
+# environment: the path is written into the script).
+cat > "$work/notify.sh" <<EOF
+#!/bin/sh
+label=\$1
+shift
+echo "\$*" >> "$work/notify-\$label.log"
+EOF
+chmod 755 "$work/notify.sh"
+
+# config VERSION PRIORITY [KIND [LABEL]]: the configuration of one side.
 config() {
-    local version=$1 priority=$2 kind=${3:-lvsd} advert=1 auth=""
+    local version=$1 priority=$2 kind=${3:-lvsd} label=${4:-none} advert=1 auth=""
     if [ "$version" = 3 ]; then advert=0.1; else
         auth="    authentication {
         auth_type PASS
@@ -100,6 +110,8 @@ vrrp_instance VI_1 {
     virtual_router_id 51
     priority $priority
     advert_int $advert
+    notify_master "$work/notify.sh $label master-script"
+    notify "$work/notify.sh $label"
 $auth
     virtual_ipaddress {
         $vip/24
@@ -120,10 +132,10 @@ EOF
     fi
 }
 
-# start KIND NS VERSION PRIORITY: starts lvsd or keepalived in NS; sets started_pid.
+# start KIND NS VERSION PRIORITY [LABEL]: starts lvsd or keepalived in NS; sets started_pid.
 start() {
-    local kind=$1 ns=$2 version=$3 priority=$4
-    config "$version" "$priority" "$kind" > "$work/$ns.conf"
+    local kind=$1 ns=$2 version=$3 priority=$4 label=${5:-none}
+    config "$version" "$priority" "$kind" "$label" > "$work/$ns.conf"
     if [ "$kind" = lvsd ]; then
         rm -f "$work/$ns.sock"
         mkdir -p "$work/$ns.state"
@@ -174,13 +186,20 @@ expect_master() {
     if has_vip "$other"; then fail "$what: $other holds the VIP too"; else ok "$what: $other holds no VIP"; fi
 }
 
+# count_removals NS: how often the director in NS was told its instance is not MASTER.
+count_removals() { awk '/VRRP not MASTER/ { n++ } END { print n + 0 }' "$work/$1.log"; }
+
 # scenario MASTERKIND BACKUPKIND VERSION
 scenario() {
     local mkind=$1 bkind=$2 version=$3
     local name="v$version $mkind(MASTER, A) vs $bkind(BACKUP, B)"
     echo "=== $name"
-    start "$bkind" "$nsB" "$version" 100; local bpid=$started_pid
-    start "$mkind" "$nsA" "$version" 150; local mpid=$started_pid
+    local mlabel="v$version-$mkind-master-vs-$bkind" blabel="v$version-$bkind-backup-vs-$mkind"
+    # The MASTER starts alone first, so that the BACKUP's notify sequence does not depend on
+    # which daemon starts faster.
+    start "$mkind" "$nsA" "$version" 150 "$mlabel"; local mpid=$started_pid
+    wait_for 20 has_vip "$nsA" || fail "$name: $nsA alone never took the VIP"
+    start "$bkind" "$nsB" "$version" 100 "$blabel"; local bpid=$started_pid
     expect_master "$nsA" "$nsB" "$mkind" "$bkind" "$name, start"
     if [ "$mkind" = lvsd ] && [ "$version" = 2 ]; then
         if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
@@ -205,9 +224,18 @@ scenario() {
     reap "$mpid"
     if has_vip "$nsA"; then fail "$name: the stopped MASTER left the VIP on $nsA"; else ok "$name: the stopped MASTER removed its VIP"; fi
 
-    # Restart: the higher priority side preempts.
-    start "$mkind" "$nsA" "$version" 150; mpid=$started_pid
+    # Restart: the higher priority side preempts. A restarted lvsd keeps its instance's
+    # virtual servers while it settles: it never reports "not MASTER" on its way to MASTER.
+    local removals; removals=$(count_removals "$nsA")
+    start "$mkind" "$nsA" "$version" 150 "$mlabel"; mpid=$started_pid
     expect_master "$nsA" "$nsB" "$mkind" "$bkind" "$name, restarted MASTER preempts"
+    if [ "$mkind" = lvsd ]; then
+        if [ "$(count_removals "$nsA")" = "$removals" ]; then
+            ok "$name: the restarted MASTER never removed its virtual servers while settling"
+        else
+            fail "$name: the restarted MASTER reported not MASTER while settling"
+        fi
+    fi
 
     # SIGKILL of the MASTER: the BACKUP takes over after the master down interval.
     t0=$(now_ns)
@@ -259,6 +287,46 @@ missing_interface() {
 }
 missing_interface
 
+# track_script: lvsd MASTER in A (priority 150) tracks a vrrp_script with weight -60; when the
+# script fails, its priority drops to 90 and the BACKUP (100, lvsd or keepalived) preempts;
+# when the script succeeds again, A takes the VIP back.
+track_scenario() {
+    local bkind=$1
+    local name="v3 track_script: lvsd(150, A) vs $bkind(100, B)"
+    echo "=== $name"
+    rm -f "$work/down-flag"
+    start "$bkind" "$nsB" 3 100; local bpid=$started_pid
+    config 3 150 lvsd > "$work/$nsA.conf"
+    sed -i "s|^vrrp_instance VI_1 {|vrrp_script chk {\n    script \"/usr/bin/test ! -e $work/down-flag\"\n    interval 1\n    weight -60\n}\nvrrp_instance VI_1 {\n    track_script {\n        chk\n    }|" "$work/$nsA.conf"
+    rm -f "$work/$nsA.sock"
+    ip netns exec "$nsA" "$lvsd" -f "$work/$nsA.conf" --pid-file "$work/$nsA.pid" \
+        --control-socket "$work/$nsA.sock" --state-dir "$work/$nsA.state" >>"$work/$nsA.log" 2>&1 &
+    local apid=$!
+    pids+=("$apid")
+    expect_master "$nsA" "$nsB" lvsd "$bkind" "$name, start"
+    local t0; t0=$(now_ns)
+    touch "$work/down-flag"
+    if wait_for 20 has_vip "$nsB"; then
+        ok "$name: the script failed: $nsB took the VIP after $(( ($(now_ns) - t0) / 1000000 )) ms"
+    else
+        fail "$name: the script failed but $nsB has no VIP"
+    fi
+    if wait_for 10 has_no_vip "$nsA"; then ok "$name: $nsA gave the VIP up"; else fail "$name: $nsA kept the VIP"; fi
+    local effective
+    effective=$(ip netns exec "$nsA" "$lvsctl" status --json --control-socket "$work/$nsA.sock" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["lvsd"]["vrrp"][0]["effectivePriority"])')
+    if [ "$effective" = 90 ]; then ok "$name: effective priority 90"; else fail "$name: effective priority $effective, not 90"; fi
+    rm -f "$work/down-flag"
+    expect_master "$nsA" "$nsB" lvsd "$bkind" "$name, the script succeeds again"
+    stop_with TERM lvsd "$nsA" "$apid"
+    reap "$apid"
+    stop_with TERM "$bkind" "$nsB" "$bpid"
+    reap "$bpid"
+}
+has_no_vip() { ! has_vip "$1"; }
+track_scenario lvsd
+if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+
 for version in 2 3; do
     scenario lvsd lvsd "$version"
     if [ -x "$keepalived" ]; then
@@ -268,6 +336,27 @@ for version in 2 3; do
         echo "skipped: keepalived scenarios (no $keepalived)"
     fi
 done
+
+# notify scripts: lvsd's `notify` arguments, in order, are keepalived's in the same role, and
+# notify_master ran as often. (The two scripts of one transition start together, in keepalived
+# as in lvsd, so their relative order varies from run to run.)
+compare_notify() {
+    local ours=$work/notify-$1.log theirs=$work/notify-$2.log
+    if [ -f "$ours" ] && [ -f "$theirs" ] \
+        && diff -u <(grep -v '^master-script$' "$theirs") <(grep -v '^master-script$' "$ours") \
+        && [ "$(grep -c '^master-script$' "$theirs")" = "$(grep -c '^master-script$' "$ours")" ]; then
+        ok "notify: $1 ran what $2 ran:"
+        sed 's/^/    /' "$ours"
+    else
+        fail "notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
+    fi
+}
+if [ -x "$keepalived" ]; then
+    for version in 2 3; do
+        compare_notify "v$version-lvsd-master-vs-keepalived" "v$version-keepalived-master-vs-lvsd"
+        compare_notify "v$version-lvsd-backup-vs-keepalived" "v$version-keepalived-backup-vs-lvsd"
+    done
+fi
 
 echo "=== takeover times (printed, not asserted)"
 for line in "${results[@]}"; do echo "  $line"; done
