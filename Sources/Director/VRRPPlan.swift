@@ -81,6 +81,10 @@ public struct VRRPPlan: Sendable {
         for route in vrrp.staticRoutes {
             notRun.append(Item(position: route.position, owner: "static_routes", message: "static route is not installed"))
         }
+        if global.vrrpStartupDelay > .zero, !vrrp.instances.isEmpty {
+            notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
+                               message: "vrrp_startup_delay is not applied: the instances start at once"))
+        }
         if global.lvsSyncDaemon != nil, !vrrp.instances.isEmpty {
             notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
                                message: "lvs_sync_daemon is not started or switched with the VRRP state"))

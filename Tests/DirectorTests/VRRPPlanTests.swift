@@ -279,6 +279,28 @@ import VRRP
         })
     }
 
+    @Test func globalSettingsNotRunAreNamed() throws {
+        let plan = try Self.plan("""
+            global_defs {
+                vrrp_min_garp
+                vrrp_startup_delay 5
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            """)
+        #expect(plan.notRun.map { "\($0.position.line) \($0.owner): \($0.message)" } == [
+            "5 global_defs: vrrp_startup_delay is not applied: the instances start at once",
+        ])
+        // vrrp_min_garp is applied through the defaults: one gratuitous ARP, no second burst.
+        #expect(plan.instances[0].runner.announcements.masterRepeat == 1)
+        #expect(plan.instances[0].runner.announcements.masterDelay == .zero)
+    }
+
     @Test func aNamedScopeIsRefused() throws {
         let (configuration, _) = try loadConfiguration("""
             vrrp_instance VI_1 {
