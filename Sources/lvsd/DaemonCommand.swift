@@ -62,6 +62,7 @@ struct DaemonCommand {
             ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket), vrrp: vrrp,
                                       logger: logger)
+        await vrrp?.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",

@@ -108,12 +108,17 @@ struct VRRPService: Sendable {
         }
     }
 
+    /// Tells the director which instances run here, before its first pass: until an
+    /// instance reports, the virtual servers on its addresses are left as the kernel has them.
+    func prepare() async {
+        await director.runVRRP(instances: Set(plan.instances.map(\.name)))
+    }
+
     func run() async {
         for item in plan.notRun {
             logger.warning("VRRP setting not run", metadata: ["at": "\(place(item.position))", "vrrp.block": "\(item.owner)",
                                                               "reason": "\(item.message)"])
         }
-        await director.runVRRP(instances: Set(plan.instances.map(\.name)))
         await director.setVRRPStatusSource { registry.statuses() }
         await withDiscardingTaskGroup { group in
             for script in plan.scripts {
