@@ -140,6 +140,7 @@ let package = Package(
                 "KeepalivedConfig",
                 "IPVSNetlink",
                 "RealServerChecks",
+                "VRRP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -149,7 +150,7 @@ let package = Package(
 
         .testTarget(
             name: "DirectorTests",
-            dependencies: ["Director", "KeepalivedConfig", "TestSupport", "lvsd", "lvsctl"]
+            dependencies: ["Director", "KeepalivedConfig", "TestSupport", "VRRP", "lvsd", "lvsctl"]
         ),
 
         // MARK: command line
@@ -161,6 +162,7 @@ let package = Package(
                 "IPVSAdm",
                 "IPVSNetlink",
                 "RealServerChecks",
+                "VRRP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -54,6 +54,8 @@ public actor Director {
     /// Per instance: its state's name (`MASTER`, `BACKUP`, `FAULT`) and whether it is MASTER;
     /// absent until the instance reports.
     private var instanceStates: [String: (state: String, isMaster: Bool)] = [:]
+    /// The running VRRP instances' status, from lvsd's VRRP service.
+    private var vrrpStatus: @Sendable () -> [DirectorStatus.VRRPInstanceStatus] = { [] }
     private var managed: Set<IPVSServiceKey> = []
     private var draining = DrainSet()
     private let managedFile: ManagedServicesFile
@@ -304,6 +306,11 @@ public actor Director {
         wakeSink.yield()
     }
 
+    /// Where ``status()`` reads the VRRP instances' state and counters from.
+    public func setVRRPStatusSource(_ source: @escaping @Sendable () -> [DirectorStatus.VRRPInstanceStatus]) {
+        vrrpStatus = source
+    }
+
     /// A VRRP instance changed state (`MASTER`, `BACKUP`, `FAULT`, `STOP`).
     public func setInstanceState(_ name: String, state stateName: String, isMaster: Bool) {
         let was = instanceStates[name]?.isMaster
@@ -521,7 +528,9 @@ public actor Director {
                               changesFailed: counters.changesFailed, driftRepaired: counters.driftRepaired,
                               lastError: counters.lastError, resyncInterval: Self.seconds(options.resyncInterval)),
             virtualServers: virtualServers,
-            checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" })
+            checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" },
+            vrrp: vrrpStatus(),
+            vrrpNotRun: VRRPPlan(state.configuration).notRun.map { "\(place($0.position)): \($0.owner): \($0.message)" })
     }
 
     private func ownershipText() -> String {

@@ -27,6 +27,7 @@ extension DirectorStatus {
         out += "\(reconciler.driftRepaired) drift repairs; resync every \(Self.seconds(reconciler.resyncInterval))\n"
         if let error = reconciler.lastError { out += "last error: \(error)\n" }
         for checker in checkersNotRun { out += "not run: \(checker)\n" }
+        out += vrrpText
         for vs in virtualServers {
             out += "\n\(vs.name) (\(vs.position)) \(vs.scheduler), quorum \(vs.quorum): "
             out += "\(vs.hasQuorum ? "held" : "lost"), live weight \(vs.liveWeight)"

@@ -6,6 +6,10 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
     public var virtualServers: [VirtualServerStatus]
     /// Checkers in the configuration that lvsd does not run, with their position.
     public var checkersNotRun: [String]
+    /// The VRRP instances this lvsd runs, in file order.
+    public var vrrp: [VRRPInstanceStatus] = []
+    /// VRRP settings that lvsd does not carry out, with their position (``VRRPPlan/notRun``).
+    public var vrrpNotRun: [String] = []
 
     public struct Daemon: Codable, Sendable, Hashable {
         public var pid: Int32

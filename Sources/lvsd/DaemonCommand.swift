@@ -30,6 +30,18 @@ struct DaemonCommand {
         if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
 
+        let vrrpPlan = VRRPPlan(configuration)
+        let place: @Sendable (SourcePosition) -> String = { [sources = loaded.sources, path] position in
+            let file = sources.files.indices.contains(position.file) ? sources.files[position.file].path : path
+            return "\(file):\(position.line):\(position.column)"
+        }
+        if !vrrpPlan.refused.isEmpty {
+            for item in vrrpPlan.refused {
+                Console.write("\(place(item.position)): error: \(item.owner): \(item.message)\n", to: .error)
+            }
+            return 1
+        }
+
         let logger: Logger
         do throws(LogSetupError) {
             logger = try logDestination.logger(level: logLevel)
@@ -45,15 +57,16 @@ struct DaemonCommand {
         }
         defer { PIDFile.remove(pidFile) }
 
+        let prober = LiveProber(group: MultiThreadedEventLoopGroup.singleton, scripts: ScriptSettings(
+            defaultUser: configuration.global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
+            enableScriptSecurity: configuration.global.enableScriptSecurity))
         let director = Director(
             loaded: configuration, sources: loaded.sources,
             options: Director.Options(configurationPath: path, configID: configID,
                                       managedServicesPath: stateDirectory + "/managed-services",
                                       maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval,
                                       drainGrace: drainGrace),
-            logger: logger, prober: LiveProber(group: MultiThreadedEventLoopGroup.singleton, scripts: ScriptSettings(
-                defaultUser: configuration.global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
-                enableScriptSecurity: configuration.global.enableScriptSecurity)),
+            logger: logger, prober: prober,
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
         var metrics: MetricsServer?
         if let metricsListen {
@@ -68,9 +81,12 @@ struct DaemonCommand {
                 return 1
             }
         }
+        let vrrp = vrrpPlan.instances.isEmpty
+            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket),
                                       notifier: Notifier(configuration: configuration, logger: logger),
-                                      configuration: configuration, metrics: metrics, logger: logger)
+                                      configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
+        await vrrp?.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",

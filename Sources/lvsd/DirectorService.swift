@@ -6,7 +6,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon as one swift-service-lifecycle `Service`: the director, its control socket
-/// and SIGHUP reloads run until graceful shutdown (SIGTERM, SIGINT); then
+/// SIGHUP reloads and the VRRP instances run until graceful shutdown (SIGTERM, SIGINT); then
 /// `lvs_flush_on_stop` is applied.
 struct DirectorService: Service {
     var director: Director
@@ -17,6 +17,8 @@ struct DirectorService: Service {
     var configuration: KeepalivedConfiguration
     /// `--metrics-listen`: the Prometheus endpoint, already listening.
     var metrics: MetricsServer?
+    /// The VRRP instances; nil when the configuration has none.
+    var vrrp: VRRPService?
     var logger: Logger
 
     func run() async throws {
@@ -33,6 +35,9 @@ struct DirectorService: Service {
                         } catch {}
                     }
                 }
+                // Cancelled first on shutdown like the others; the director stops below, once
+                // every instance has sent priority 0 and removed its addresses.
+                if let vrrp { group.addTask { await vrrp.run() } }
                 group.addTask {
                     do {
                         try await control.run(logger: logger) { request in await director.handle(request) }
@@ -51,6 +56,7 @@ struct DirectorService: Service {
             }
         }
         SystemdNotifier.notify("STOPPING=1", logger: logger)
+        await vrrp?.notifyStop()
         await director.stop()
         logger.notice("stopped")
     }

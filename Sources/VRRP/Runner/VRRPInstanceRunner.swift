@@ -34,6 +34,15 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     private struct Shared {
         var state: Machine.State = .initialize
         var statistics = VRRPRunnerStatistics()
+        var priority: UInt8?
+        var masterAddress: VRRPAddress?
+        var external: [String: VRRPTrackedEffect] = [:]
+    }
+
+    /// The tracked links' states and the effects set with ``setTracked(_:_:)``.
+    private struct Tracking: Equatable {
+        var links: [String: Bool]
+        var external: [String: VRRPTrackedEffect]
     }
 
     /// Opens the sockets (raw VRRP socket unless `transport` is given, rtnetlink, link
@@ -84,6 +93,21 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     /// What the instance counted so far.
     public var statistics: VRRPRunnerStatistics { shared.withLock { $0.statistics } }
 
+    /// The effective priority (the configured one with tracked weights applied); nil before
+    /// the instance starts.
+    public var effectivePriority: UInt8? { shared.withLock { $0.priority } }
+
+    /// The current master's primary address as last heard (ours while MASTER); nil when
+    /// unknown.
+    public var masterAddress: VRRPAddress? { shared.withLock { $0.masterAddress } }
+
+    /// Sets (or with nil, removes) the effect of a tracked object the runner does not watch
+    /// itself, such as a `vrrp_script`; the loop applies it within ``VRRPRunnerConfiguration/pollInterval``.
+    /// Effects set before ``run()`` apply from the start.
+    public func setTracked(_ name: String, _ effect: VRRPTrackedEffect?) {
+        shared.withLock { $0.external[name] = effect }
+    }
+
     /// Asks ``run()`` to shut down (priority 0, addresses removed) and return.
     public func stop() { stopRequested.store(true, ordering: .relaxed) }
 
@@ -110,7 +134,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         var schedule = AnnouncementSchedule<C.Instant>(
             settings: configuration.announcements, addresses: configuration.installedAddresses.map(\.address))
         var checksumOverride: VRRPv3IPv4Checksum?
-        var linkUp = initialLinks()
+        var tracking = Tracking(links: initialLinks(), external: shared.withLock { $0.external })
 
         func apply(_ actions: [Machine.Action], now: C.Instant) {
             let becameMaster = actions.contains {
@@ -141,13 +165,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
 
         // Start: faults first, then the start event; leftovers go unless we are MASTER now.
         var start = clock.now
-        for faultName in faultNames(linkUp) { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
-        if let priority = trackedPriority(linkUp) { _ = machine.handle(.priorityChanged(priority, at: start)) }
+        for faultName in faultNames(tracking) { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
+        if let priority = trackedPriority(tracking) { _ = machine.handle(.priorityChanged(priority, at: start)) }
         let first = machine.handle(.start(at: start))
         if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
+            publish(machine)
             var now = clock.now
             // Timers.
             if let at = timers.masterDown, at <= now {
@@ -159,8 +184,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                 apply(machine.handle(.advertTimerFired(at: now)), now: now)
             }
             for address in schedule.due(at: now) { announce(address) }
-            // Links.
-            linkUp = trackLinks(linkUp, machine: &machine, now: now, apply: apply)
+            // Links and external tracked objects.
+            tracking = retrack(tracking, machine: &machine, now: now, apply: apply)
             // Wait for a packet until the next deadline.
             now = clock.now
             var wait = configuration.pollInterval
@@ -191,6 +216,16 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
         start = clock.now
         apply(machine.handle(.shutdown(at: start)), now: start)
+        publish(machine)
+    }
+
+    /// Makes the machine's priority and master visible to ``effectivePriority`` and ``masterAddress``.
+    private func publish(_ machine: Machine) {
+        let master = machine.state == .master ? configuration.primaryAddress : machine.masterAddress
+        shared.withLock {
+            $0.priority = machine.priority
+            $0.masterAddress = master
+        }
     }
 
     // MARK: actions
@@ -298,35 +333,36 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         return up
     }
 
-    private func faultNames(_ up: [String: Bool]) -> [String] {
-        trackedLinks.filter { $0.weight == 0 && up[$0.name] != true }.map { "interface \($0.name) down" }
+    private func faultNames(_ tracking: Tracking) -> [String] {
+        trackedLinks.filter { $0.weight == 0 && tracking.links[$0.name] != true }.map { "interface \($0.name) down" }
+            + tracking.external.filter { $0.value == .fault }.keys.sorted().map { "\($0) failed" }
     }
 
     /// The priority with the tracked weights applied; nil when no weight applies.
-    private func trackedPriority(_ up: [String: Bool]) -> Int? {
+    private func trackedPriority(_ tracking: Tracking) -> Int? {
         let weighted = trackedLinks.filter { $0.weight != 0 }
-        guard !weighted.isEmpty else { return nil }
+        guard !weighted.isEmpty || !tracking.external.isEmpty else { return nil }
         var total = Int(configuration.instance.priority)
+        for case .weight(let weight) in tracking.external.values { total += weight }
         for tracked in weighted {
-            let isUp = up[tracked.name] == true
+            let isUp = tracking.links[tracked.name] == true
             if tracked.weight > 0 && isUp { total += tracked.weight }
             if tracked.weight < 0 && !isUp { total += tracked.weight }
         }
         return total
     }
 
-    private func trackLinks(_ old: [String: Bool], machine: inout Machine, now: C.Instant,
-                            apply: ([Machine.Action], C.Instant) -> Void) -> [String: Bool] {
-        let changes: [LinkStatus]
+    private func retrack(_ old: Tracking, machine: inout Machine, now: C.Instant,
+                         apply: ([Machine.Action], C.Instant) -> Void) -> Tracking {
+        var up = old
+        up.external = shared.withLock { $0.external }
         do {
-            changes = try links.pendingChanges()
+            for change in try links.pendingChanges() where up.links[change.name] != nil {
+                up.links[change.name] = change.isUp
+            }
         } catch {
             record(\.linkErrors, error.description)
-            return old
         }
-        guard !changes.isEmpty else { return old }
-        var up = old
-        for change in changes where up[change.name] != nil { up[change.name] = change.isUp }
         guard up != old else { return old }
         let oldFaults = Set(faultNames(old)), newFaults = Set(faultNames(up))
         for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now) }

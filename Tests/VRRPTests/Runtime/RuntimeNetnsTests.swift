@@ -124,6 +124,46 @@ struct RuntimeNetnsTests {
             #expect(runnerA.state == .stopped)
         }
     }
+
+    /// Tracked effects set from outside (vrrp_script): a weight of -60 takes A (150) below B
+    /// (100), which preempts; back to 0, A preempts again; a fault puts A in FAULT without the
+    /// VIP; cleared, A is MASTER again. The effective priority follows.
+    @Test func externalTrackedEffectsMoveTheMaster() async throws {
+        let lab = try NetnsLab()
+        defer { lab.remove() }
+        let clock = ContinuousClock()
+        let runnerA = try lab.inside(.a) {
+            try VRRPInstanceRunner(configuration: Self.configuration(priority: 150, interface: "va", primary: NetnsLab.a1),
+                                   clock: clock)
+        }
+        let runnerB = try lab.inside(.b) {
+            try VRRPInstanceRunner(configuration: Self.configuration(priority: 100, interface: "vb", primary: NetnsLab.b1),
+                                   clock: clock)
+        }
+        runnerA.setTracked("vrrp_script chk", .weight(0))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await runnerA.run() }
+            group.addTask { await runnerB.run() }
+            defer { group.cancelAll() }
+            try await waitUntil(.seconds(5)) { runnerA.state == .master && runnerB.state == .backup }
+            #expect(runnerA.effectivePriority == 150)
+            #expect(runnerB.masterAddress == NetnsLab.a1)
+
+            runnerA.setTracked("vrrp_script chk", .weight(-60))
+            try await waitUntil(.seconds(5)) { runnerA.state == .backup && runnerB.state == .master }
+            #expect(runnerA.effectivePriority == 90)
+            #expect(runnerA.masterAddress == NetnsLab.b1)
+
+            runnerA.setTracked("vrrp_script chk", .weight(0))
+            try await waitUntil(.seconds(5)) { runnerA.state == .master && runnerB.state == .backup }
+            #expect(runnerA.effectivePriority == 150)
+
+            runnerA.setTracked("vrrp_script chk", .fault)
+            try await waitUntil(.seconds(5)) { runnerA.state == .fault && runnerB.state == .master }
+            runnerA.setTracked("vrrp_script chk", .weight(0))
+            try await waitUntil(.seconds(5)) { runnerA.state == .master && runnerB.state == .backup }
+        }
+    }
 }
 
 struct DeadlineExceeded: Error {}

@@ -250,10 +250,17 @@ check "the pid file and the socket are gone" sh -c "[ ! -e $PIDFILE ] && [ ! -e 
 table >/tmp/after-stop
 check "the table stays" cmp -s /tmp/before-stop /tmp/after-stop
 
+# MARK: VRRP ownership (Tests/vm/director/ownership.sh, shipped by run.sh)
+if [ -f /usr/local/lib/lvsd-tests/ownership.sh ]; then
+    . /usr/local/lib/lvsd-tests/ownership.sh
+    ownership_scenario
+fi
+
 echo
 echo "director: $((n - failed)) passed, $failed failed"
 if [ "$failed" != 0 ]; then
     echo "--- lvsd log"
     cat $LOG
+    for f in /tmp/own1.log /tmp/own2.log; do [ -f $f ] && echo "--- $f" && cat $f; done
 fi
 exit "$failed"

@@ -1,0 +1,46 @@
+import KeepalivedConfig
+
+/// The `notify*` commands keepalived 2.2.7 runs when an instance changes state
+/// (keepalived/vrrp/vrrp_notify.c, send_instance_notifies and notify_script_exec): the
+/// state's own script (`notify_master`, `notify_backup`, `notify_fault`, `notify_stop`) with
+/// its arguments as written, then `notify` with four arguments appended:
+/// `INSTANCE NAME STATE PRIORITY`, the priority being the effective one.
+public struct VRRPNotification: Sendable, Hashable {
+    /// The program and its arguments.
+    public var arguments: [String]
+    /// `notify_* COMMAND USER [GROUP]`; nil: global_defs `script_user`, then root.
+    public var user: String?
+    public var group: String?
+    /// How long it may run before its process group is killed: 1 s for `STOP` (keepalived
+    /// waits TIMER_HZ for stop scripts), ``stateScriptTimeout`` otherwise.
+    public var timeout: Duration
+
+    /// keepalived does not wait for state scripts; lvsd kills one that is still running after this.
+    public static let stateScriptTimeout: Duration = .seconds(60)
+    /// keepalived's limit for `notify_stop` at shutdown (TIMER_HZ).
+    public static let stopScriptTimeout: Duration = .seconds(1)
+
+    /// The commands to run, in keepalived's order, when `instance` enters `state` (`MASTER`,
+    /// `BACKUP`, `FAULT`, `STOP`) with `priority`; states without a script give none.
+    public static func commands(_ scripts: NotifyScripts, instance: String, state: String,
+                                priority: Int) -> [VRRPNotification] {
+        let timeout = state == "STOP" ? stopScriptTimeout : stateScriptTimeout
+        var result: [VRRPNotification] = []
+        let own: ScriptCommand?
+        switch state {
+        case "MASTER": own = scripts.master
+        case "BACKUP": own = scripts.backup
+        case "FAULT": own = scripts.fault
+        case "STOP": own = scripts.stop
+        default: own = nil
+        }
+        if let own {
+            result.append(VRRPNotification(arguments: own.arguments, user: own.user, group: own.group, timeout: timeout))
+        }
+        if let any = scripts.any {
+            result.append(VRRPNotification(arguments: any.arguments + ["INSTANCE", instance, state, "\(priority)"],
+                                           user: any.user, group: any.group, timeout: timeout))
+        }
+        return result
+    }
+}

@@ -1,0 +1,276 @@
+import KeepalivedConfig
+import VRRP
+
+/// What lvsd runs of a configuration's `vrrp_instance` blocks: for each instance the
+/// ``VRRPRunnerConfiguration`` of a ``VRRP/VRRPInstanceRunner`` (all but the primary address,
+/// which comes from the interface where lvsd runs), the settings that cannot run and would
+/// change the protocol on the wire (``refused``: lvsd does not start), and those it does not
+/// carry out (``notRun``: logged at start and shown by `lvsctl status`).
+///
+/// A pure function of the configuration: nothing here reads the machine.
+public struct VRRPPlan: Sendable {
+    /// One instance, ready to run once its primary address is known.
+    public struct Instance: Sendable {
+        public var name: String
+        public var position: SourcePosition
+        /// The runner's configuration with ``VRRPRunnerConfiguration/primaryAddress`` set to
+        /// ``sourceAddress``, or to the unspecified address of the family until
+        /// ``configuration(primaryAddress:)`` gives the interface's.
+        public var runner: VRRPRunnerConfiguration
+        /// `unicast_src_ip` / `mcast_src_ip`; nil: the interface's primary address.
+        public var sourceAddress: VRRPAddress?
+        /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`
+        /// (see ``VRRPNotification``).
+        public var notify: NotifyScripts
+        /// `track_script`, with the weights in force (see ``VRRPScriptStatus/effect(of:weight:reversed:)``).
+        public var trackScripts: [TrackReference]
+
+        /// The runner's configuration with the primary address found on the interface.
+        public func configuration(primaryAddress: VRRPAddress) -> VRRPRunnerConfiguration {
+            var configuration = runner
+            configuration.primaryAddress = sourceAddress ?? primaryAddress
+            return configuration
+        }
+    }
+
+    /// A setting that lvsd does not carry out, where it is written.
+    public struct Item: Sendable, Hashable {
+        public var position: SourcePosition
+        /// The instance or block it belongs to (`vrrp_instance VI_1`).
+        public var owner: String
+        public var message: String
+    }
+
+    public var instances: [Instance] = []
+    /// The `vrrp_script` blocks a planned instance tracks, in file order.
+    public var scripts: [VRRPScript] = []
+    /// global_defs `script_user`: who runs notify scripts that name no user; nil: root.
+    public var scriptUser: KeepalivedConfig.ScriptUser?
+    /// Settings that make lvsd refuse to start its VRRP instances.
+    public var refused: [Item] = []
+    /// Settings that are not carried out.
+    public var notRun: [Item] = []
+
+    public init(_ configuration: KeepalivedConfiguration) {
+        let global = configuration.global
+        let vrrp = configuration.vrrp
+        scriptUser = global.scriptUser
+        for instance in vrrp.instances {
+            var mapper = InstanceMapper(instance: instance, global: global)
+            if let planned = mapper.map() { instances.append(planned) }
+            refused += mapper.refused
+            notRun += mapper.notRun
+        }
+        for group in vrrp.syncGroups {
+            notRun.append(Item(position: group.position, owner: "vrrp_sync_group \(group.name)",
+                               message: "sync groups are not run: its members \(group.members.joined(separator: ", ")) change state independently, and the group's notify scripts and tracked objects are not run"))
+        }
+        let tracked = Set(instances.flatMap { $0.trackScripts.map(\.name) })
+        scripts = vrrp.scripts.filter { tracked.contains($0.name) }
+        for process in vrrp.trackedProcesses {
+            notRun.append(Item(position: process.position, owner: "vrrp_track_process \(process.name)",
+                               message: "processes are not tracked"))
+        }
+        for file in vrrp.trackedFiles {
+            notRun.append(Item(position: file.position, owner: "track_file \(file.name)", message: "files are not tracked"))
+        }
+        for address in vrrp.staticAddresses {
+            notRun.append(Item(position: address.position, owner: "static_ipaddress",
+                               message: "static address \(address.prefix) is not installed"))
+        }
+        for route in vrrp.staticRoutes {
+            notRun.append(Item(position: route.position, owner: "static_routes", message: "static route is not installed"))
+        }
+        if global.vrrpStartupDelay > .zero, !vrrp.instances.isEmpty {
+            notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
+                               message: "vrrp_startup_delay is not applied: the instances start at once"))
+        }
+        if global.lvsSyncDaemon != nil, !vrrp.instances.isEmpty {
+            notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
+                               message: "lvs_sync_daemon is not started or switched with the VRRP state"))
+        }
+    }
+}
+
+/// Maps one `vrrp_instance` and collects what it cannot run.
+struct InstanceMapper {
+    let instance: VRRPInstance
+    let global: GlobalSettings
+    var refused: [VRRPPlan.Item] = []
+    var notRun: [VRRPPlan.Item] = []
+
+    init(instance: VRRPInstance, global: GlobalSettings) {
+        self.instance = instance
+        self.global = global
+    }
+
+    private var owner: String { "vrrp_instance \(instance.name)" }
+
+    private mutating func refuse(_ message: String, at position: SourcePosition? = nil) {
+        refused.append(VRRPPlan.Item(position: position ?? instance.position, owner: owner, message: message))
+    }
+
+    private mutating func skip(_ message: String, at position: SourcePosition? = nil) {
+        notRun.append(VRRPPlan.Item(position: position ?? instance.position, owner: owner, message: message))
+    }
+
+    mutating func map() -> VRRPPlan.Instance? {
+        let refusedBefore = refused.count
+        let version: VRRP.VRRPVersion = instance.version == .v3 ? .v3 : .v2
+
+        var authentication = VRRP.VRRPAuthentication.none
+        if let auth = instance.authentication {
+            switch auth.kind {
+            case .password:
+                authentication = VRRP.VRRPAuthentication(type: .simplePassword, data: auth.secret)
+            case .ipsecAH:
+                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none")
+            }
+        }
+
+        let interface = instance.interface
+        if interface == nil {
+            refuse("an instance without 'interface' is not run: lvsd needs the interface to send adverts on")
+        }
+
+        if let group = instance.multicastGroup {
+            let standard = instance.family == .ipv4 ? "224.0.0.18" : "ff02::12"
+            if group.description != standard {
+                refuse("adverts to the multicast group \(group) are not supported; lvsd sends to \(standard)")
+            }
+        }
+
+        var virtualAddresses: [VRRP.VirtualIPAddress] = []
+        for vip in instance.virtualAddresses {
+            if let mapped = address(vip) { virtualAddresses.append(mapped) }
+        }
+        var excludedAddresses: [VRRP.VirtualIPAddress] = []
+        for vip in instance.excludedAddresses {
+            if let mapped = address(vip) { excludedAddresses.append(mapped) }
+        }
+
+        var peers: [VRRPAddress] = []
+        for peer in instance.unicastPeers {
+            guard let address = VRRPAddress(bytes: peer.address.bytes) else { continue }
+            peers.append(address)
+            if peer.minimumTTL != 0 || peer.maximumTTL != 255 {
+                skip("min_ttl/max_ttl of unicast peer \(peer.address) are not checked", at: peer.position)
+            }
+        }
+        if let ttl = instance.unicastTTL, ttl != 255 {
+            skip("unicast_ttl \(ttl) is not applied: unicast adverts are sent with TTL 255")
+        }
+        if instance.faultsWithoutUnicastPeers { skip("unicast_fault_no_peer is not applied") }
+        if instance.tracksSourceAddress { skip("track_src_ip is not applied: the source address is not watched") }
+        if instance.dontTrackPrimary {
+            skip("dont_track_primary is not applied: the instance goes to FAULT while its interface is down")
+        }
+        if instance.virtualMAC != nil {
+            skip("use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface")
+        }
+        if instance.promoteSecondaries { skip("promote_secondaries is not set") }
+        if !instance.accept {
+            skip("no_accept is not applied: no firewall rule drops traffic to the virtual addresses")
+        }
+        if instance.kernelReceiveBufferSize != nil { skip("kernel_rx_buf_size is not applied") }
+        if instance.lvsSyncDaemonInterface != nil {
+            skip("lvs_sync_daemon_interface: the IPVS sync daemon is not started or switched")
+        }
+        if instance.smtpAlert { skip("smtp_alert: no mail is sent on VRRP state changes") }
+        if instance.notifyPriorityChanges { skip("notify_priority_changes: priority changes are not notified") }
+        for route in instance.virtualRoutes {
+            skip("virtual_routes: the route is not added or removed with the state", at: route.position)
+        }
+        let notify = instance.notify
+        if let script = notify.deleted {
+            skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
+        }
+        if let script = notify.masterReceivedLowerPriority {
+            skip("notify_master_rx_lower_pri is not run", at: script.position)
+        }
+        for (keyword, references) in [("track_file", instance.trackFiles),
+                                      ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
+            for reference in references {
+                skip("\(keyword) \(reference.name) is not applied: the priority does not follow it", at: reference.position)
+            }
+        }
+
+        var tracked: [VRRP.TrackedInterface] = []
+        for track in instance.trackInterfaces {
+            if track.isReversed {
+                skip("track_interface \(track.interface) weight \(track.weight) reverse: 'reverse' is not applied",
+                     at: track.position)
+            }
+            tracked.append(VRRP.TrackedInterface(name: track.interface, weight: track.weight))
+        }
+
+        let garp = instance.gratuitousARP
+        let announcements = VRRPAnnouncementSettings(
+            masterDelay: garp.masterDelay, masterRepeat: garp.masterRepeat,
+            lowerPriorityDelay: garp.lowerPriorityDelay, lowerPriorityRepeat: garp.lowerPriorityRepeat,
+            masterRefresh: garp.masterRefresh ?? .zero, masterRefreshRepeat: garp.masterRefreshRepeat,
+            arpInterval: global.vrrpGARPInterval, neighbourAdvertisementInterval: global.vrrpGNAInterval)
+
+        let source = instance.sourceAddress.flatMap { VRRPAddress(bytes: $0.bytes) }
+        guard refused.count == refusedBefore, let interface else { return nil }
+
+        let configuration = VRRPInstanceConfiguration(
+            version: version, virtualRouterID: instance.virtualRouterID, priority: instance.priority,
+            advertisementInterval: instance.advertisementInterval,
+            virtualAddresses: virtualAddresses.map(\.address), authentication: authentication, unicastPeers: peers,
+            checkUnicastSource: instance.checksUnicastSource,
+            skipCheckAdvertisedAddresses: instance.skipsAdvertisementAddressCheck,
+            noPreempt: !instance.preempt, preemptDelay: instance.preemptDelay,
+            initialStateMaster: instance.initialState == .master, downTimerAdverts: instance.downTimerAdverts,
+            lowerPriorityNoAdvert: instance.lowerPriorityNoAdvert,
+            // keepalived's default is off; lvsd's is on (the master that stays after a partition
+            // heals hears a lower priority advert and announces its addresses again).
+            higherPrioritySendAdvert: instance.higherPrioritySendAdvert ? true : nil,
+            refreshAddressesOnLowerPriorityAdvert: garp.lowerPriorityRepeat > 0,
+            strict: instance.strictMode)
+        let unspecified = VRRPAddress(bytes: [UInt8](repeating: 0, count: instance.family == .ipv6 ? 16 : 4))!
+        let runner = VRRPRunnerConfiguration(
+            name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,
+            virtualAddresses: virtualAddresses, excludedAddresses: excludedAddresses, announcements: announcements,
+            trackedInterfaces: tracked)
+        return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source,
+                                 notify: instance.notify, trackScripts: instance.trackScripts)
+    }
+
+    /// One `virtual_ipaddress` line as the runner installs it; options it cannot apply are named.
+    private mutating func address(_ vip: KeepalivedConfig.VirtualIPAddress) -> VRRP.VirtualIPAddress? {
+        guard let address = VRRPAddress(bytes: vip.prefix.address.bytes) else { return nil }
+        var scope = VRRP.AddressScope.global
+        switch vip.scope {
+        case nil, .global?: scope = .global
+        case .site?: scope = .site
+        case .link?: scope = .link
+        case .host?: scope = .host
+        case .nowhere?: scope = .nowhere
+        case .number(let n)?: scope = VRRP.AddressScope(rawValue: n)
+        case .named(let name)?:
+            refuse("scope '\(name)' of \(vip.prefix) cannot be resolved: lvsd reads no rt_scopes file; give a number",
+                   at: vip.position)
+            return nil
+        }
+        var options: [String] = []
+        if let peer = vip.peer { options.append("peer \(peer)") }
+        if vip.isHomeAddress { options.append("home") }
+        if vip.manageTemporaryAddresses { options.append("mngtmpaddr") }
+        if vip.noPrefixRoute { options.append("noprefixroute") }
+        if vip.autoJoin { options.append("autojoin") }
+        if vip.noTrack { options.append("no_track") }
+        if vip.useVMAC { options.append("use_vmac") }
+        if vip.family == .ipv4, vip.preferredLifetime != nil { options.append("preferred_lft") }
+        if vip.family == .ipv6, let lifetime = vip.preferredLifetime, !(lifetime == 0 && vip.prefix.length == 128) {
+            options.append("preferred_lft")
+        }
+        if !options.isEmpty {
+            skip("address options of \(vip.prefix) not applied: \(options.joined(separator: ", "))", at: vip.position)
+        }
+        return VRRP.VirtualIPAddress(
+            address: address, prefixLength: UInt8(clamping: vip.prefix.length),
+            broadcast: vip.broadcast.flatMap { VRRPAddress(bytes: $0.bytes) }, device: vip.device, scope: scope,
+            label: vip.label)
+    }
+}

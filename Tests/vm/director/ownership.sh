@@ -1,0 +1,124 @@
+# VRRP ownership in the guest (busybox sh), sourced by Tests/vm/director/payload.sh at its end
+# so that both share one boot; uses payload.sh's IP, say, check, ok, not_ok and wait_until.
+#
+# IPVS is per network namespace: two director namespaces d1 and d2 joined by a veth pair (the
+# guest kernel has no bridge module), lvsd in each
+# with one VRRPv3 instance (advert_int 0.1; d1 priority 150, d2 100) whose VIP 10.150.0.100
+# carries a virtual server. The IPVS table and the VIP are on the MASTER only; they move to d2
+# when d1's lvsd stops (SIGTERM: priority 0) and back when it restarts (preemption); kill -9
+# of d1's lvsd hands over after the master down interval, and the restarted lvsd takes the
+# table back without changing what it finds. Times are printed, never asserted.
+
+OWN_VIP=10.150.0.100
+
+own_conf() { # own_conf D PRIORITY
+    mkdir -p /run/own$1
+    cat >/run/own$1/keepalived.conf <<EOF
+global_defs {
+    vrrp_version 3
+}
+vrrp_instance VI_OWN {
+    interface eth0
+    virtual_router_id 77
+    priority $2
+    advert_int 0.1
+    virtual_ipaddress {
+        $OWN_VIP/24
+    }
+}
+virtual_server $OWN_VIP 80 {
+    lvs_sched rr
+    lvs_method DR
+    protocol TCP
+    real_server 10.150.0.10 80 {
+        weight 1
+    }
+}
+EOF
+}
+own_start() { # own_start D
+    $IP netns exec d$1 lvsd -f /run/own$1/keepalived.conf --pid-file /run/own$1/lvsd.pid \
+        --control-socket /run/own$1/lvsd.sock --state-dir /run/own$1 --resync-interval 1 \
+        --log-level info >>/tmp/own$1.log 2>&1 &
+    wait_until 300 test -S /run/own$1/lvsd.sock
+}
+own_pid() { cat /run/own$1/lvsd.pid 2>/dev/null; }
+own_table() { $IP netns exec d$1 ipvsadm -Sn; }
+own_has_service() { own_table $1 | grep -qx -- "-A -t $OWN_VIP:80 -s rr"; }
+own_lacks_service() { ! own_has_service $1; }
+own_has_vip() { $IP -n d$1 -4 -o addr show dev eth0 | grep -q " $OWN_VIP/"; }
+own_lacks_vip() { ! own_has_vip $1; }
+# own_state D: the instance's state from lvsctl status --json (the first "state" in the "vrrp"
+# list; the kernel's part comes before it).
+own_state() { $IP netns exec d$1 lvsctl status --json --control-socket /run/own$1/lvsd.sock | grep -o '"vrrp":\[.*' | grep -o '"state":"[A-Z ]*"' | head -n1 | cut -d'"' -f4; }
+own_is() { [ "$(own_state $1)" = "$2" ]; }
+own_changes() { $IP netns exec d$1 lvsctl status --json --control-socket /run/own$1/lvsd.sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2; }
+own_now() { cut -d' ' -f1 /proc/uptime; }
+# own_takeover D: waits until Dd holds the VIP and the service; prints the time since $own_t0.
+own_takeover() {
+    if wait_until 100 sh -c "$IP -n d$1 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/'"; then
+        vip_at=$(own_now)
+        wait_until 100 own_has_service $1
+        table_at=$(own_now)
+        echo "# d$1 had the VIP after $(echo "$vip_at $own_t0" | awk '{printf "%.2f", $1 - $2}') s and the table after $(echo "$table_at $own_t0" | awk '{printf "%.2f", $1 - $2}') s"
+    fi
+}
+
+ownership_scenario() {
+    say "VRRP ownership: the IPVS table follows the MASTER between two director namespaces"
+    $IP netns add d1
+    $IP netns add d2
+    $IP link add eth0 netns d1 type veth peer name eth0 netns d2
+    for d in 1 2; do
+        $IP -n d$d link set lo up
+        $IP -n d$d addr add 10.150.0.$d/24 dev eth0
+        $IP -n d$d link set eth0 up
+    done
+    own_conf 1 150
+    own_conf 2 100
+
+    own_start 1
+    check "d1 alone becomes MASTER with the VIP and the service" wait_until 100 sh -c "$IP -n d1 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && $IP netns exec d1 ipvsadm -Sn | grep -qx -- '-A -t $OWN_VIP:80 -s rr'"
+    own_start 2
+    check "d2 is BACKUP" wait_until 100 own_is 2 BACKUP
+    check "d1 is MASTER" own_is 1 MASTER
+    check "d2 has neither the VIP nor the service" sh -c "! $IP -n d2 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && ! $IP netns exec d2 ipvsadm -Sn | grep -q -- '-A -t $OWN_VIP:80'"
+
+    say "SIGTERM of d1's lvsd: d2 takes the VIP and installs the table"
+    own_t0=$(own_now)
+    kill -TERM "$(own_pid 1)"
+    own_takeover 2
+    check "d2 is MASTER with the VIP and the service" sh -c "$IP -n d2 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && $IP netns exec d2 ipvsadm -Sn | grep -qx -- '-A -t $OWN_VIP:80 -s rr'"
+    check "d1's lvsd exits" wait_until 100 sh -c "! test -e /run/own1/lvsd.pid"
+    check "d1 removed its VIP" own_lacks_vip 1
+
+    say "d1's lvsd restarts and preempts: the table moves back"
+    own_start 1
+    check "d1 is MASTER again with the VIP and the service" wait_until 100 sh -c "$IP -n d1 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && $IP netns exec d1 ipvsadm -Sn | grep -qx -- '-A -t $OWN_VIP:80 -s rr'"
+    check "d2 is BACKUP and removed the service" wait_until 100 own_lacks_service 2
+    check "d2 is BACKUP" own_is 2 BACKUP
+    check "d2 has no VIP" own_lacks_vip 2
+    check "d1 kept the table it found: it made no change (changesApplied $(own_changes 1))" [ "$(own_changes 1)" = 0 ]
+
+    say "kill -9 of d1's lvsd: d2 takes over after the master down interval; the restarted d1 changes nothing"
+    own_table 1 >/tmp/own1-before-kill
+    own_t0=$(own_now)
+    kill -KILL "$(own_pid 1)"
+    own_takeover 2
+    check "d2 is MASTER with the VIP and the service" sh -c "$IP netns exec d2 ipvsadm -Sn | grep -qx -- '-A -t $OWN_VIP:80 -s rr'"
+    rm -f /run/own1/lvsd.sock
+    own_start 1
+    check "d1 is MASTER again" wait_until 100 own_is 1 MASTER
+    check "d2 removed the service" wait_until 100 own_lacks_service 2
+    own_table 1 >/tmp/own1-after-restart
+    check "d1's table is byte-identical after kill -9 and restart" cmp -s /tmp/own1-before-kill /tmp/own1-after-restart
+    check "the restarted d1 made no change (changesApplied $(own_changes 1))" [ "$(own_changes 1)" = 0 ]
+
+    for d in 1 2; do
+        pid=$(own_pid $d)
+        [ -n "$pid" ] && kill -TERM "$pid"
+    done
+    wait_until 100 sh -c "! test -e /run/own1/lvsd.pid && ! test -e /run/own2/lvsd.pid" || echo "# an lvsd did not stop"
+    $IP netns del d1
+    $IP netns del d2
+}

@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# VRRP failover with real daemons on the host: two network namespaces (A, B) on a bridge (in a
+# third namespace), one director in each: lvsd vs lvsd and lvsd vs Debian's keepalived 2.2.7
+# (`keepalived -P -n -l -D -f FILE`). No IPVS is needed: lvsd says IPVS is unavailable and runs
+# VRRP; its configurations carry a virtual server on the VIP all the same.
+#
+# For each scenario: the higher priority side becomes MASTER and only it holds the VIP
+# (`ip -n NS addr`), `lvsctl status` (text and JSON) shows MASTER and BACKUP; SIGTERM of the
+# MASTER (priority 0) hands the VIP to the BACKUP and the stopped side holds none; the stopped
+# side restarts and preempts; SIGKILL of the MASTER hands the VIP over after the master down
+# interval. Takeover times are printed, never asserted; outcomes are asserted with generous
+# polling deadlines.
+#
+# usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
+# Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${1:-$root/.build/debug}
+lvsd=$bin/lvsd
+lvsctl=$bin/lvsctl
+keepalived=/usr/sbin/keepalived
+[ "$(id -u)" = 0 ] || { echo "failover.sh: needs root" >&2; exit 1; }
+[ -x "$lvsd" ] && [ -x "$lvsctl" ] || { echo "failover.sh: no lvsd/lvsctl in $bin" >&2; exit 1; }
+
+tag=vf$$
+nsA=${tag}a nsB=${tag}b nsBr=${tag}br
+work=$(mktemp -d /tmp/vrrp-failover-XXXXXX)
+pids=()
+failures=0
+results=()
+
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    for ns in "$nsA" "$nsB" "$nsBr"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$work"
+    return 0
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+now_ns() { date +%s%N; }
+
+# Bridge namespace with br0; A and B each with eth0 on it.
+ip netns add "$nsBr"
+ip netns add "$nsA"
+ip netns add "$nsB"
+ip -n "$nsBr" link add br0 type bridge
+ip -n "$nsBr" link set br0 up
+for side in a b; do
+    ns=${tag}$side
+    ip link add eth0 netns "$ns" type veth peer name "p$side" netns "$nsBr"
+    ip -n "$nsBr" link set "p$side" master br0 up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set eth0 up
+done
+ip -n "$nsA" addr add 10.9.0.1/24 dev eth0
+ip -n "$nsB" addr add 10.9.0.2/24 dev eth0
+vip=10.9.0.100
+
+# has_vip NS: the VIP is on NS's eth0.
+has_vip() { ip -n "$1" -4 -o addr show dev eth0 | grep -q " $vip/"; }
+
+# wait_for DEADLINE_S COMMAND...: polls every 10 ms; 0 when COMMAND succeeded in time.
+wait_for() {
+    local limit=$(( $(now_ns) + $1 * 1000000000 )); shift
+    until "$@"; do
+        (( $(now_ns) < limit )) || return 1
+        sleep 0.01
+    done
+}
+
+# state_of NS: the instance's state as lvsctl status --json gives it.
+state_of() {
+    ip netns exec "$1" "$lvsctl" status --json --control-socket "$work/$1.sock" 2>/dev/null \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin)["lvsd"]; print(d["vrrp"][0]["state"] if d.get("vrrp") else "none")' \
+        2>/dev/null || echo unreachable
+}
+state_is() { [ "$(state_of "$1")" = "$2" ]; }
+
+# Notify scripts append their arguments to $work/notify-LABEL.log (scripts get a clean
+# environment: the path is written into the script).
+cat > "$work/notify.sh" <<EOF
+#!/bin/sh
+label=\$1
+shift
+echo "\$*" >> "$work/notify-\$label.log"
+EOF
+chmod 755 "$work/notify.sh"
+
+# config VERSION PRIORITY [KIND [LABEL]]: the configuration of one side.
+config() {
+    local version=$1 priority=$2 kind=${3:-lvsd} label=${4:-none} advert=1 auth=""
+    if [ "$version" = 3 ]; then advert=0.1; else
+        auth="    authentication {
+        auth_type PASS
+        auth_pass secret1
+    }"
+    fi
+    cat <<EOF
+global_defs {
+    vrrp_version $version
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority $priority
+    advert_int $advert
+    notify_master "$work/notify.sh $label master-script"
+    notify "$work/notify.sh $label"
+$auth
+    virtual_ipaddress {
+        $vip/24
+    }
+}
+EOF
+    if [ "$kind" = lvsd ]; then
+        cat <<EOF
+virtual_server $vip 80 {
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+    real_server 10.9.0.10 80 {
+        weight 1
+    }
+}
+EOF
+    fi
+}
+
+# start KIND NS VERSION PRIORITY [LABEL]: starts lvsd or keepalived in NS; sets started_pid.
+start() {
+    local kind=$1 ns=$2 version=$3 priority=$4 label=${5:-none}
+    config "$version" "$priority" "$kind" "$label" > "$work/$ns.conf"
+    if [ "$kind" = lvsd ]; then
+        rm -f "$work/$ns.sock"
+        mkdir -p "$work/$ns.state"
+        ip netns exec "$ns" "$lvsd" -f "$work/$ns.conf" --pid-file "$work/$ns.pid" \
+            --control-socket "$work/$ns.sock" --state-dir "$work/$ns.state" >>"$work/$ns.log" 2>&1 &
+    else
+        ip netns exec "$ns" "$keepalived" -P -n -l -D -f "$work/$ns.conf" -p "$work/$ns.kpid" \
+            -r "$work/$ns.vpid" >>"$work/$ns.log" 2>&1 &
+    fi
+    started_pid=$!
+    pids+=("$started_pid")
+}
+
+# stop_with SIGNAL KIND NS PID: SIGTERM or SIGKILL of one side's daemon (keepalived: with
+# SIGKILL, its VRRP child first, then the parent, so that nothing sends priority 0).
+stop_with() {
+    local signal=$1 kind=$2 ns=$3 pid=$4
+    if [ "$kind" = keepalived ] && [ "$signal" = KILL ]; then
+        kill -KILL "$(cat "$work/$ns.vpid")" "$pid"
+    else
+        kill -"$signal" "$pid"
+    fi
+}
+
+# reap PID: waits for a stopped daemon (bounded) and forgets it.
+reap() {
+    local pid=$1 i
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then fail "pid $pid did not stop within 10 s"; kill -KILL "$pid"; fi
+    wait "$pid" 2>/dev/null || echo "  (pid $pid exited with status $?)"
+    local kept=()
+    for p in "${pids[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+    pids=("${kept[@]}")
+}
+
+# expect_master NS OTHER KIND OTHERKIND: NS holds the VIP, OTHER does not, lvsd sides report.
+expect_master() {
+    local ns=$1 other=$2 kind=$3 otherkind=$4 what=$5
+    if wait_for 20 has_vip "$ns"; then ok "$what: $ns holds the VIP"; else fail "$what: $ns has no VIP"; fi
+    if [ "$kind" = lvsd ]; then
+        if wait_for 10 state_is "$ns" MASTER; then ok "$what: lvsctl status in $ns says MASTER"
+        else fail "$what: lvsctl status in $ns says $(state_of "$ns"), not MASTER"; fi
+    fi
+    if [ "$otherkind" = lvsd ]; then
+        if wait_for 10 state_is "$other" BACKUP; then ok "$what: lvsctl status in $other says BACKUP"
+        else fail "$what: lvsctl status in $other says $(state_of "$other"), not BACKUP"; fi
+    fi
+    if has_vip "$other"; then fail "$what: $other holds the VIP too"; else ok "$what: $other holds no VIP"; fi
+}
+
+# count_removals NS: how often the director in NS was told its instance is not MASTER.
+count_removals() { awk '/VRRP not MASTER/ { n++ } END { print n + 0 }' "$work/$1.log"; }
+
+# scenario MASTERKIND BACKUPKIND VERSION
+scenario() {
+    local mkind=$1 bkind=$2 version=$3
+    local name="v$version $mkind(MASTER, A) vs $bkind(BACKUP, B)"
+    echo "=== $name"
+    local mlabel="v$version-$mkind-master-vs-$bkind" blabel="v$version-$bkind-backup-vs-$mkind"
+    # The MASTER starts alone first, so that the BACKUP's notify sequence does not depend on
+    # which daemon starts faster.
+    start "$mkind" "$nsA" "$version" 150 "$mlabel"; local mpid=$started_pid
+    wait_for 20 has_vip "$nsA" || fail "$name: $nsA alone never took the VIP"
+    start "$bkind" "$nsB" "$version" 100 "$blabel"; local bpid=$started_pid
+    expect_master "$nsA" "$nsB" "$mkind" "$bkind" "$name, start"
+    if [ "$mkind" = lvsd ] && [ "$version" = 2 ]; then
+        if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
+            && grep -q "^VI_1 (eth0, vrid 51, v2): MASTER" "$work/status.txt"; then
+            ok "$name: lvsctl status text shows VI_1 MASTER"
+            sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
+        else
+            fail "$name: lvsctl status text: $(cat "$work/status.txt")"
+        fi
+    fi
+
+    # SIGTERM of the MASTER: priority 0, the BACKUP takes over at once.
+    local t0; t0=$(now_ns)
+    stop_with TERM "$mkind" "$nsA" "$mpid"
+    if wait_for 20 has_vip "$nsB"; then
+        local ms=$(( ($(now_ns) - t0) / 1000000 ))
+        ok "$name: SIGTERM of the MASTER: $nsB took the VIP after $ms ms"
+        results+=("v$version $bkind as BACKUP, $mkind MASTER SIGTERM: $ms ms")
+    else
+        fail "$name: SIGTERM of the MASTER: $nsB never took the VIP"
+    fi
+    reap "$mpid"
+    if has_vip "$nsA"; then fail "$name: the stopped MASTER left the VIP on $nsA"; else ok "$name: the stopped MASTER removed its VIP"; fi
+
+    # Restart: the higher priority side preempts. A restarted lvsd keeps its instance's
+    # virtual servers while it settles: it never reports "not MASTER" on its way to MASTER.
+    local removals; removals=$(count_removals "$nsA")
+    start "$mkind" "$nsA" "$version" 150 "$mlabel"; mpid=$started_pid
+    expect_master "$nsA" "$nsB" "$mkind" "$bkind" "$name, restarted MASTER preempts"
+    if [ "$mkind" = lvsd ]; then
+        if [ "$(count_removals "$nsA")" = "$removals" ]; then
+            ok "$name: the restarted MASTER never removed its virtual servers while settling"
+        else
+            fail "$name: the restarted MASTER reported not MASTER while settling"
+        fi
+    fi
+
+    # SIGKILL of the MASTER: the BACKUP takes over after the master down interval.
+    t0=$(now_ns)
+    stop_with KILL "$mkind" "$nsA" "$mpid"
+    if wait_for 20 has_vip "$nsB"; then
+        local ms=$(( ($(now_ns) - t0) / 1000000 ))
+        ok "$name: SIGKILL of the MASTER: $nsB took the VIP after $ms ms"
+        results+=("v$version $bkind as BACKUP, $mkind MASTER SIGKILL: $ms ms")
+    else
+        fail "$name: SIGKILL of the MASTER: $nsB never took the VIP"
+    fi
+    if [ "$bkind" = lvsd ]; then
+        if wait_for 10 state_is "$nsB" MASTER; then ok "$name: lvsctl status in $nsB says MASTER"
+        else fail "$name: lvsctl status in $nsB says $(state_of "$nsB") after the takeover"; fi
+    fi
+    reap "$mpid"
+    # A killed daemon leaves its VIP behind; remove it before the next scenario.
+    if has_vip "$nsA"; then ip -n "$nsA" addr del "$vip/24" dev eth0; fi
+    stop_with TERM "$bkind" "$nsB" "$bpid"
+    reap "$bpid"
+    if has_vip "$nsB"; then fail "$name: $nsB kept the VIP after SIGTERM"; ip -n "$nsB" addr del "$vip/24" dev eth0; fi
+}
+
+# An instance on a missing interface: lvsd keeps running and says why in lvsctl status.
+missing_interface() {
+    echo "=== an instance on a missing interface"
+    start lvsd "$nsA" 2 150
+    local pid=$started_pid
+    sed -i 's/interface eth0/interface nosuch0/' "$work/$nsA.conf"
+    stop_with TERM lvsd "$nsA" "$pid"
+    reap "$pid"
+    rm -f "$work/$nsA.sock"
+    ip netns exec "$nsA" "$lvsd" -f "$work/$nsA.conf" --pid-file "$work/$nsA.pid" \
+        --control-socket "$work/$nsA.sock" --state-dir "$work/$nsA.state" >>"$work/$nsA.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    if wait_for 10 state_is "$nsA" "NOT RUNNING"; then ok "lvsctl status says NOT RUNNING"
+    else fail "lvsctl status says $(state_of "$nsA") for an instance on a missing interface"; fi
+    if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
+        && grep -q "^  error: .*nosuch0" "$work/status.txt"; then
+        ok "lvsctl status gives the error"
+        sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
+    else
+        fail "lvsctl status: $(cat "$work/status.txt")"
+    fi
+    if kill -0 "$pid"; then ok "lvsd keeps running"; else fail "lvsd exited"; fi
+    stop_with TERM lvsd "$nsA" "$pid"
+    reap "$pid"
+}
+missing_interface
+
+# track_script: lvsd MASTER in A (priority 150) tracks a vrrp_script with weight -60; when the
+# script fails, its priority drops to 90 and the BACKUP (100, lvsd or keepalived) preempts;
+# when the script succeeds again, A takes the VIP back.
+track_scenario() {
+    local bkind=$1
+    local name="v3 track_script: lvsd(150, A) vs $bkind(100, B)"
+    echo "=== $name"
+    rm -f "$work/down-flag"
+    start "$bkind" "$nsB" 3 100; local bpid=$started_pid
+    config 3 150 lvsd > "$work/$nsA.conf"
+    sed -i "s|^vrrp_instance VI_1 {|vrrp_script chk {\n    script \"/usr/bin/test ! -e $work/down-flag\"\n    interval 1\n    weight -60\n}\nvrrp_instance VI_1 {\n    track_script {\n        chk\n    }|" "$work/$nsA.conf"
+    rm -f "$work/$nsA.sock"
+    ip netns exec "$nsA" "$lvsd" -f "$work/$nsA.conf" --pid-file "$work/$nsA.pid" \
+        --control-socket "$work/$nsA.sock" --state-dir "$work/$nsA.state" >>"$work/$nsA.log" 2>&1 &
+    local apid=$!
+    pids+=("$apid")
+    expect_master "$nsA" "$nsB" lvsd "$bkind" "$name, start"
+    local t0; t0=$(now_ns)
+    touch "$work/down-flag"
+    if wait_for 20 has_vip "$nsB"; then
+        ok "$name: the script failed: $nsB took the VIP after $(( ($(now_ns) - t0) / 1000000 )) ms"
+    else
+        fail "$name: the script failed but $nsB has no VIP"
+    fi
+    if wait_for 10 has_no_vip "$nsA"; then ok "$name: $nsA gave the VIP up"; else fail "$name: $nsA kept the VIP"; fi
+    local effective
+    effective=$(ip netns exec "$nsA" "$lvsctl" status --json --control-socket "$work/$nsA.sock" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["lvsd"]["vrrp"][0]["effectivePriority"])')
+    if [ "$effective" = 90 ]; then ok "$name: effective priority 90"; else fail "$name: effective priority $effective, not 90"; fi
+    rm -f "$work/down-flag"
+    expect_master "$nsA" "$nsB" lvsd "$bkind" "$name, the script succeeds again"
+    stop_with TERM lvsd "$nsA" "$apid"
+    reap "$apid"
+    stop_with TERM "$bkind" "$nsB" "$bpid"
+    reap "$bpid"
+}
+has_no_vip() { ! has_vip "$1"; }
+track_scenario lvsd
+if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+
+for version in 2 3; do
+    scenario lvsd lvsd "$version"
+    if [ -x "$keepalived" ]; then
+        scenario keepalived lvsd "$version"
+        scenario lvsd keepalived "$version"
+    else
+        echo "skipped: keepalived scenarios (no $keepalived)"
+    fi
+done
+
+# notify scripts: lvsd's `notify` arguments, in order, are keepalived's in the same role, and
+# notify_master ran as often. (The two scripts of one transition start together, in keepalived
+# as in lvsd, so their relative order varies from run to run.)
+compare_notify() {
+    local ours=$work/notify-$1.log theirs=$work/notify-$2.log
+    if [ -f "$ours" ] && [ -f "$theirs" ] \
+        && diff -u <(grep -v '^master-script$' "$theirs") <(grep -v '^master-script$' "$ours") \
+        && [ "$(grep -c '^master-script$' "$theirs")" = "$(grep -c '^master-script$' "$ours")" ]; then
+        ok "notify: $1 ran what $2 ran:"
+        sed 's/^/    /' "$ours"
+    else
+        fail "notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
+    fi
+}
+if [ -x "$keepalived" ]; then
+    for version in 2 3; do
+        compare_notify "v$version-lvsd-master-vs-keepalived" "v$version-keepalived-master-vs-lvsd"
+        compare_notify "v$version-lvsd-backup-vs-keepalived" "v$version-keepalived-backup-vs-lvsd"
+    done
+fi
+
+echo "=== takeover times (printed, not asserted)"
+for line in "${results[@]}"; do echo "  $line"; done
+if ((failures > 0)); then
+    echo "FAILED: $failures checks; logs:"
+    for f in "$work"/*.log; do echo "--- $f"; tail -n 30 "$f"; done
+    exit 1
+fi
+echo "all checks passed"
