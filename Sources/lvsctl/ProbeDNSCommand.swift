@@ -24,11 +24,7 @@ struct ProbeDNSCommand: AsyncParsableCommand {
     @Option(help: "connect_timeout in seconds: how long to wait for the reply.")
     var timeout: Seconds = Seconds(.seconds(5))
 
-    @Option(help: "bindto: source address.")
-    var bindto: String?
-
-    @Option(name: .customLong("bind-port"), help: "bind_port: source port.")
-    var bindPort: Int?
+    @OptionGroup var source: ProbeSourceOptions
 
     func validate() throws {
         _ = try check()
@@ -41,8 +37,8 @@ struct ProbeDNSCommand: AsyncParsableCommand {
     func check() throws -> DNSCheck {
         try usage { () throws(CheckConfigurationError) in
             DNSCheck(
-                target: try CheckEndpoint(parsing: target, defaultPort: DNSCheck.defaultPort), bindAddress: bindto,
-                bindPort: bindPort, connectTimeout: timeout.duration, type: try DNSRecordType(parsing: type),
+                target: try CheckEndpoint(parsing: target, defaultPort: DNSCheck.defaultPort), bindAddress: source.bindto,
+                bindPort: source.bindPort, connectTimeout: timeout.duration, type: try DNSRecordType(parsing: type),
                 name: try DNSName(parsing: name))
         }
     }

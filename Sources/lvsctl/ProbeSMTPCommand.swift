@@ -17,11 +17,7 @@ struct ProbeSMTPCommand: AsyncParsableCommand {
     @Option(help: "connect_timeout in seconds, for each step.")
     var timeout: Seconds = Seconds(.seconds(5))
 
-    @Option(help: "bindto: source address.")
-    var bindto: String?
-
-    @Option(name: .customLong("bind-port"), help: "bind_port: source port.")
-    var bindPort: Int?
+    @OptionGroup var source: ProbeSourceOptions
 
     func validate() throws {
         _ = try check()
@@ -35,8 +31,8 @@ struct ProbeSMTPCommand: AsyncParsableCommand {
         try usage { () throws(CheckConfigurationError) in
             try SMTPCheck.validate(heloName: helo)
             return SMTPCheck(
-                target: try CheckEndpoint(parsing: target, defaultPort: SMTPCheck.defaultPort), bindAddress: bindto,
-                bindPort: bindPort, connectTimeout: timeout.duration, heloName: helo)
+                target: try CheckEndpoint(parsing: target, defaultPort: SMTPCheck.defaultPort), bindAddress: source.bindto,
+                bindPort: source.bindPort, connectTimeout: timeout.duration, heloName: helo)
         }
     }
 }

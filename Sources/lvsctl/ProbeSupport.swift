@@ -52,3 +52,12 @@ func printError(_ text: String) {
     if !line.hasSuffix("\n") { line += "\n" }
     line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }
+
+/// keepalived's `bindto` and `bind_port`: where a probe's connection or datagram comes from.
+struct ProbeSourceOptions: ParsableArguments {
+    @Option(help: "bindto: source address.")
+    var bindto: String?
+
+    @Option(name: .customLong("bind-port"), help: "bind_port: source port.")
+    var bindPort: Int?
+}

@@ -14,11 +14,7 @@ struct ProbeTCPCommand: AsyncParsableCommand {
     @Option(help: "connect_timeout in seconds.")
     var timeout: Seconds = Seconds(.seconds(5))
 
-    @Option(help: "bindto: source address.")
-    var bindto: String?
-
-    @Option(name: .customLong("bind-port"), help: "bind_port: source port.")
-    var bindPort: Int?
+    @OptionGroup var source: ProbeSourceOptions
 
     func validate() throws {
         _ = try check()
@@ -30,6 +26,6 @@ struct ProbeTCPCommand: AsyncParsableCommand {
 
     func check() throws -> TCPCheck {
         let endpoint = try usage { () throws(CheckConfigurationError) in try CheckEndpoint(parsing: target) }
-        return TCPCheck(target: endpoint, bindAddress: bindto, bindPort: bindPort, connectTimeout: timeout.duration)
+        return TCPCheck(target: endpoint, bindAddress: source.bindto, bindPort: source.bindPort, connectTimeout: timeout.duration)
     }
 }

@@ -34,11 +34,7 @@ struct ProbeUDPCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-reply-length"), help: "max_reply_length.")
     var maxReplyLength: Int = 255
 
-    @Option(help: "bindto: source address.")
-    var bindto: String?
-
-    @Option(name: .customLong("bind-port"), help: "bind_port: source port.")
-    var bindPort: Int?
+    @OptionGroup var source: ProbeSourceOptions
 
     func validate() throws {
         _ = try check()
@@ -59,7 +55,7 @@ struct ProbeUDPCommand: AsyncParsableCommand {
             var pattern: HexPattern?
             if let reply { pattern = try HexPattern(parsing: reply, allowWildcards: true, keyword: "require_reply") }
             return UDPCheck(
-                target: try CheckEndpoint(parsing: target), bindAddress: bindto, bindPort: bindPort,
+                target: try CheckEndpoint(parsing: target), bindAddress: source.bindto, bindPort: source.bindPort,
                 connectTimeout: timeout.duration, payload: bytes, requireReply: requireReply, reply: pattern,
                 minReplyLength: minReplyLength, maxReplyLength: maxReplyLength)
         }
