@@ -145,12 +145,17 @@ struct RuntimeNetnsTests {
             group.addTask { await runnerA.run() }
             group.addTask { await runnerB.run() }
             defer { group.cancelAll() }
-            try await waitUntil(.seconds(5)) { runnerA.state == .master && runnerB.state == .backup }
+            // B starts as BACKUP before it has heard A: wait for A's advert too.
+            try await waitUntil(.seconds(5)) {
+                runnerA.state == .master && runnerB.state == .backup && runnerB.masterAddress != nil
+            }
             #expect(runnerA.effectivePriority == 150)
             #expect(runnerB.masterAddress == NetnsLab.a1)
 
             runnerA.setTracked("vrrp_script chk", .weight(-60))
-            try await waitUntil(.seconds(5)) { runnerA.state == .backup && runnerB.state == .master }
+            try await waitUntil(.seconds(5)) {
+                runnerA.state == .backup && runnerB.state == .master && runnerA.masterAddress == NetnsLab.b1
+            }
             #expect(runnerA.effectivePriority == 90)
             #expect(runnerA.masterAddress == NetnsLab.b1)
 
