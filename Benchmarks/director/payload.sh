@@ -18,7 +18,7 @@ listener_start
 
 now() { awk '{print $1}' /proc/uptime; }                 # seconds, 10 ms resolution
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-destinations() { ipvsadm -Ln | grep -c '^  ->'; }
+destinations() { ipvsadm -Ln | grep -c '^  -> [0-9]'; }   # not the header line
 pids_of() { for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"; done; }
 rss_kb() { t=0; for p in $(pids_of "$1"); do r=$(awk '/^VmRSS/ {print $2}' /proc/$p/status 2>/dev/null); t=$((t + ${r:-0})); done; echo $t; }
 cpu_ticks() { t=0; for p in $(pids_of "$1"); do c=$(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null); t=$((t + ${c:-0})); done; echo $t; }
@@ -38,7 +38,7 @@ wait_count() { # wait_count N TENTHS: until the table has N destinations (polled
 wait_last() {
     i=0
     while [ "$i" -lt "$3" ]; do
-        [ "$(ipvsadm -Ln -t "$1:80" 2>/dev/null | grep -c '^  ->')" = "$2" ] && return 0
+        [ "$(ipvsadm -Ln -t "$1:80" 2>/dev/null | grep -c '^  -> [0-9]')" = "$2" ] && return 0
         usleep 50000; i=$((i + 1))
     done
     return 1
