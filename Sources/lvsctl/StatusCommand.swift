@@ -11,9 +11,10 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the running lvsd and summarize the kernel's IPVS state.",
         discussion: """
-            When lvsd runs: its reconciler, every virtual server with its quorum and every real \
-            server with its health, configured and effective weight, connections and last check \
-            result. Then the kernel: version and connection table size, virtual services by \
+            When lvsd runs: its reconciler, its VRRP instances (state, priority, master, time \
+            since the last transition, packet counters), every virtual server with its quorum \
+            and owner, and every real server with its health, configured and effective weight, \
+            connections and last check result. Then the kernel: version and connection table size, virtual services by \
             protocol, real servers (and how many have weight 0), connection counts, global \
             timeouts and sync daemons: what `ipvsadm -Ln`, `ipvsadm -L --timeout` and \
             `ipvsadm -L --daemon` show, in one summary. With --json: {"kernel": ..., "lvsd": ...}, \
