@@ -74,7 +74,8 @@ struct RunnerKeepalivedTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await runner.run() }
             defer { group.cancelAll() }
-            let settle: Duration = c.version == .v2 ? .seconds(10) : .seconds(5)
+            // Generous: keepalived starts its VRRP child first, and the machine may be busy.
+            let settle: Duration = c.version == .v2 ? .seconds(25) : .seconds(15)
             if c.keepalivedIsMaster {
                 try await waitUntil(settle) { try keepalivedHolds() && runner.state == .backup }
                 // Hold: we stay BACKUP without the VIP.
