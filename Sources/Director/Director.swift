@@ -145,7 +145,12 @@ public actor Director {
                 }
             }
             wakeSink.yield()
+            let clock = ContinuousClock()
             for await _ in wake {
+                if Task.isCancelled { break }
+                // Let a burst of health reports land first (the actor takes them while this
+                // waits), so that one pass serves them all instead of one pass each.
+                try? await clock.sleep(for: .milliseconds(50))
                 if Task.isCancelled { break }
                 reconcile()
             }
@@ -194,7 +199,14 @@ public actor Director {
             eventSink.yield(.realServer(.init(virtualServer: virtualServer, realServer: realServer,
                                               isUp: transition.health.isUp, reason: transition.health.reason)))
         }
-        for change in state.record(transition) { logQuorum(change) }
+        // Only a change the table can see asks for a pass: the start-up reports of real
+        // servers that are up as assumed change nothing.
+        let lookedUp = lookup(transition.realServer)
+        let before = lookedUp.map { state.condition(of: $0.1, in: $0.0) }
+        let quorumChanges = state.record(transition)
+        for change in quorumChanges { logQuorum(change) }
+        let after = lookedUp.map { state.condition(of: $0.1, in: $0.0) }
+        guard before != after || !quorumChanges.isEmpty else { return }
         eventPending = true
         wakeSink.yield()
     }
