@@ -24,9 +24,8 @@ public struct ControlServer: Sendable {
 
     /// Serves until the calling task is cancelled; removes the socket file when it ends.
     public func run(logger: Logger, handler: @escaping @Sendable (ControlRequest) async -> ControlResponse) async throws {
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !directory.isEmpty, mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw Failure(description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+        if let (directory, error) = StateFile.createParentDirectory(of: path) {
+            throw Failure(description: "cannot create \(directory): \(String(cString: strerror(error)))")
         }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.allowRemoteHalfClosure, value: true)

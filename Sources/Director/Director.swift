@@ -195,13 +195,13 @@ public actor Director {
         let level: Logger.Level = .debug
         logger.log(level: level, "real server \(transition.health.isUp ? "up" : "down")",
                    metadata: ["rs": "\(transition.realServer)", "rs.reason": "\(transition.health.reason)"])
-        if !transition.isInitial, let (virtualServer, realServer) = lookup(transition.realServer) {
+        let lookedUp = lookup(transition.realServer)
+        if !transition.isInitial, let (virtualServer, realServer) = lookedUp {
             eventSink.yield(.realServer(.init(virtualServer: virtualServer, realServer: realServer,
                                               isUp: transition.health.isUp, reason: transition.health.reason)))
         }
         // Only a change the table can see asks for a pass: the start-up reports of real
         // servers that are up as assumed change nothing.
-        let lookedUp = lookup(transition.realServer)
         let before = lookedUp.map { state.condition(of: $0.1, in: $0.0) }
         let quorumChanges = state.record(transition)
         for change in quorumChanges { logQuorum(change) }

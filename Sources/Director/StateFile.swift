@@ -42,11 +42,19 @@ public struct StateFile: Sendable {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
+    /// Creates the directory `path` is in (one level, mode 0755) unless it exists; on a
+    /// failure, the directory and the errno. lvsd's files under /run use it: state files,
+    /// the control socket, the pid file.
+    public static func createParentDirectory(of path: String) -> (directory: String, errno: Int32)? {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty, mkdir(directory, 0o755) != 0, errno != EEXIST { return (directory, errno) }
+        return nil
+    }
+
     /// Replaces the file with `lines`; creates its directory if it is missing.
     public func writeLines(_ lines: [String]) throws(Failure) {
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !directory.isEmpty, mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw Failure(path: directory, operation: "mkdir", errno: errno)
+        if let (directory, error) = Self.createParentDirectory(of: path) {
+            throw Failure(path: directory, operation: "mkdir", errno: error)
         }
         let temporary = path + ".new"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

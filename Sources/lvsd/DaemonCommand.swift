@@ -108,9 +108,8 @@ enum PIDFile {
     }
 
     static func write(_ path: String) throws(Failure) {
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if !directory.isEmpty, mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw Failure(description: "cannot create \(directory): \(String(cString: strerror(errno)))")
+        if let (directory, error) = StateFile.createParentDirectory(of: path) {
+            throw Failure(description: "cannot create \(directory): \(String(cString: strerror(error)))")
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot write the pid file \(path): \(String(cString: strerror(errno)))") }
