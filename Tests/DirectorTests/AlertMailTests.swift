@@ -1,6 +1,7 @@
 @testable import Director
 import Glibc
 import KeepalivedConfig
+import TestSupport
 import Testing
 
 /// Alert mail against a real SMTP server (aiosmtpd on loopback): the envelope, headers and
@@ -33,12 +34,14 @@ import Testing
     }
 
     @Test func closedPortIsAFailure() async throws {
-        // A port that was just free: bind, read its number, close.
-        let port = try Self.freePort()
+        // A port held by a socket that never listens: connections to it are refused.
+        let closed = ClosedPort()
+        let port = UInt16(closed.port)
         let client = SMTPClient(host: "127.0.0.1", port: port, timeout: .seconds(5), heloName: "h")
         let outcome = await client.send(AlertMail(from: "a@b", recipients: ["c@d"], subject: "s", body: "b"),
                                         date: Self.date)
         #expect(outcome == .failed("cannot connect to the SMTP server 127.0.0.1:\(port): Connection refused"))
+        withExtendedLifetime(closed) {}
     }
 
     @Test func silentServerTimesOut() async throws {
@@ -106,22 +109,5 @@ import Testing
         #expect(reader.consume(Array("come\r\n220 ready\r".utf8)) == [])
         #expect(reader.consume(Array("\n250-a\r\n250-b\r\n250 c\r\n354 go\r\n".utf8)) == [220, 250, 354])
         #expect(reader.consume(Array("xyz\r\n".utf8)) == [0])
-    }
-
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CommandError("socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw CommandError("bind") }
-        return UInt16(bigEndian: address.sin_port)
     }
 }

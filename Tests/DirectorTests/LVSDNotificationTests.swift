@@ -9,7 +9,7 @@ import Testing
         let smtp = try await SMTPTestServer()
         let dir = try NotifyScriptRunnerTests.sharedDirectory()
         let script = try NotifyScriptRunnerTests.install("quorum.sh", NotifyScriptRunnerTests.recorder, in: dir)
-        let metricsPort = try AlertMailTests.freePort()
+        let metricsPort = freeLoopbackPort()
         let config = try dir.write("keepalived.conf", """
             global_defs {
                 router_id lb-test
@@ -69,7 +69,7 @@ import Testing
         }
         #expect(try CommandRunner.readFile(dir.path + "/record.quorum.sh").hasPrefix("argv=\(script)|up|\n"))
 
-        let metrics = try await MetricsTests.fetch(port: Int(metricsPort), request: "GET /metrics HTTP/1.1\r\n\r\n")
+        let metrics = try await MetricsTests.fetch(port: metricsPort, request: "GET /metrics HTTP/1.1\r\n\r\n")
         let lines = metrics.split(separator: "\r\n\r\n", maxSplits: 1).last.map { $0.split(separator: "\n") } ?? []
         #expect(metrics.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(lines.contains("lvsd_real_server_up{virtual_server=\"TCP 192.0.2.10:80\",real_server=\"192.0.2.20:80\"} 1"))

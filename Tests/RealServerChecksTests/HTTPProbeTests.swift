@@ -1,4 +1,5 @@
 import NIOPosix
+import TestSupport
 import Testing
 @testable import RealServerChecks
 

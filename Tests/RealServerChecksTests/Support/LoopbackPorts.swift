@@ -1,26 +1,6 @@
 import Glibc
 import TestSupport
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now, for a server the test starts (nginx).
-/// Nothing holds it: to test a refused connection, use ``ClosedPort``, which does.
-func freeLoopbackPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(fd >= 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-            precondition(bind(fd, sa, length) == 0)
-            precondition(getsockname(fd, sa, &length) == 0)
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// A unique temporary directory that other users (the script user) may traverse.
 func makeTemporaryDirectory(_ prefix: String) -> String {
     var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)

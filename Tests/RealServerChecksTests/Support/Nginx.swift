@@ -41,13 +41,30 @@ final class Nginx {
 
     init() async throws {
         directory = makeTemporaryDirectory("nginx-test")
-        port = freeLoopbackPort()
-        tlsPort = freeLoopbackPort()
         for sub in ["www", "tmp", "logs"] { mkdir("\(directory)/\(sub)", 0o755) }
         writeFile("\(directory)/www/fixed.html", Self.fixedBody)
         let certificate = try await Certificate.shared.files()
         run(["/bin/cp", "\(certificate)/key.pem", "\(certificate)/cert.pem", directory])
-        let d = directory
+        var attempt = 1
+        while true {
+            let ports = (freeLoopbackPort(), freeLoopbackPort())
+            guard ports.0 != ports.1 else { continue }
+            do {
+                pid = try await Self.start(directory: directory, port: ports.0, tlsPort: ports.1)
+                (port, tlsPort) = ports
+                return
+            } catch is AddressInUse where attempt < serverStartAttempts {
+                // A test running alongside took a port between the choice and nginx's bind.
+                attempt += 1
+            }
+        }
+    }
+
+    private struct AddressInUse: Error {}
+
+    /// Writes the configuration for these ports, starts nginx and waits until both ports accept.
+    /// Throws ``AddressInUse`` when a port was taken meanwhile.
+    private static func start(directory d: String, port: Int, tlsPort: Int) async throws -> pid_t {
         writeFile("\(d)/nginx.conf", """
             worker_processes 1;
             pid \(d)/nginx.pid;
@@ -80,15 +97,22 @@ final class Nginx {
         guard let child = spawnProcess(arguments) else {
             throw NginxError(description: "cannot start /usr/sbin/nginx (is Debian's nginx installed?)")
         }
-        pid = child
         for _ in 0..<500 {
-            if Self.accepts(port: port) && Self.accepts(port: tlsPort) { return }
             var status: Int32 = 0
             if waitpid(child, &status, WNOHANG) == child {
+                let log = AioSMTPServer.read("\(d)/logs/error.log") ?? ""
+                if log.contains("Address already in use") {
+                    _ = unlink("\(d)/logs/error.log")
+                    throw AddressInUse()
+                }
                 throw NginxError(description: "nginx exited at start; see \(d)/logs/error.log")
             }
+            if accepts(port: port) && accepts(port: tlsPort) { return child }
             try? await Task.sleep(for: .milliseconds(10))
         }
+        kill(child, SIGKILL)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
         throw NginxError(description: "nginx did not listen on 127.0.0.1:\(port) within 5 s")
     }
 

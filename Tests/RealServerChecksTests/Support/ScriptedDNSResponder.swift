@@ -107,7 +107,28 @@ final class DNSMasq {
 
     init() async throws {
         directory = makeTemporaryDirectory("dnsmasq")
-        port = freeLoopbackPort()
+        var attempt = 1
+        while true {
+            let port = freeLoopbackPort()
+            do {
+                pid = try await Self.start(port: port, directory: directory)
+                self.port = port
+                return
+            } catch is AddressInUse where attempt < serverStartAttempts {
+                // A test running alongside took the port between the choice and dnsmasq's bind.
+                attempt += 1
+            } catch {
+                removeTree(directory)
+                throw error
+            }
+        }
+    }
+
+    private struct AddressInUse: Error {}
+
+    /// Starts dnsmasq on `port` and waits until it listens. Throws ``AddressInUse`` when the port
+    /// was taken meanwhile.
+    private static func start(port: Int, directory: String) async throws -> pid_t {
         let arguments = [
             "/usr/sbin/dnsmasq", "--keep-in-foreground", "--no-daemon", "--conf-file=/dev/null", "--pid-file=",
             "--user=nobody", "--port=\(port)", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
@@ -115,21 +136,22 @@ final class DNSMasq {
             "--auth-zone=zone.test", "--auth-server=ns.zone.test", "--host-record=www.zone.test,127.0.0.3",
         ]
         guard let child = spawnProcess(arguments, stdin: "/dev/null", stdout: "\(directory)/log", stderr: "\(directory)/log") else {
-            removeTree(directory)
             throw NginxError(description: "cannot start /usr/sbin/dnsmasq (run scripts/install-deps.sh)")
         }
-        pid = child
         // dnsmasq listens on TCP too, once its UDP socket is bound.
         for _ in 0..<500 {
-            if acceptsConnection(host: "127.0.0.1", port: port) { return }
             var status: Int32 = 0
             if waitpid(child, &status, WNOHANG) == child {
                 let log = AioSMTPServer.read("\(directory)/log") ?? ""
-                removeTree(directory)
+                if log.contains("Address already in use") { throw AddressInUse() }
                 throw NginxError(description: "dnsmasq exited at start: \(log)")
             }
+            if acceptsConnection(host: "127.0.0.1", port: port) { return child }
             try? await Task.sleep(for: .milliseconds(10))
         }
+        kill(child, SIGKILL)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
         throw NginxError(description: "dnsmasq did not listen on 127.0.0.1:\(port) within 5 s")
     }
 

@@ -1,5 +1,36 @@
 import Glibc
 
+/// A port on 127.0.0.1 that nothing uses right now for TCP or UDP, for a server the test starts
+/// (nginx, dnsmasq). It is drawn at random below the kernel's ephemeral range (32768 and up by
+/// default), where the outgoing connections of the tests running alongside take their ports, so a
+/// parallel test rarely takes it before the server binds it. Nothing holds it, so a launcher still
+/// retries on "Address already in use". To test a refused connection, use ``ClosedPort``, which
+/// holds its port.
+public func freeLoopbackPort() -> Int {
+    while true {
+        let port = Int.random(in: 10_000..<32_768)
+        if canBind(port: port, type: SOCK_STREAM) && canBind(port: port, type: SOCK_DGRAM) { return port }
+    }
+}
+
+private func canBind(port: Int, type: __socket_type) -> Bool {
+    let fd = socket(AF_INET, Int32(type.rawValue | SOCK_CLOEXEC.rawValue), 0)
+    precondition(fd >= 0, "socket: errno \(errno)")
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+            bind(fd, sa, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+/// How many times a launcher picks new ports after its server could not bind them.
+public let serverStartAttempts = 5
+
 /// A TCP port on 127.0.0.1 that refuses connections for as long as this object lives: a socket
 /// bound to it (`SO_REUSEPORT`) that never listens. Holding the port keeps tests running in
 /// parallel from binding a listener to it, which a port that was merely free a moment ago
@@ -7,12 +38,12 @@ import Glibc
 ///
 /// ``listen()`` opens a listener on the same port; ``stopListening()`` closes it again, so a
 /// test can take a real server down without giving its port away.
-final class ClosedPort: @unchecked Sendable {
-    let port: Int
+public final class ClosedPort: @unchecked Sendable {
+    public let port: Int
     private let holder: Int32
     private var listener: Int32 = -1
 
-    init() {
+    public init() {
         let holder = Self.boundSocket(port: 0)
         self.holder = holder
         var address = sockaddr_in()
@@ -26,14 +57,14 @@ final class ClosedPort: @unchecked Sendable {
     }
 
     /// Starts listening on the port (a listener that never accepts; the kernel completes handshakes).
-    func listen() {
+    public func listen() {
         precondition(listener < 0, "already listening")
         listener = Self.boundSocket(port: port)
         precondition(Glibc.listen(listener, 128) == 0, "listen: errno \(errno)")
     }
 
     /// Closes the listener: connections are refused again, and the port stays reserved.
-    func stopListening() {
+    public func stopListening() {
         precondition(listener >= 0, "not listening")
         close(listener)
         listener = -1
