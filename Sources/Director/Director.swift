@@ -76,6 +76,7 @@ public actor Director {
     struct Counters {
         var passes = 0
         var lastPass: ContinuousClock.Instant?
+        var lastPassDuration: Duration?
         var changesApplied = 0
         var changesFailed = 0
         var driftRepaired = 0
@@ -390,6 +391,8 @@ public actor Director {
             return
         }
         guard let kernel = kernelHandle() else { return }
+        let clock = ContinuousClock()
+        let passStarted = clock.now
         var owned = Set<String>()
         var keep = Set<IPVSServiceKey>()
         // Everything the configuration describes is managed, installed or not.
@@ -406,6 +409,7 @@ public actor Director {
         // removed, whatever the kernel holds.
         let desired = state.table { owned.contains($0.name) }.filter { !keep.contains($0.service.key) }
         let flush = !firstPassDone && state.configuration.global.lvsFlush && keep.isEmpty
+        let desiredTime = clock.now - passStarted
         let pass: Reconciler.Pass
         let drainingBefore = draining.entries
         do throws(IPVSError) {
@@ -422,6 +426,15 @@ public actor Director {
         counters.ipvsAvailable = true
         counters.passes += 1
         counters.lastPass = .now
+        counters.lastPassDuration = clock.now - passStarted
+        if !pass.changes.isEmpty {
+            logger.info("pass", metadata: [
+                "changes": "\(pass.changes.count)", "failures": "\(pass.failures.count)",
+                "seconds.desired": "\(Self.seconds(desiredTime))", "seconds.dump": "\(Self.seconds(pass.timing.dump))",
+                "seconds.plan": "\(Self.seconds(pass.timing.plan))", "seconds.apply": "\(Self.seconds(pass.timing.apply))",
+                "seconds.since_start": "\(Self.seconds(clock.now - started))",
+            ])
+        }
         counters.changesApplied += pass.changes.count - pass.failures.count
         counters.changesFailed += pass.failures.count
         // A real server that finished draining is deleted by this pass.
@@ -536,7 +549,8 @@ public actor Director {
                           lastRefusedReload: counters.lastRefusedReload,
                           ownership: ownershipText()),
             reconciler: .init(ipvsAvailable: counters.ipvsAvailable, passes: counters.passes,
-                              lastPassAgo: ago.map(Self.seconds), changesApplied: counters.changesApplied,
+                              lastPassAgo: ago.map(Self.seconds),
+                              lastPassSeconds: counters.lastPassDuration.map(Self.seconds), changesApplied: counters.changesApplied,
                               changesFailed: counters.changesFailed, driftRepaired: counters.driftRepaired,
                               lastError: counters.lastError, resyncInterval: Self.seconds(options.resyncInterval)),
             virtualServers: virtualServers,

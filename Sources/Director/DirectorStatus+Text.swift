@@ -23,6 +23,9 @@ extension DirectorStatus {
         out += "reconciler: IPVS \(reconciler.ipvsAvailable ? "available" : "not available"); "
         out += "\(reconciler.passes) passes"
         if let ago = reconciler.lastPassAgo { out += ", last \(Self.seconds(ago)) ago" }
+        if let took = reconciler.lastPassSeconds {
+            out += took < 1 ? " (took \(Int((took * 1000).rounded())) ms)" : " (took \(Self.seconds(took)))"
+        }
         out += "; \(reconciler.changesApplied) changes applied, \(reconciler.changesFailed) failed; "
         out += "\(reconciler.driftRepaired) drift repairs; resync every \(Self.seconds(reconciler.resyncInterval))\n"
         if let error = reconciler.lastError { out += "last error: \(error)\n" }

@@ -29,6 +29,8 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
         public var passes: Int
         /// Seconds since the last pass that read the kernel, nil before the first.
         public var lastPassAgo: Double?
+        /// How long the last pass took (desired state, kernel dump, plan and apply), in seconds.
+        public var lastPassSeconds: Double? = nil
         /// Changes sent to the kernel, and those that failed.
         public var changesApplied: Int
         public var changesFailed: Int

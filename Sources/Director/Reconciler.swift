@@ -19,6 +19,16 @@ public struct Reconciler: Sendable {
         /// The services the director manages after this pass: the desired ones, plus those it
         /// could not delete.
         public var managed: Set<IPVSServiceKey>
+        /// How long the pass spent reading the kernel's table, planning the difference and
+        /// applying it.
+        public var timing = Timing()
+    }
+
+    /// Where one pass spent its time.
+    public struct Timing: Sendable, Equatable {
+        public var dump: Duration = .zero
+        public var plan: Duration = .zero
+        public var apply: Duration = .zero
     }
 
     public init() {}
@@ -34,12 +44,16 @@ public struct Reconciler: Sendable {
     public func reconcile(_ kernel: some IPVSKernel, desired wanted: [IPVSServiceEntry],
                           managedBefore: Set<IPVSServiceKey>, flush: Bool = false,
                           draining: inout DrainSet, now: ContinuousClock.Instant = .now) throws(IPVSError) -> Pass {
+        let clock = ContinuousClock()
+        let started = clock.now
         let observed = try kernel.table()
+        let dumped = clock.now
         let desired = draining.apply(to: wanted, observed: observed, now: now)
         let desiredKeys = Set(desired.map(\.service.key))
         let scope = managedBefore.union(desiredKeys)
         let relevant = flush ? observed : observed.filter { scope.contains($0.service.key) }
         let changes = IPVSTablePlan.changes(from: relevant, to: desired)
+        let planned = clock.now
         var failures: [(change: IPVSChange, error: IPVSError)] = []
         var managed = desiredKeys
         if !changes.isEmpty {
@@ -49,7 +63,9 @@ public struct Reconciler: Sendable {
                 if case .deleteService(let key) = change { managed.insert(key) }
             }
         }
-        return Pass(changes: changes, failures: failures, managed: managed)
+        let applied = clock.now
+        return Pass(changes: changes, failures: failures, managed: managed,
+                    timing: Timing(dump: dumped - started, plan: planned - dumped, apply: applied - planned))
     }
 
     /// What `lvs_flush_on_stop` removes: every service (`.all`), or the managed ones
