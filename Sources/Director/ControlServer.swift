@@ -55,7 +55,7 @@ public struct ControlServer: Sendable {
 
     private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
                               handler: @Sendable (ControlRequest) async -> ControlResponse) async throws {
-        try await connection.executeThenClose { inbound, outbound in
+        try await connection.executeThenClose { inbound, _ in
             var request = ByteBuffer()
             var tooLong = false
             for try await chunk in inbound {
@@ -80,7 +80,11 @@ public struct ControlServer: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             var bytes = try encoder.encode(response)
             bytes.append(0x0A)
-            try await outbound.write(ByteBuffer(bytes: bytes))
+            // The writer's `write` returns once the bytes are queued, and closing the channel
+            // drops what the socket has not taken yet: an answer larger than the socket
+            // buffers (a status of thousands of real servers) was cut. The channel's own
+            // write completes when the last byte is in the kernel.
+            try await connection.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
         }
     }
 }
