@@ -22,6 +22,11 @@ public struct DesiredState: Sendable {
     /// For each real server's health key, the index of its virtual server: a health change
     /// re-weighs that virtual server's quorum only.
     private var virtualServerOf: [RealServerID: Int] = [:]
+    /// The health key of each real server, by virtual server and real server index: made once
+    /// per configuration, since every health report and every pass asks for them.
+    private var healthIDs: [[RealServerID]] = []
+    /// Each virtual server's ``KeepalivedConfig/VirtualServer/name``, by index.
+    private var names: [String] = []
 
     public init(configuration: KeepalivedConfiguration) {
         self.configuration = configuration
@@ -33,8 +38,12 @@ public struct DesiredState: Sendable {
 
     private mutating func indexRealServers() {
         virtualServerOf = [:]
-        for (i, virtualServer) in configuration.virtualServers.enumerated() {
-            for realServer in virtualServer.realServers { virtualServerOf[virtualServer.healthID(of: realServer)] = i }
+        names = configuration.virtualServers.map(\.name)
+        healthIDs = configuration.virtualServers.map { virtualServer in
+            virtualServer.realServers.map { virtualServer.healthID(of: $0) }
+        }
+        for (i, ids) in healthIDs.enumerated() {
+            for id in ids { virtualServerOf[id] = i }
         }
     }
 
@@ -86,7 +95,28 @@ public struct DesiredState: Sendable {
 
     /// What the table needs to know of a real server now.
     public func condition(of realServer: RealServer, in virtualServer: VirtualServer) -> RealServerCondition {
-        let id = virtualServer.healthID(of: realServer)
+        condition(of: realServer, in: virtualServer, id: virtualServer.healthID(of: realServer))
+    }
+
+    /// ``condition(of:in:)`` for real server `r` of virtual server `v` (indices into the
+    /// configuration).
+    public func condition(realServer r: Int, of v: Int) -> RealServerCondition {
+        let virtualServer = configuration.virtualServers[v]
+        return condition(of: virtualServer.realServers[r], in: virtualServer, id: healthIDs[v][r])
+    }
+
+    /// The health key of real server `r` of virtual server `v`.
+    public func healthID(realServer r: Int, of v: Int) -> RealServerID { healthIDs[v][r] }
+
+    /// The conditions of every real server of virtual server `v`, in configuration order.
+    public func conditions(of v: Int) -> [RealServerCondition] {
+        let virtualServer = configuration.virtualServers[v]
+        return virtualServer.realServers.indices.map {
+            condition(of: virtualServer.realServers[$0], in: virtualServer, id: healthIDs[v][$0])
+        }
+    }
+
+    private func condition(of realServer: RealServer, in virtualServer: VirtualServer, id: RealServerID) -> RealServerCondition {
         let keepsSlot = virtualServer.scheduler == "mh"
         if maintenance.contains(id) {
             return RealServerCondition(isUp: false, weight: realServer.weight, keepsSlotWhenFailed: true)
@@ -104,24 +134,26 @@ public struct DesiredState: Sendable {
 
     /// The IPVS table for the virtual servers `owns` accepts, in configuration order.
     public func table(owns: (VirtualServer) -> Bool = { _ in true }) -> [IPVSServiceEntry] {
-        InitialTable.entries(for: configuration.virtualServers.filter(owns)) { virtualServer, groupEntry in
-            virtualServer.destinations(groupEntry: groupEntry, hasQuorum: quorum[virtualServer.name] ?? true) {
-                condition(of: $0, in: virtualServer)
-            }
+        let owned = configuration.virtualServers.indices.filter { owns(configuration.virtualServers[$0]) }
+        return InitialTable.entries(for: owned.map { configuration.virtualServers[$0] }) { position, virtualServer, groupEntry in
+            virtualServer.destinations(groupEntry: groupEntry, hasQuorum: quorum[names[owned[position]]] ?? true,
+                                       conditions: conditions(of: owned[position]))
         }
     }
 
     private mutating func updateQuorum(of indices: some Sequence<Int>) -> [QuorumChange] {
         var changes: [QuorumChange] = []
-        for virtualServer in indices.map({ configuration.virtualServers[$0] }) {
-            let live = virtualServer.liveWeight { condition(of: $0, in: virtualServer) }
-            let had = quorum[virtualServer.name] ?? virtualServer.hasQuorumAtStart
+        for v in indices {
+            let virtualServer = configuration.virtualServers[v]
+            let live = virtualServer.liveWeight(conditions: conditions(of: v))
+            let name = names[v]
+            let had = quorum[name] ?? virtualServer.hasQuorumAtStart
             var has = had
             if had, live < virtualServer.quorum - virtualServer.hysteresis { has = false }
             if !had, live >= virtualServer.quorum + virtualServer.hysteresis { has = true }
             if has != had {
-                quorum[virtualServer.name] = has
-                changes.append(QuorumChange(virtualServer: virtualServer.name, hasQuorum: has, liveWeight: live))
+                quorum[name] = has
+                changes.append(QuorumChange(virtualServer: name, hasQuorum: has, liveWeight: live))
             }
         }
         return changes

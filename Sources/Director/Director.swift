@@ -130,6 +130,10 @@ public actor Director {
                          metadata: ["error": "\(error)"])
         }
         logNotRun()
+        // The start-up table first, as keepalived installs it before its checkers run (real
+        // servers up, or down with `alpha`): the checks' first reports would otherwise queue
+        // ahead of the first pass (10,000 of them at 10,000 real servers).
+        reconcile()
         engine.update(checkPlan.checks)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.engine.run() }
@@ -196,17 +200,17 @@ public actor Director {
         let level: Logger.Level = .debug
         logger.log(level: level, "real server \(transition.health.isUp ? "up" : "down")",
                    metadata: ["rs": "\(transition.realServer)", "rs.reason": "\(transition.health.reason)"])
-        let lookedUp = lookup(transition.realServer)
-        if !transition.isInitial, let (virtualServer, realServer) = lookedUp {
+        let indices = realServerIndex[transition.realServer]
+        if !transition.isInitial, let (virtualServer, realServer) = lookup(transition.realServer) {
             eventSink.yield(.realServer(.init(virtualServer: virtualServer, realServer: realServer,
                                               isUp: transition.health.isUp, reason: transition.health.reason)))
         }
         // Only a change the table can see asks for a pass: the start-up reports of real
         // servers that are up as assumed change nothing.
-        let before = lookedUp.map { state.condition(of: $0.1, in: $0.0) }
+        let before = indices.map { state.condition(realServer: $0.1, of: $0.0) }
         let quorumChanges = state.record(transition)
         for change in quorumChanges { logQuorum(change) }
-        let after = lookedUp.map { state.condition(of: $0.1, in: $0.0) }
+        let after = indices.map { state.condition(realServer: $0.1, of: $0.0) }
         guard before != after || !quorumChanges.isEmpty else { return }
         eventPending = true
         wakeSink.yield()
@@ -495,28 +499,37 @@ public actor Director {
     public func status() -> DirectorStatus {
         let desired = state.table()
         let observed = (try? kernel?.table()) ?? []
-        var observedByKey: [IPVSServiceKey: IPVSServiceEntry] = [:]
-        for entry in observed { observedByKey[entry.service.key] = entry }
+        struct Endpoint: Hashable {
+            var address: IPAddress
+            var port: UInt16
+        }
+        var desiredWeights: [IPVSServiceKey: [Endpoint: UInt32]] = [:]
+        for entry in desired {
+            var weights: [Endpoint: UInt32] = [:]
+            for d in entry.destinations { weights[Endpoint(address: d.address, port: d.port)] = d.weight }
+            desiredWeights[entry.service.key] = weights
+        }
+        var observedDestinations: [IPVSServiceKey: [Endpoint: IPVSDestination]] = [:]
+        for entry in observed {
+            var destinations: [Endpoint: IPVSDestination] = [:]
+            for d in entry.destinations { destinations[Endpoint(address: d.address, port: d.port)] = d }
+            observedDestinations[entry.service.key] = destinations
+        }
         var virtualServers: [DirectorStatus.VirtualServerStatus] = []
-        for virtualServer in state.configuration.virtualServers {
-            let keys = InitialTable.serviceKeys(of: virtualServer).map(\.0)
-            var weights: [String: UInt32] = [:]
-            for entry in desired where keys.contains(entry.service.key) {
-                for d in entry.destinations { weights[Self.endpoint(d.address, d.port)] = d.weight }
-            }
+        for (v, virtualServer) in state.configuration.virtualServers.enumerated() {
+            let serviceKeys = InitialTable.serviceKeys(of: virtualServer)
+            let conditions = state.conditions(of: v)
             var realServers: [DirectorStatus.RealServerStatus] = []
-            for realServer in virtualServer.realServers {
-                let id = virtualServer.healthID(of: realServer)
+            for (r, realServer) in virtualServer.realServers.enumerated() {
+                let id = state.healthID(realServer: r, of: v)
                 var active: UInt32?
                 var inactive: UInt32?
                 var effectiveWeight: Int?
-                for (key, groupEntry) in InitialTable.serviceKeys(of: virtualServer) {
-                    let endpointText = Self.endpoint(InitialTable.ipAddress(realServer.address),
-                                                     virtualServer.tablePort(of: realServer, groupEntry: groupEntry))
-                    if effectiveWeight == nil, let w = weights[endpointText] { effectiveWeight = Int(w) }
-                    guard let d = observedByKey[key]?.destinations.first(where: {
-                        Self.endpoint($0.address, $0.port) == endpointText
-                    }) else { continue }
+                let address = InitialTable.ipAddress(realServer.address)
+                for (key, groupEntry) in serviceKeys {
+                    let endpoint = Endpoint(address: address, port: virtualServer.tablePort(of: realServer, groupEntry: groupEntry))
+                    if effectiveWeight == nil, let w = desiredWeights[key]?[endpoint] { effectiveWeight = Int(w) }
+                    guard let d = observedDestinations[key]?[endpoint] else { continue }
                     active = (active ?? 0) &+ d.activeConnections
                     inactive = (inactive ?? 0) &+ d.inactiveConnections
                 }
@@ -524,7 +537,7 @@ public actor Director {
                 if state.maintenance.contains(id) {
                     health = "maintenance"
                 } else {
-                    health = state.condition(of: realServer, in: virtualServer).isUp ? "up" : "down"
+                    health = conditions[r].isUp ? "up" : "down"
                 }
                 realServers.append(DirectorStatus.RealServerStatus(
                     address: realServer.endpointText, health: health,
@@ -533,7 +546,7 @@ public actor Director {
                     activeConnections: active, inactiveConnections: inactive,
                     checkers: realServer.checkers.count))
             }
-            let live = virtualServer.liveWeight { state.condition(of: $0, in: virtualServer) }
+            let live = virtualServer.liveWeight(conditions: conditions)
             virtualServers.append(DirectorStatus.VirtualServerStatus(
                 name: virtualServer.name, position: place(virtualServer.position), scheduler: virtualServer.scheduler,
                 hasQuorum: state.quorum[virtualServer.name] ?? true, quorum: virtualServer.quorum, liveWeight: live,

@@ -16,22 +16,23 @@ public enum InitialTable {
     /// used by a TCP and a UDP virtual server): keepalived's second add of the service fails
     /// with EEXIST and its destinations go into the first, which is what this returns.
     public static func entries(for configuration: KeepalivedConfiguration) -> [IPVSServiceEntry] {
-        entries(for: configuration.virtualServers) { virtualServer, groupEntry in
+        entries(for: configuration.virtualServers) { _, virtualServer, groupEntry in
             virtualServer.initialDestinations(groupEntry: groupEntry)
         }
     }
 
     /// The services of `virtualServers`, each with the destinations `destinations` gives for
-    /// it (per expanded group entry), merged as ``entries(for:)`` describes.
+    /// it (called with its index in `virtualServers`, once per expanded group entry), merged
+    /// as ``entries(for:)`` describes.
     public static func entries(
         for virtualServers: [VirtualServer],
-        destinations: (VirtualServer, VirtualServerGroup.Entry?) -> [InitialDestination]
+        destinations: (Int, VirtualServer, VirtualServerGroup.Entry?) -> [InitialDestination]
     ) -> [IPVSServiceEntry] {
         var entries: [IPVSServiceEntry] = []
         var index: [IPVSServiceKey: Int] = [:]
-        for virtualServer in virtualServers {
+        for (position, virtualServer) in virtualServers.enumerated() {
             for (key, groupEntry) in serviceKeys(of: virtualServer) {
-                let destinations = destinations(virtualServer, groupEntry).map(destination)
+                let destinations = destinations(position, virtualServer, groupEntry).map(destination)
                 if let i = index[key] {
                     for d in destinations where !entries[i].destinations.contains(where: {
                         $0.address == d.address && $0.port == d.port

@@ -74,10 +74,12 @@ extension VirtualServer {
 
     /// The total weight of the real servers that are up (ipwrapper.c weigh_live_realservers).
     public func liveWeight(health: (RealServer) -> RealServerCondition) -> Int {
-        realServers.reduce(0) { total, rs in
-            let condition = health(rs)
-            return condition.isUp ? total + condition.weight : total
-        }
+        liveWeight(conditions: realServers.map(health))
+    }
+
+    /// ``liveWeight(health:)`` with the conditions of ``realServers`` given in their order.
+    public func liveWeight(conditions: [RealServerCondition]) -> Int {
+        conditions.reduce(0) { total, condition in condition.isUp ? total + condition.weight : total }
     }
 
     /// The destinations of this virtual server for the given health, in the order keepalived
@@ -96,17 +98,25 @@ extension VirtualServer {
     /// services.
     public func destinations(groupEntry: VirtualServerGroup.Entry? = nil, hasQuorum: Bool,
                              health: (RealServer) -> RealServerCondition) -> [InitialDestination] {
+        destinations(groupEntry: groupEntry, hasQuorum: hasQuorum, conditions: realServers.map(health))
+    }
+
+    /// ``destinations(groupEntry:hasQuorum:health:)`` with the conditions of ``realServers``
+    /// given in their order.
+    public func destinations(groupEntry: VirtualServerGroup.Entry? = nil, hasQuorum: Bool,
+                             conditions: [RealServerCondition]) -> [InitialDestination] {
+        precondition(conditions.count == realServers.count, "one condition per real server")
         var table: [InitialDestination] = []
+        var present = Set<Endpoint>()
         func add(_ address: InetAddress, _ port: UInt16, _ weight: Int, _ forwarding: Forwarding,
                  upper: UInt32 = 0, lower: UInt32 = 0, sorry: Bool = false) {
             let destinationPort = tablePort(port, forwarding: forwarding, groupEntry: groupEntry)
             // A second add of the same destination finds it there (EEXIST, ignored).
-            guard !table.contains(where: { $0.address == address && $0.port == destinationPort }) else { return }
+            guard present.insert(Endpoint(address: address, port: destinationPort)).inserted else { return }
             table.append(InitialDestination(address: address, port: destinationPort, weight: weight,
                                             forwarding: forwarding, upperThreshold: upper, lowerThreshold: lower,
                                             isSorryServer: sorry))
         }
-        let conditions = realServers.map(health)
         for (rs, condition) in zip(realServers, conditions) {
             let weight: Int
             if condition.isUp {
@@ -124,7 +134,12 @@ extension VirtualServer {
             for (rs, condition) in zip(realServers, conditions) where condition.isUp {
                 let port = tablePort(rs.port, forwarding: rs.forwarding, groupEntry: groupEntry)
                 guard let i = table.firstIndex(where: { $0.address == rs.address && $0.port == port }) else { continue }
-                if rs.inhibitOnFailure || condition.keepsSlotWhenFailed { table[i].weight = 0 } else { table.remove(at: i) }
+                if rs.inhibitOnFailure || condition.keepsSlotWhenFailed {
+                    table[i].weight = 0
+                } else {
+                    table.remove(at: i)
+                    present.remove(Endpoint(address: rs.address, port: port))
+                }
             }
             add(sorry.address, sorry.port, sorry.weight, sorry.forwarding, sorry: true)
         } else if sorry.inhibit, !sorry.duplicatesRealServer {
@@ -151,4 +166,10 @@ extension VirtualServer {
         case (.group, nil): return port
         }
     }
+}
+
+/// An address and port, for finding a destination already in a table.
+private struct Endpoint: Hashable {
+    var address: InetAddress
+    var port: UInt16
 }
