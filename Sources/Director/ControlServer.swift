@@ -107,9 +107,12 @@ public struct ControlServer: Sendable {
 
 /// The group that may use the control socket besides root (lvsd's `--control-group`).
 public struct ControlSocketGroup: Sendable, Hashable {
+    /// As the operator wrote it (a name, or a number).
     public var name: String
+    /// The group id (`gid_t`).
     public var id: UInt32
 
+    /// A group already looked up.
     public init(name: String, id: UInt32) {
         self.name = name
         self.id = id

@@ -351,7 +351,10 @@ public actor Director {
             return ControlResponse(ok: false, error: "\(named) is in maintenance (disabled): nothing was probed; "
                                    + "its checks go on on their schedule; enable it with lvsctl server enable")
         }
-        guard let report = await engine.probeNow(id), !report.probes.isEmpty else {
+        guard let report = await engine.probeNow(id) else {
+            return ControlResponse(ok: false, error: "\(named) is not checked now (the configuration changed meanwhile)")
+        }
+        guard !report.probes.isEmpty else {
             return ControlResponse(ok: false, error: "\(named) has no checker lvsd runs: it is always up")
         }
         logger.notice("checked now", metadata: ["rs": "\(id)", "rs.health": "\(report.health)"])

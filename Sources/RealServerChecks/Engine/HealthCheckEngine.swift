@@ -17,6 +17,8 @@ import Synchronization
 ///   alone; it is counted, logged when a check starts and stops failing to run, and listed in
 ///   ``status()``. When the connect threads cannot be started (no file descriptor left), TCP
 ///   schedules run as tasks instead.
+/// - ``probeNow(_:)`` probes a real server's checks at once, outside their schedules
+///   (`lvsctl check-now`); the outcomes count as scheduled probes' do, and no schedule moves.
 /// - A ``Watchdog`` reports schedules that stall, in the log and in ``status()``.
 /// - ``lateness(reset:)`` tells how late probes started against their schedule.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
