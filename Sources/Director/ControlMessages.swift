@@ -6,6 +6,7 @@
 /// {"command":"reload"}
 /// {"command":"disable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
 /// {"command":"enable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
+/// {"command":"check-now","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
 /// ```
 public struct ControlRequest: Codable, Sendable, Hashable {
     public enum Command: String, Codable, Sendable {
@@ -13,10 +14,13 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         case reload
         case disable
         case enable
+        /// Probe every checker of one real server at once, outside its schedule; each outcome
+        /// counts like a scheduled probe's (see ``CheckNowResult``).
+        case checkNow = "check-now"
     }
 
     public var command: Command
-    /// For `disable` / `enable`: the service as `IPVSServiceKey` prints it
+    /// For `disable`, `enable` and `check-now`: the service as `IPVSServiceKey` prints it
     /// (`tcp:10.0.0.1:80`, `fwmark:7`) and the real server as `ADDRESS:PORT`
     /// (`[ADDRESS]:PORT` for IPv6), as `lvsctl status` and `ipvsadm -Ln` show them.
     public var service: String?
@@ -34,6 +38,7 @@ public struct ControlRequest: Codable, Sendable, Hashable {
 /// ```
 /// {"ok":true,"status":{...}}
 /// {"ok":false,"error":"...","diagnostics":"keepalived.conf:3:5: error: ..."}
+/// {"ok":true,"checkNow":{"service":"tcp:10.0.0.1:80","server":"192.168.1.2:80","health":"up",...}}
 /// ```
 public struct ControlResponse: Codable, Sendable, Hashable {
     public var ok: Bool
@@ -43,11 +48,15 @@ public struct ControlResponse: Codable, Sendable, Hashable {
     public var diagnostics: String?
     /// For `status`.
     public var status: DirectorStatus?
+    /// For `check-now`.
+    public var checkNow: CheckNowResult?
 
-    public init(ok: Bool, error: String? = nil, diagnostics: String? = nil, status: DirectorStatus? = nil) {
+    public init(ok: Bool, error: String? = nil, diagnostics: String? = nil, status: DirectorStatus? = nil,
+                checkNow: CheckNowResult? = nil) {
         self.ok = ok
         self.error = error
         self.diagnostics = diagnostics
         self.status = status
+        self.checkNow = checkNow
     }
 }

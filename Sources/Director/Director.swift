@@ -278,26 +278,10 @@ public actor Director {
     /// takes it out of maintenance. `service` is a kernel service (`tcp:10.0.0.1:80`),
     /// `server` a real server of it (`192.168.1.2:80`).
     public func setMaintenance(service: String, server: String, _ on: Bool) -> ControlResponse {
-        let key: IPVSServiceKey
-        do throws(IPVSServiceKeyParseError) {
-            key = try IPVSServiceKey(parsing: service)
-        } catch {
-            return ControlResponse(ok: false, error: "\(error)")
-        }
-        var found: [RealServerID] = []
-        for virtualServer in state.configuration.virtualServers {
-            for (serviceKey, groupEntry) in InitialTable.serviceKeys(of: virtualServer) where serviceKey == key {
-                for realServer in virtualServer.realServers {
-                    let port = virtualServer.tablePort(of: realServer, groupEntry: groupEntry)
-                    let address = InitialTable.ipAddress(realServer.address)
-                    if Self.endpoint(address, port) == server || realServer.endpointText == server {
-                        found.append(virtualServer.healthID(of: realServer))
-                    }
-                }
-            }
-        }
-        guard !found.isEmpty else {
-            return ControlResponse(ok: false, error: "no real server \(server) in service \(key) in the configuration")
+        let found: [RealServerID]
+        switch realServers(service: service, server: server) {
+        case .failure(let failure): return ControlResponse(ok: false, error: failure.message)
+        case .success(let (_, ids)): found = ids
         }
         for id in found {
             for change in state.setMaintenance(id, on) { logQuorum(change) }
@@ -312,6 +296,76 @@ public actor Director {
         eventPending = true
         reconcile()
         return ControlResponse(ok: true, status: status())
+    }
+
+    /// Why a control request names no configured real server.
+    struct LookupFailure: Error {
+        var message: String
+    }
+
+    /// The health keys of real server `server` (`192.168.1.2:80`, `[2001:db8::2]:80`) in kernel
+    /// service `service` (`tcp:10.0.0.1:80`, `fwmark:7`), with the service's key.
+    private func realServers(service: String, server: String) -> Result<(IPVSServiceKey, [RealServerID]), LookupFailure> {
+        let key: IPVSServiceKey
+        do throws(IPVSServiceKeyParseError) {
+            key = try IPVSServiceKey(parsing: service)
+        } catch {
+            return .failure(LookupFailure(message: "\(error)"))
+        }
+        var serviceFound = false
+        var found: [RealServerID] = []
+        for virtualServer in state.configuration.virtualServers {
+            for (serviceKey, groupEntry) in InitialTable.serviceKeys(of: virtualServer) where serviceKey == key {
+                serviceFound = true
+                for realServer in virtualServer.realServers {
+                    let port = virtualServer.tablePort(of: realServer, groupEntry: groupEntry)
+                    let address = InitialTable.ipAddress(realServer.address)
+                    if Self.endpoint(address, port) == server || realServer.endpointText == server {
+                        found.append(virtualServer.healthID(of: realServer))
+                    }
+                }
+            }
+        }
+        guard serviceFound else { return .failure(LookupFailure(message: "no service \(key) in the configuration")) }
+        guard !found.isEmpty else {
+            return .failure(LookupFailure(message: "no real server \(server) in service \(key) in the configuration"))
+        }
+        return .success((key, found))
+    }
+
+    /// Probes every checker of a real server at once, outside its schedule, and answers with
+    /// each outcome and the real server's health after them (``CheckNowResult``). Each outcome
+    /// counts like a scheduled probe's (``HealthCheckEngine/probeNow(_:)``): one attempt toward
+    /// `retry`, a success brings a down checker up, and a change of health reaches the table
+    /// as usual. Schedules do not move.
+    ///
+    /// Refused, with nothing probed: an unknown service or real server, a real server in
+    /// maintenance (its checks go on on their schedule, but its weight stays 0 until it is
+    /// enabled, so a probe now would decide nothing), and one without a checker lvsd runs.
+    public func checkNow(service: String, server: String) async -> ControlResponse {
+        let key: IPVSServiceKey
+        let found: [RealServerID]
+        switch realServers(service: service, server: server) {
+        case .failure(let failure): return ControlResponse(ok: false, error: failure.message)
+        case .success(let (k, ids)): (key, found) = (k, ids)
+        }
+        // A real server listed twice for the same service is checked as its first listing.
+        let id = found[0]
+        let named = "real server \(server) in service \(key)"
+        if state.maintenance.contains(id) {
+            return ControlResponse(ok: false, error: "\(named) is in maintenance (disabled): nothing was probed; "
+                                   + "its checks go on on their schedule; enable it with lvsctl server enable")
+        }
+        guard let report = await engine.probeNow(id) else {
+            return ControlResponse(ok: false, error: "\(named) is not checked now (the configuration changed meanwhile)")
+        }
+        guard !report.probes.isEmpty else {
+            return ControlResponse(ok: false, error: "\(named) has no checker lvsd runs: it is always up")
+        }
+        logger.notice("checked now", metadata: ["rs": "\(id)", "rs.health": "\(report.health)"])
+        return ControlResponse(ok: true, checkNow: CheckNowResult(
+            service: key.description, server: server, checkers: report.probes.map(CheckNowResult.Checker.init),
+            health: report.health.isUp ? "up" : "down", reason: report.health.reason))
     }
 
     /// Tells the director which VRRP instances it runs: virtual servers bound to one of them
@@ -349,7 +403,7 @@ public actor Director {
     }
 
     /// Answers one control request.
-    public func handle(_ request: ControlRequest) -> ControlResponse {
+    public func handle(_ request: ControlRequest) async -> ControlResponse {
         switch request.command {
         case .status: return ControlResponse(ok: true, status: status())
         case .reload: return reload()
@@ -358,6 +412,11 @@ public actor Director {
                 return ControlResponse(ok: false, error: "\(request.command.rawValue) needs a service and a real server")
             }
             return setMaintenance(service: service, server: server, request.command == .disable)
+        case .checkNow:
+            guard let service = request.service, let server = request.server else {
+                return ControlResponse(ok: false, error: "check-now needs a service and a real server")
+            }
+            return await checkNow(service: service, server: server)
         }
     }
 

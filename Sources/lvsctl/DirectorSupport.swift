@@ -9,10 +9,11 @@ struct ControlSocketOption: ParsableArguments {
             help: ArgumentHelp("The control socket of lvsd.", valueName: "PATH"))
     var path = "/run/lvsd/lvsd.sock"
 
-    /// Sends a request; on a failure to reach lvsd, says why on stderr and exits 1.
-    func send(_ request: ControlRequest) -> ControlResponse {
+    /// Sends a request and waits for the answer at most `timeout`; on a failure to reach lvsd,
+    /// says why on stderr and exits 1.
+    func send(_ request: ControlRequest, timeout: Duration = .seconds(30)) -> ControlResponse {
         do throws(ControlClient.Failure) {
-            return try ControlClient.send(request, to: path)
+            return try ControlClient.send(request, to: path, timeout: timeout)
         } catch {
             IPVSCommandSupport.fail("lvsctl: \(error)", code: 1)
         }

@@ -26,6 +26,7 @@ struct LVSCtl: AsyncParsableCommand {
             IPVSAdmPassthroughCommand.self,
             ServiceCommand.self,
             ServerCommand.self,
+            CheckNowCommand.self,
             CheckConfigCommand.self,
             ReloadCommand.self,
         ]

@@ -8,12 +8,14 @@ import NIOPosix
 import RealServerChecks
 import ServiceLifecycle
 
-/// `lvsd -f FILE [--pid-file PATH] [--control-socket PATH]`: the daemon in the foreground.
+/// `lvsd -f FILE [--pid-file PATH] [--control-socket PATH] [--control-group GROUP]`: the daemon in the foreground.
 struct DaemonCommand {
     var path: String
     var configID: String?
     var pidFile: String
     var controlSocket: String
+    /// `--control-group`: the group that may use the control socket besides root.
+    var controlGroup: String?
     var stateDirectory: String
     var resyncInterval: Duration
     var drainGrace: Duration
@@ -40,6 +42,16 @@ struct DaemonCommand {
                 Console.write("\(place(item.position)): error: \(item.owner): \(item.message)\n", to: .error)
             }
             return 1
+        }
+
+        var socketGroup: ControlSocketGroup?
+        if let controlGroup {
+            do throws(ControlSocketGroup.UnknownGroup) {
+                socketGroup = try ControlSocketGroup(resolving: controlGroup)
+            } catch {
+                Console.write("lvsd: --control-group: \(error)\n", to: .error)
+                return 1
+            }
         }
 
         let logger: Logger
@@ -83,7 +95,7 @@ struct DaemonCommand {
         }
         let vrrp = vrrpPlan.instances.isEmpty
             ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
-        let service = DirectorService(director: director, control: ControlServer(path: controlSocket),
+        let service = DirectorService(director: director, control: ControlServer(path: controlSocket, group: socketGroup),
                                       notifier: Notifier(configuration: configuration, logger: logger),
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
         await vrrp?.prepare()

@@ -53,6 +53,11 @@ struct LVSD: AsyncParsableCommand {
             help: ArgumentHelp("The control socket lvsctl talks to.", valueName: "PATH"))
     var controlSocket = "/run/lvsd/lvsd.sock"
 
+    @Option(name: .customLong("control-group"),
+            help: ArgumentHelp("Let members of this group use the control socket too (mode 0660, this group; without it: 0600, root only). A name or a number; an unknown group stops lvsd at start.",
+                               valueName: "GROUP"))
+    var controlGroup: String?
+
     @Option(name: .customLong("state-dir"),
             help: ArgumentHelp("Where the daemon keeps what survives a restart: the IPVS services it installed (managed-services) and the real servers in maintenance (maintenance).",
                                valueName: "DIR"))
@@ -126,7 +131,7 @@ struct LVSD: AsyncParsableCommand {
             ConfigCheckCommand(path: path, configID: id, strict: strict, json: json, printTable: printTable).run()
         }
         let status = await DaemonCommand(
-            path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket,
+            path: path, configID: id, pidFile: pidFile, controlSocket: controlSocket, controlGroup: controlGroup,
             stateDirectory: stateDirectory, resyncInterval: .milliseconds(Int64(resyncInterval * 1000)),
             drainGrace: .milliseconds(Int64(drainGrace * 1000)),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,

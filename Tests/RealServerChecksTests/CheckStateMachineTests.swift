@@ -132,6 +132,23 @@ struct CheckStateMachineTests {
         #expect(actions == [.scheduleProbe(at: TestClock.Instant(offset: .milliseconds(Int64(seconds * 1000))))])
     }
 
+    /// `lvsctl check-now`: a probe outside the schedule counts toward retry and schedules nothing.
+    @Test func probeNowCountsLikeAScheduledProbeAndSchedulesNothing() {
+        var machine = Machine(timing: Self.timing(retry: 1))
+        let start = TestClock.Instant(offset: .zero)
+        #expect(machine.handle(.probeNowCompleted(Self.fail)) == [])
+        #expect(machine.failuresInRow == 1)
+        // The scheduled probe that follows is the second failure in a row: down.
+        #expect(machine.handle(.probeCompleted(Self.fail, dueAt: start, now: start)) == [
+            .transition(CheckState(isUp: false, reason: "connect timeout after 3 s")),
+            .scheduleProbe(at: start.advanced(by: .seconds(10))),
+        ])
+        #expect(machine.handle(.probeNowCompleted(Self.ok)) == [.transition(CheckState(isUp: true, reason: "check succeeded"))])
+        #expect(machine.handle(.probeNowCompleted(.notRun(reason: "no file descriptor"))) == [])
+        #expect(machine.fault == "no file descriptor")
+        #expect(machine.state.isUp)
+    }
+
     @Test func reasonsCarryOver() {
         var machine = Machine(timing: Self.timing(retry: 0))
         let due = TestClock.Instant(offset: .zero)

@@ -128,9 +128,34 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
     /// A probe of schedule `id` due at `dueAt` finished at `now`. Returns nil when the schedule
     /// was removed meanwhile.
     mutating func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, dueAt: Instant, now: Instant) -> Completion? {
+        complete(id, outcome, .probeCompleted(outcome, dueAt: dueAt, now: now))
+    }
+
+    /// The checks of `server` that a probe now runs: each schedule once, in the order configured.
+    /// Nil when the real server is not configured. Counts the probes as started.
+    mutating func probeNowStarted(_ server: RealServerID) -> [(id: Int, spec: CheckSpec)]? {
+        guard let entry = servers[server] else { return nil }
+        var seen = Set<Int>()
+        var checks: [(id: Int, spec: CheckSpec)] = []
+        for (spec, id) in zip(entry.checks, entry.scheduleIDs) where seen.insert(id).inserted && runners[id] != nil {
+            checks.append((id, spec))
+        }
+        probesStarted += checks.count
+        return checks
+    }
+
+    /// A probe of schedule `id` run outside its schedule finished: counted like a scheduled one,
+    /// and the schedule's next due time and phase stay as they are. Nil when the schedule was
+    /// removed meanwhile.
+    mutating func probeNowCompleted(_ id: Int, _ outcome: ProbeOutcome) -> Completion? {
+        complete(id, outcome, .probeNowCompleted(outcome))
+    }
+
+    private mutating func complete(_ id: Int, _ outcome: ProbeOutcome,
+                                   _ event: CheckStateMachine<Instant>.Event) -> Completion? {
         guard let runner = runners[id] else { return nil }
         let faultBefore = runner.machine.fault
-        let actions = runners[id]!.machine.handle(.probeCompleted(outcome, dueAt: dueAt, now: now))
+        let actions = runners[id]!.machine.handle(event)
         probesCompleted += 1
         if case .notRun = outcome { checkerFaults += 1 }
         var completion = Completion(next: nil, transitions: [])
@@ -202,6 +227,12 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         runners.values.compactMap { runner in
             runner.stalled.map { EngineStatus.CheckIssue(check: runner.spec.description, reason: $0) }
         }.sorted { $0.check < $1.check }
+    }
+
+    /// The health of `server` from its checkers' states now, with the reason of each checker's
+    /// last probe (``servers`` keeps the reason of the last transition).
+    func currentHealth(of server: RealServerID) -> RealServerHealth? {
+        servers[server].map { combinedHealth($0.checks, $0.scheduleIDs) }
     }
 
     private func combinedHealth(_ checks: [CheckSpec], _ scheduleIDs: [Int]) -> RealServerHealth {

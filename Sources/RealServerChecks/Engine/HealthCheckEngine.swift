@@ -17,6 +17,8 @@ import Synchronization
 ///   alone; it is counted, logged when a check starts and stops failing to run, and listed in
 ///   ``status()``. When the connect threads cannot be started (no file descriptor left), TCP
 ///   schedules run as tasks instead.
+/// - ``probeNow(_:)`` probes a real server's checks at once, outside their schedules
+///   (`lvsctl check-now`); the outcomes count as scheduled probes' do, and no schedule moves.
 /// - A ``Watchdog`` reports schedules that stall, in the log and in ``status()``.
 /// - ``lateness(reset:)`` tells how late probes started against their schedule.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
@@ -146,20 +148,70 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
                 return  // cancelled
             }
             guard probeDue(id, due: due, now: clock.now) else { return }
-            let outcome: ProbeOutcome
-            do {
-                outcome = try await prober.probe(spec)
-            } catch where error.code == .spawnFailed {
-                outcome = .notRun(reason: error.message)
-            } catch {
-                logger.error(
-                    "check cannot run: \(error.message)",
-                    metadata: ["check": "\(spec)", "check.error": "\(error.code)"])
-                outcome = .unhealthy(reason: "configuration error: \(error.message)")
-            }
+            let outcome = await probeOnce(spec)
             if Task.isCancelled { return }
             guard let next = probeCompleted(id, outcome, due: due, now: clock.now) else { return }
             due = next
+        }
+    }
+
+    /// Runs `spec` once: a check that cannot run as configured is unhealthy (and logged), a
+    /// program that could not be started is not run.
+    private func probeOnce(_ spec: CheckSpec) async -> ProbeOutcome {
+        do {
+            return try await prober.probe(spec)
+        } catch where error.code == .spawnFailed {
+            return .notRun(reason: error.message)
+        } catch {
+            logger.error(
+                "check cannot run: \(error.message)",
+                metadata: ["check": "\(spec)", "check.error": "\(error.code)"])
+            return .unhealthy(reason: "configuration error: \(error.message)")
+        }
+    }
+
+    /// Probes every check of `realServer` once, now, outside its schedule (`lvsctl check-now`),
+    /// all at the same time, and returns each outcome and the real server's health after them.
+    /// Nil when the real server is not configured.
+    ///
+    /// Each outcome counts exactly like a scheduled probe's
+    /// (``CheckStateMachine/Event/probeNowCompleted(_:)``): one attempt toward `retry`, a success
+    /// brings a down checker up, and a change of health is reported on ``transitions`` as usual.
+    /// Schedules do not move: each check's next scheduled probe stays due when it was, and a
+    /// scheduled probe running meanwhile counts as well. A check shared by several real servers
+    /// is probed once, and its outcome counts for all of them. Needs no ``run()``.
+    public func probeNow(_ realServer: RealServerID) async -> ProbeNowReport? {
+        guard let checks = registry.withLock({ $0.probeNowStarted(realServer) }) else { return nil }
+        let probes = await withTaskGroup(of: (Int, ProbeNowReport.Probe).self) { group in
+            for (index, check) in checks.enumerated() {
+                group.addTask {
+                    let started = self.clock.now
+                    let outcome = await self.probeOnce(check.spec)
+                    let duration = started.duration(to: self.clock.now)
+                    self.probeNowCompleted(check.id, outcome)
+                    return (index, ProbeNowReport.Probe(check: check.spec.description, outcome: outcome, duration: duration))
+                }
+            }
+            var probes: [(Int, ProbeNowReport.Probe)] = []
+            for await probe in group { probes.append(probe) }
+            return probes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        guard let health = registry.withLock({ $0.currentHealth(of: realServer) }) else { return nil }
+        return ProbeNowReport(realServer: realServer, probes: probes, health: health)
+    }
+
+    private func probeNowCompleted(_ id: Int, _ outcome: ProbeOutcome) {
+        guard let result = registry.withLock({ $0.probeNowCompleted(id, outcome) }) else { return }
+        logFaults(result)
+        for transition in result.transitions { report(transition) }
+    }
+
+    private func logFaults(_ result: EngineRegistry<C.Instant>.Completion) {
+        if let fault = result.faultBegan {
+            logger.error("check could not run", metadata: ["check": "\(fault.check)", "check.fault": "\(fault.reason)"])
+        }
+        if let check = result.faultEnded {
+            logger.notice("check runs again", metadata: ["check": "\(check)"])
         }
     }
 
@@ -174,12 +226,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     /// Both paths: a probe finished. Returns when the next one is due, or nil to end the schedule.
     private func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, due: C.Instant, now: C.Instant) -> C.Instant? {
         guard let result = registry.withLock({ $0.probeCompleted(id, outcome, dueAt: due, now: now) }) else { return nil }
-        if let fault = result.faultBegan {
-            logger.error("check could not run", metadata: ["check": "\(fault.check)", "check.fault": "\(fault.reason)"])
-        }
-        if let check = result.faultEnded {
-            logger.notice("check runs again", metadata: ["check": "\(check)"])
-        }
+        logFaults(result)
         for transition in result.transitions { report(transition) }
         return result.next
     }

@@ -11,6 +11,10 @@
 ///   neither the state nor the retry count; the next probe is due `delay_loop` later
 ///   (`delay_before_retry` while retrying). ``fault``
 ///   holds its reason until a probe runs again.
+/// - A probe run outside the schedule (``Event/probeNowCompleted(_:)``, `lvsctl check-now`) counts
+///   exactly like a scheduled one: one attempt toward `retry`, and a success brings a down checker
+///   up. It moves no schedule: the next scheduled probe stays due when it was, and is the next
+///   attempt. (keepalived has no such probe; counting it keeps `retry` meaning "failures in a row".)
 /// - Probes are due on a fixed schedule: the next one is due `delay_loop` (or `delay_before_retry`)
 ///   after the previous one was *due*, so a slow probe does not push later ones back. When a probe
 ///   overran its slot, the next is due at the first slot not in the past.
@@ -21,6 +25,9 @@ where Instant.Duration == Duration, Instant: Sendable {
         case start(at: Instant, warmupFraction: Double)
         /// A probe that was due at `dueAt` finished at `now`.
         case probeCompleted(ProbeOutcome, dueAt: Instant, now: Instant)
+        /// A probe run at once, outside the schedule, finished. It counts as one attempt, like a
+        /// scheduled probe, and returns no ``Action/scheduleProbe(at:)``.
+        case probeNowCompleted(ProbeOutcome)
     }
 
     public enum Action: Sendable, Equatable {
@@ -55,47 +62,56 @@ where Instant.Duration == Duration, Instant: Sendable {
             return [.scheduleProbe(at: now.advanced(by: delay))]
 
         case .probeCompleted(let outcome, let dueAt, let now):
-            var actions: [Action] = []
-            let interval: Duration
-            fault = nil
-            switch outcome {
-            case .notRun(let reason):
-                fault = reason
-                interval = failuresInRow > 0 ? timing.delayBeforeRetry : timing.delayLoop
-            case .healthy(let weight):
-                failuresInRow = 0
+            let (interval, actions) = count(outcome)
+            return actions + [.scheduleProbe(at: Self.nextSlot(after: dueAt, interval: interval, now: now))]
+
+        case .probeNowCompleted(let outcome):
+            return count(outcome).actions
+        }
+    }
+
+    /// Counts one probe's outcome. Returns the interval to the next probe (`delay_loop`, or
+    /// `delay_before_retry` while retrying) and the transition, if any.
+    private mutating func count(_ outcome: ProbeOutcome) -> (interval: Duration, actions: [Action]) {
+        var actions: [Action] = []
+        let interval: Duration
+        fault = nil
+        switch outcome {
+        case .notRun(let reason):
+            fault = reason
+            interval = failuresInRow > 0 ? timing.delayBeforeRetry : timing.delayLoop
+        case .healthy(let weight):
+            failuresInRow = 0
+            interval = timing.delayLoop
+            if !state.isUp || state.weight != weight || state.weightOffset != 0 {
+                let reason = state.isUp ? "weight changed" : "check succeeded"
+                state = CheckState(isUp: true, weight: weight, reason: reason)
+                actions.append(.transition(state))
+            }
+        case .weightOffset(let offset):
+            failuresInRow = 0
+            interval = timing.delayLoop
+            if !state.isUp || state.weightOffset != offset {
+                let reason = state.isUp ? "weight changed" : "check succeeded"
+                state = CheckState(isUp: true, weightOffset: offset, reason: reason)
+                actions.append(.transition(state))
+            }
+        case .unhealthy(let reason):
+            if state.isUp && failuresInRow < timing.retry {
+                failuresInRow += 1
+                interval = timing.delayBeforeRetry
+            } else {
                 interval = timing.delayLoop
-                if !state.isUp || state.weight != weight || state.weightOffset != 0 {
-                    let reason = state.isUp ? "weight changed" : "check succeeded"
-                    state = CheckState(isUp: true, weight: weight, reason: reason)
-                    actions.append(.transition(state))
-                }
-            case .weightOffset(let offset):
                 failuresInRow = 0
-                interval = timing.delayLoop
-                if !state.isUp || state.weightOffset != offset {
-                    let reason = state.isUp ? "weight changed" : "check succeeded"
-                    state = CheckState(isUp: true, weightOffset: offset, reason: reason)
+                if state.isUp {
+                    state = CheckState(isUp: false, reason: reason)
                     actions.append(.transition(state))
-                }
-            case .unhealthy(let reason):
-                if state.isUp && failuresInRow < timing.retry {
-                    failuresInRow += 1
-                    interval = timing.delayBeforeRetry
                 } else {
-                    interval = timing.delayLoop
-                    failuresInRow = 0
-                    if state.isUp {
-                        state = CheckState(isUp: false, reason: reason)
-                        actions.append(.transition(state))
-                    } else {
-                        state.reason = reason
-                    }
+                    state.reason = reason
                 }
             }
-            actions.append(.scheduleProbe(at: Self.nextSlot(after: dueAt, interval: interval, now: now)))
-            return actions
         }
+        return (interval, actions)
     }
 
     /// The first `dueAt + k * interval` (k >= 1) that is not before `now`.
