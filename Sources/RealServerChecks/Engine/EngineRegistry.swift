@@ -76,26 +76,37 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
             runners[nextID] = Runner(spec: spec, machine: CheckStateMachine(timing: spec.timing))
             start.append((spec, nextID))
         }
-        for id in Array(runners.keys) { runners[id]!.subscribers = [] }
-        for (server, checks) in configuration.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            for spec in Set(checks) { runners[ids[spec]!]!.subscribers.append(server) }
+        // Real servers in a fixed order, so that subscribers and transitions come out the same
+        // whatever the dictionary's order: sorted once, every later step walks this list.
+        let ordered = configuration.sorted { $0.key.rawValue < $1.key.rawValue }
+        var scheduleIDs: [RealServerID: [Int]] = [:]
+        scheduleIDs.reserveCapacity(ordered.count)
+        var subscribers: [Int: [RealServerID]] = [:]
+        for (server, checks) in ordered {
+            let idsOfChecks = checks.map { ids[$0]! }
+            scheduleIDs[server] = idsOfChecks
+            for (i, id) in idsOfChecks.enumerated() where !idsOfChecks[..<i].contains(id) {
+                subscribers[id, default: []].append(server)
+            }
         }
+        for id in Array(runners.keys) { runners[id]!.subscribers = subscribers[id] ?? [] }
 
         var transitions: [HealthTransition] = []
         for id in Array(servers.keys) where configuration[id] == nil {
             servers[id] = nil
         }
-        for (id, checks) in configuration.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let scheduleIDs = checks.map { ids[$0]! }
-            let health = combinedHealth(checks, scheduleIDs)
+        for (id, checks) in ordered {
+            let idsOfChecks = scheduleIDs[id]!
             if let old = servers[id] {
                 guard old.checks != checks else { continue }
-                servers[id] = Server(checks: checks, scheduleIDs: scheduleIDs, health: health)
+                let health = combinedHealth(checks, idsOfChecks)
+                servers[id] = Server(checks: checks, scheduleIDs: idsOfChecks, health: health)
                 if !old.health.sameVerdict(as: health) {
                     transitions.append(HealthTransition(realServer: id, health: health))
                 }
             } else {
-                servers[id] = Server(checks: checks, scheduleIDs: scheduleIDs, health: health)
+                let health = combinedHealth(checks, idsOfChecks)
+                servers[id] = Server(checks: checks, scheduleIDs: idsOfChecks, health: health)
                 transitions.append(HealthTransition(realServer: id, health: health, isInitial: true))
             }
         }
