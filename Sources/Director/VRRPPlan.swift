@@ -185,9 +185,6 @@ struct InstanceMapper {
         if let script = notify.deleted {
             skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
         }
-        if let script = notify.masterReceivedLowerPriority {
-            skip("notify_master_rx_lower_pri is not run", at: script.position)
-        }
         for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
             for reference in references {

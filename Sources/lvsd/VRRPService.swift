@@ -162,6 +162,7 @@ struct VRRPService: Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
                 group.addTask { await forwardStates(runner, instance, index: index) }
+                group.addTask { await reportOtherMasters(runner, instance, metadata: metadata) }
                 for await change in runner.stateChanges {
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
@@ -199,6 +200,27 @@ struct VRRPService: Sendable {
                 forwarded = state
             }
             do { try await Task.sleep(for: Self.forwardInterval) } catch { return }
+        }
+    }
+
+    /// Logs every advert another master sends while the instance is MASTER (split brain; the
+    /// runner counts them for `lvsctl status` and the metrics) and runs
+    /// `notify_master_rx_lower_pri` when the instance stays MASTER, as keepalived does.
+    private func reportOtherMasters(_ runner: VRRPInstanceRunner<ContinuousClock>, _ instance: VRRPPlan.Instance,
+                                    metadata: Logger.Metadata) async {
+        let script = VRRPNotification.masterReceivedLowerPriority(instance.notify)
+        await withDiscardingTaskGroup { group in
+            for await other in runner.otherMasters {
+                logger.warning(other.yielding
+                               ? "VRRP MASTER heard a higher priority master: going to BACKUP"
+                               : "VRRP MASTER heard a lower priority master (split brain): staying MASTER",
+                               metadata: metadata.merging(["vrrp.peer": "\(other.address)",
+                                                           "vrrp.peer_priority": "\(other.priority)",
+                                                           "vrrp.priority": "\(other.ourPriority)"]) { $1 })
+                if !other.yielding, let script {
+                    group.addTask { await runNotification(script, instance: instance.name) }
+                }
+            }
         }
     }
 
