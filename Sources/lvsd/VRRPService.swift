@@ -21,6 +21,11 @@ import VRRP
 ///   instance's services only once another MASTER is known (or after a FAULT).
 /// - Every state change runs the instance's notify scripts (``VRRPNotification``) through
 ///   RealServerChecks' script runner (no shell, own process group, clean environment).
+/// - Every state change, the first and the last (STOPPED) included, also reaches
+///   ``Director/vrrpInstanceChanged(_:from:to:)`` at once: `lvs_sync_daemon` switches the
+///   kernel's sync daemon with it, as keepalived does, without the hold-back above.
+/// - An advert from another master while MASTER (split brain) is logged with its address and
+///   priority; `notify_master_rx_lower_pri` runs when the instance stays MASTER.
 struct VRRPService: Sendable {
     var plan: VRRPPlan
     var director: Director
@@ -164,6 +169,9 @@ struct VRRPService: Sendable {
                 group.addTask { await forwardStates(runner, instance, index: index) }
                 group.addTask { await reportOtherMasters(runner, instance, metadata: metadata) }
                 for await change in runner.stateChanges {
+                    // Every change, at once: the sync daemon follows the state as keepalived's does.
+                    await director.vrrpInstanceChanged(instance.name, from: change.from.description,
+                                                       to: change.to.description)
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
                         $0.state = change.to.description
