@@ -164,14 +164,18 @@ struct VRRPService: Sendable {
             }
             logger.notice("VRRP instance started", metadata: metadata.merging(
                 ["vrrp.primary": "\(runner.configuration.primaryAddress)"]) { $1 })
+            // The last state the director was given; the stream ends early when the task is
+            // cancelled (shutdown), so the STOPPED change may have to be given below.
+            var given = VRRPStateMachine<ContinuousClock.Instant>.State.initialize
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
                 group.addTask { await forwardStates(runner, instance, index: index) }
                 group.addTask { await reportOtherMasters(runner, instance, metadata: metadata) }
                 for await change in runner.stateChanges {
                     // Every change, at once: the sync daemon follows the state as keepalived's does.
-                    await director.vrrpInstanceChanged(instance.name, from: change.from.description,
+                    await director.vrrpInstanceChanged(instance.name, from: given.description,
                                                        to: change.to.description)
+                    given = change.to
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
                         $0.state = change.to.description
@@ -185,6 +189,9 @@ struct VRRPService: Sendable {
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
                 }
+            }
+            if given != .initialize && given != .stopped {
+                await director.vrrpInstanceChanged(instance.name, from: given.description, to: "STOPPED")
             }
             registry.update(index) { $0.state = "STOPPED" }
             return
