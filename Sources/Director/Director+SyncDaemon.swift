@@ -49,7 +49,8 @@ extension Director {
                 logger.debug("\(operation): \(error) (ignored)", metadata: metadata)
             case .failure(let error):
                 syncDaemonCounters.failed += 1
-                syncDaemonCounters.lastError = "\(operation): \(error)"
+                // The error names the operation already.
+                syncDaemonCounters.lastError = "\(error)"
                 logger.error("\(operation) failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
         }
