@@ -41,9 +41,9 @@ public actor Director {
     }
 
     private let options: Options
-    private let logger: Logger
+    let logger: Logger
     private let openKernel: KernelOpener
-    private var kernel: (any IPVSKernel)?
+    var kernel: (any IPVSKernel)?
     private var state: DesiredState
     private var sources: SourceMap
     private var checkPlan: CheckPlan
@@ -63,6 +63,9 @@ public actor Director {
     private let reconciler = Reconciler()
     private let started = ContinuousClock.now
     private var counters = Counters()
+    /// `lvs_sync_daemon`: the commands' state (see ``SyncDaemonSwitch``); nil without one.
+    var syncDaemon: SyncDaemonSwitch?
+    var syncDaemonCounters = SyncDaemonCounters()
     private var firstPassDone = false
     /// The state changed since the last pass (health, maintenance, configuration).
     private var eventPending = true
@@ -98,6 +101,7 @@ public actor Director {
         self.checkPlan = CheckPlan(configuration)
         self.realServerIndex = Self.index(configuration)
         self.ownership = Ownership(configuration)
+        self.syncDaemon = SyncDaemonSwitch.Settings(configuration).map(SyncDaemonSwitch.init(settings:))
         self.managedFile = ManagedServicesFile(path: options.managedServicesPath)
         self.maintenanceFile = StateFile(path: options.maintenancePath)
         self.engine = HealthCheckEngine(clock: ContinuousClock(), prober: prober, logger: logger)
@@ -130,6 +134,7 @@ public actor Director {
                          metadata: ["error": "\(error)"])
         }
         logNotRun()
+        applySyncDaemon(.directorStarted)
         // The start-up table first, as keepalived installs it before its checkers run (real
         // servers up, or down with `alpha`): the checks' first reports would otherwise queue
         // ahead of the first pass (10,000 of them at 10,000 real servers).
@@ -176,7 +181,10 @@ public actor Director {
     /// it is (keepalived removes its services one by one unless started with
     /// `--dont-release-ipvs`; lvsd leaves them so that a restart breaks no connection and the
     /// restarted director adopts them without a change).
+    /// `lvs_sync_daemon` without an instance stops both sync daemons first (keepalived's
+    /// checker at exit).
     public func stop() {
+        applySyncDaemon(.directorStopped)
         let scope: Reconciler.FlushScope
         switch state.configuration.global.lvsFlushOnStop {
         case .none: return
@@ -264,6 +272,7 @@ public actor Director {
         checkPlan = CheckPlan(configuration)
         realServerIndex = Self.index(configuration)
         ownership = Ownership(configuration)
+        noteSyncDaemonReload(configuration)
         logNotRun()
         engine.update(checkPlan.checks)
         counters.reloads += 1
@@ -422,7 +431,7 @@ public actor Director {
 
     // MARK: - reconciliation
 
-    private func kernelHandle() -> (any IPVSKernel)? {
+    func kernelHandle() -> (any IPVSKernel)? {
         if let kernel { return kernel }
         do throws(IPVSError) {
             let opened = try openKernel()
@@ -628,6 +637,7 @@ public actor Director {
             virtualServers: virtualServers,
             checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" },
             vrrp: vrrpStatus(),
+            syncDaemon: syncDaemonStatus(),
             vrrpNotRun: VRRPPlan(state.configuration).notRun.map { "\(place($0.position)): \($0.owner): \($0.message)" })
     }
 

@@ -31,6 +31,7 @@ extension DirectorStatus {
         if let error = reconciler.lastError { out += "last error: \(error)\n" }
         for checker in checkersNotRun { out += "not run: \(checker)\n" }
         out += vrrpText
+        if let syncDaemon { out += syncDaemon.text }
         for vs in virtualServers {
             out += "\n\(vs.name) (\(vs.position)) \(vs.scheduler), quorum \(vs.quorum): "
             out += "\(vs.hasQuorum ? "held" : "lost"), live weight \(vs.liveWeight)"

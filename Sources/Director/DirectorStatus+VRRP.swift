@@ -24,6 +24,9 @@ extension DirectorStatus {
         public var advertsReceived: Int
         /// Gratuitous ARPs and unsolicited NAs sent.
         public var announcementsSent: Int
+        /// Adverts heard from another master while MASTER (split brain, or a preempting
+        /// higher priority router); each is logged.
+        public var otherMasterAdverts: Int
         /// Received messages dropped, per check (keepalived's `vrrp_stats` names them).
         public var rejections: [String: Int]
         /// Failed sends, receives, address changes, announcements and link reads, added up.
@@ -34,7 +37,7 @@ extension DirectorStatus {
         public init(name: String, interface: String, virtualRouterID: Int, version: Int, state: String, priority: Int,
                     effectivePriority: Int? = nil, master: String? = nil, sinceTransition: Double? = nil,
                     advertsSent: Int = 0, advertsReceived: Int = 0, announcementsSent: Int = 0,
-                    rejections: [String: Int] = [:], errors: Int = 0, error: String? = nil) {
+                    otherMasterAdverts: Int = 0, rejections: [String: Int] = [:], errors: Int = 0, error: String? = nil) {
             self.name = name
             self.interface = interface
             self.virtualRouterID = virtualRouterID
@@ -47,6 +50,7 @@ extension DirectorStatus {
             self.advertsSent = advertsSent
             self.advertsReceived = advertsReceived
             self.announcementsSent = announcementsSent
+            self.otherMasterAdverts = otherMasterAdverts
             self.rejections = rejections
             self.errors = errors
             self.error = error
@@ -66,7 +70,8 @@ extension DirectorStatus {
                 priority: Int(configuration.instance.priority), effectivePriority: effectivePriority.map(Int.init),
                 master: master?.description, sinceTransition: sinceTransition.map(Director.seconds),
                 advertsSent: statistics.advertsSent, advertsReceived: statistics.advertsReceived,
-                announcementsSent: statistics.announcementsSent, rejections: rejections,
+                announcementsSent: statistics.announcementsSent, otherMasterAdverts: statistics.otherMasterAdverts,
+                rejections: rejections,
                 errors: statistics.sendErrors + statistics.receiveErrors + statistics.addressErrors
                     + statistics.announcementErrors + statistics.linkErrors,
                 error: error ?? statistics.lastError)
@@ -74,7 +79,7 @@ extension DirectorStatus {
 
         /// ```
         /// VI_1 (eth0, vrid 51, v2): MASTER for 3m07s, priority 150 (effective 150), master 192.0.2.1
-        ///   adverts sent 187 received 2, announcements 10, rejected: auth_failure 3
+        ///   adverts sent 187 received 2, announcements 10, other master adverts 0, rejected: auth_failure 3
         /// ```
         var text: String {
             var out = "\(name) (\(interface), vrid \(virtualRouterID), v\(version)): \(state)"
@@ -83,6 +88,7 @@ extension DirectorStatus {
             if let effectivePriority { out += " (effective \(effectivePriority))" }
             if let master { out += ", master \(master)" }
             out += "\n  adverts sent \(advertsSent) received \(advertsReceived), announcements \(announcementsSent)"
+            out += ", other master adverts \(otherMasterAdverts)"
             if rejections.isEmpty {
                 out += ", rejected none"
             } else {

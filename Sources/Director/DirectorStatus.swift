@@ -8,6 +8,8 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
     public var checkersNotRun: [String]
     /// The VRRP instances this lvsd runs, in file order.
     public var vrrp: [VRRPInstanceStatus] = []
+    /// `lvs_sync_daemon`: what lvsd asked of the kernel's sync daemon; nil without one.
+    public var syncDaemon: SyncDaemonStatus? = nil
     /// VRRP settings that lvsd does not carry out, with their position (``VRRPPlan/notRun``).
     public var vrrpNotRun: [String] = []
 

@@ -43,4 +43,14 @@ public struct VRRPNotification: Sendable, Hashable {
         }
         return result
     }
+
+    /// `notify_master_rx_lower_pri`, run as written (no arguments appended) each time a
+    /// MASTER hears an advert of a lower priority from another master (keepalived
+    /// `vrrp_state_master_rx` → `send_event_notify`); nil when the instance has none.
+    /// keepalived runs no `notify` script for this event.
+    public static func masterReceivedLowerPriority(_ scripts: NotifyScripts) -> VRRPNotification? {
+        scripts.masterReceivedLowerPriority.map {
+            VRRPNotification(arguments: $0.arguments, user: $0.user, group: $0.group, timeout: stateScriptTimeout)
+        }
+    }
 }

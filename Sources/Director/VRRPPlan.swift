@@ -85,10 +85,6 @@ public struct VRRPPlan: Sendable {
             notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
                                message: "vrrp_startup_delay is not applied: the instances start at once"))
         }
-        if global.lvsSyncDaemon != nil, !vrrp.instances.isEmpty {
-            notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
-                               message: "lvs_sync_daemon is not started or switched with the VRRP state"))
-        }
     }
 }
 
@@ -173,9 +169,6 @@ struct InstanceMapper {
             skip("no_accept is not applied: no firewall rule drops traffic to the virtual addresses")
         }
         if instance.kernelReceiveBufferSize != nil { skip("kernel_rx_buf_size is not applied") }
-        if instance.lvsSyncDaemonInterface != nil {
-            skip("lvs_sync_daemon_interface: the IPVS sync daemon is not started or switched")
-        }
         if instance.smtpAlert { skip("smtp_alert: no mail is sent on VRRP state changes") }
         if instance.notifyPriorityChanges { skip("notify_priority_changes: priority changes are not notified") }
         for route in instance.virtualRoutes {
@@ -184,9 +177,6 @@ struct InstanceMapper {
         let notify = instance.notify
         if let script = notify.deleted {
             skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
-        }
-        if let script = notify.masterReceivedLowerPriority {
-            skip("notify_master_rx_lower_pri is not run", at: script.position)
         }
         for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {

@@ -21,6 +21,11 @@ import VRRP
 ///   instance's services only once another MASTER is known (or after a FAULT).
 /// - Every state change runs the instance's notify scripts (``VRRPNotification``) through
 ///   RealServerChecks' script runner (no shell, own process group, clean environment).
+/// - Every state change, the first and the last (STOPPED) included, also reaches
+///   ``Director/vrrpInstanceChanged(_:from:to:)`` at once: `lvs_sync_daemon` switches the
+///   kernel's sync daemon with it, as keepalived does, without the hold-back above.
+/// - An advert from another master while MASTER (split brain) is logged with its address and
+///   priority; `notify_master_rx_lower_pri` runs when the instance stays MASTER.
 struct VRRPService: Sendable {
     var plan: VRRPPlan
     var director: Director
@@ -159,10 +164,18 @@ struct VRRPService: Sendable {
             }
             logger.notice("VRRP instance started", metadata: metadata.merging(
                 ["vrrp.primary": "\(runner.configuration.primaryAddress)"]) { $1 })
+            // The last state the director was given; the stream ends early when the task is
+            // cancelled (shutdown), so the STOPPED change may have to be given below.
+            var given = VRRPStateMachine<ContinuousClock.Instant>.State.initialize
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
                 group.addTask { await forwardStates(runner, instance, index: index) }
+                group.addTask { await reportOtherMasters(runner, instance, metadata: metadata) }
                 for await change in runner.stateChanges {
+                    // Every change, at once: the sync daemon follows the state as keepalived's does.
+                    await director.vrrpInstanceChanged(instance.name, from: given.description,
+                                                       to: change.to.description)
+                    given = change.to
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
                     registry.update(index) {
                         $0.state = change.to.description
@@ -176,6 +189,9 @@ struct VRRPService: Sendable {
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
                 }
+            }
+            if given != .initialize && given != .stopped {
+                await director.vrrpInstanceChanged(instance.name, from: given.description, to: "STOPPED")
             }
             registry.update(index) { $0.state = "STOPPED" }
             return
@@ -199,6 +215,27 @@ struct VRRPService: Sendable {
                 forwarded = state
             }
             do { try await Task.sleep(for: Self.forwardInterval) } catch { return }
+        }
+    }
+
+    /// Logs every advert another master sends while the instance is MASTER (split brain; the
+    /// runner counts them for `lvsctl status` and the metrics) and runs
+    /// `notify_master_rx_lower_pri` when the instance stays MASTER, as keepalived does.
+    private func reportOtherMasters(_ runner: VRRPInstanceRunner<ContinuousClock>, _ instance: VRRPPlan.Instance,
+                                    metadata: Logger.Metadata) async {
+        let script = VRRPNotification.masterReceivedLowerPriority(instance.notify)
+        await withDiscardingTaskGroup { group in
+            for await other in runner.otherMasters {
+                logger.warning(other.yielding
+                               ? "VRRP MASTER heard a higher priority master: going to BACKUP"
+                               : "VRRP MASTER heard a lower priority master (split brain): staying MASTER",
+                               metadata: metadata.merging(["vrrp.peer": "\(other.address)",
+                                                           "vrrp.peer_priority": "\(other.priority)",
+                                                           "vrrp.priority": "\(other.ourPriority)"]) { $1 })
+                if !other.yielding, let script {
+                    group.addTask { await runNotification(script, instance: instance.name) }
+                }
+            }
         }
     }
 

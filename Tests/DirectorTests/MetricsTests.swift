@@ -271,6 +271,31 @@ import Testing
         #expect(MetricsExposition.escape("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
     }
 
+    /// Split brain: each VRRP instance's count of adverts heard from another master.
+    @Test func otherMasterAdvertsPerInstance() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("keepalived.conf", Self.configurationText)
+        let configuration = try #require(KeepalivedConfiguration.load(
+            path: path, options: ConfigReadOptions(configID: nil)).configuration)
+        let status = DirectorStatus(
+            daemon: .init(pid: 1, configurationFile: path, uptime: 1, reloads: 0, lastRefusedReload: nil, ownership: ""),
+            reconciler: .init(ipvsAvailable: false, passes: 0, lastPassAgo: nil, changesApplied: 0, changesFailed: 0,
+                              driftRepaired: 0, lastError: nil, resyncInterval: 5),
+            virtualServers: [], checkersNotRun: [],
+            vrrp: [.init(name: "VI_1", interface: "eth0", virtualRouterID: 51, version: 3, state: "MASTER", priority: 150,
+                         otherMasterAdverts: 7),
+                   .init(name: "VI_\"2", interface: "eth0", virtualRouterID: 52, version: 3, state: "BACKUP",
+                         priority: 100)])
+        let text = MetricsExposition.render(status: status, configuration: configuration, kernel: nil)
+        #expect(text.contains("""
+            # HELP lvsd_vrrp_other_master_adverts_total Adverts a VRRP instance heard from another master while MASTER (split brain).
+            # TYPE lvsd_vrrp_other_master_adverts_total counter
+            lvsd_vrrp_other_master_adverts_total{vrrp_instance="VI_1"} 7
+            lvsd_vrrp_other_master_adverts_total{vrrp_instance="VI_\\"2"} 0
+
+            """))
+    }
+
     @Test(arguments: [
         ("127.0.0.1:9100", "127.0.0.1", 9100), ("[::1]:0", "::1", 0), ("0.0.0.0:65535", "0.0.0.0", 65535),
     ])

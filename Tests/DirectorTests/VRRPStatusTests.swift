@@ -26,6 +26,7 @@ import VRRP
         statistics.advertsSent = 187
         statistics.advertsReceived = 2
         statistics.announcementsSent = 10
+        statistics.otherMasterAdverts = 4
         statistics.rejections = [.authFailure: 3, .ipTTLError: 1, .vridError: 0]
         let instance = DirectorStatus.VRRPInstanceStatus(
             configuration: Self.configuration, state: "MASTER", effectivePriority: 140,
@@ -39,7 +40,7 @@ import VRRP
 
             VRRP:
             VI_1 (eth0, vrid 51, v2): MASTER for 3m07s, priority 150 (effective 140), master 192.0.2.1
-              adverts sent 187 received 2, announcements 10, rejected: auth_failure 3, ip_ttl_err 1
+              adverts sent 187 received 2, announcements 10, other master adverts 4, rejected: auth_failure 3, ip_ttl_err 1
 
             """
             + "not run: /etc/keepalived/keepalived.conf:9: vrrp_instance VI_1: notify is not run\n")
@@ -50,6 +51,7 @@ import VRRP
         #expect(vrrp.first?["state"] as? String == "MASTER")
         #expect(vrrp.first?["effectivePriority"] as? Int == 140)
         #expect(vrrp.first?["master"] as? String == "192.0.2.1")
+        #expect(vrrp.first?["otherMasterAdverts"] as? Int == 4)
     }
 
     @Test func instanceThatCannotStartShowsItsError() {
@@ -62,7 +64,7 @@ import VRRP
 
             VRRP:
             VI_1 (eth0, vrid 51, v2): NOT RUNNING, priority 150
-              adverts sent 0 received 0, announcements 0, rejected none
+              adverts sent 0 received 0, announcements 0, other master adverts 0, rejected none
               error: eth0: no such device
 
             """))

@@ -197,18 +197,18 @@ struct VRRPStateMachineTests {
         MasterRow(description: "priority 0: answer at once", priority: 0, source: a3, change: { _ in },
                   expected: [.sendAdvert(priority: 150), .scheduleAdvertTimer(at: t(11))]),
         MasterRow(description: "lower: advert and announce", priority: 100, source: a3, change: { _ in },
-                  expected: [.sendAdvert(priority: 150), .scheduleAdvertTimer(at: t(11)), .announceVirtualAddresses]),
+                  expected: [.otherMaster(peer: a3, priority: 100, yielding: false), .sendAdvert(priority: 150), .scheduleAdvertTimer(at: t(11)), .announceVirtualAddresses]),
         MasterRow(description: "equal from a lower address: as lower", priority: 150, source: a1, change: { _ in },
-                  expected: [.sendAdvert(priority: 150), .scheduleAdvertTimer(at: t(11)), .announceVirtualAddresses]),
+                  expected: [.otherMaster(peer: a1, priority: 150, yielding: false), .sendAdvert(priority: 150), .scheduleAdvertTimer(at: t(11)), .announceVirtualAddresses]),
         MasterRow(description: "lower, strict: RFC silence", priority: 100, source: a3, change: { $0.strict = true },
-                  expected: []),
+                  expected: [.otherMaster(peer: a3, priority: 100, yielding: false)]),
         MasterRow(description: "higher: advert, then yield", priority: 200, source: a1, change: { _ in },
-                  expected: [.sendAdvert(priority: 150), .cancelAdvertTimer, .removeVirtualAddresses,
+                  expected: [.otherMaster(peer: a1, priority: 200, yielding: true), .sendAdvert(priority: 150), .cancelAdvertTimer, .removeVirtualAddresses,
                              .transition(from: .master, to: .backup, reason: .higherPriorityMaster(a1, priority: 200)),
                              .scheduleMasterDownTimer(at: us(13_000_000 + 414_062))]),
         MasterRow(description: "equal from a higher address: yield", priority: 150, source: a3,
                   change: { $0.higherPrioritySendAdvert = false },
-                  expected: [.cancelAdvertTimer, .removeVirtualAddresses,
+                  expected: [.otherMaster(peer: a3, priority: 150, yielding: true), .cancelAdvertTimer, .removeVirtualAddresses,
                              .transition(from: .master, to: .backup, reason: .higherPriorityMaster(a3, priority: 150)),
                              .scheduleMasterDownTimer(at: us(13_000_000 + 414_062))]),
         MasterRow(description: "equal from our own address: nothing", priority: 150, source: a2, change: { _ in },
@@ -360,5 +360,13 @@ struct VRRPSimulationTests {
         } else {
             #expect(announcements.isEmpty)
         }
+        // The split brain as each MASTER reports it: node 1 hears the higher master and yields;
+        // node 0 hears the lower one only when node 1 sends a parting advert.
+        let others = sim.log[healedAt...].compactMap { entry -> String? in
+            guard case .otherMaster(let peer, let priority, let yielding) = entry.action else { return nil }
+            return "\(entry.time) node \(entry.node): \(peer) priority \(priority)\(yielding ? " yielding" : "")"
+        }
+        #expect(others == ["21.21875 seconds node 1: \(a1) priority 200 yielding"]
+                + (sendAdvertWhenYielding ? ["21.21875 seconds node 0: \(a2) priority 100"] : []))
     }
 }

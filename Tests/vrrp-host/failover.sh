@@ -136,6 +136,12 @@ EOF
 start() {
     local kind=$1 ns=$2 version=$3 priority=$4 label=${5:-none}
     config "$version" "$priority" "$kind" "$label" > "$work/$ns.conf"
+    launch "$kind" "$ns"
+}
+
+# launch KIND NS: starts lvsd or keepalived in NS with $work/NS.conf; sets started_pid.
+launch() {
+    local kind=$1 ns=$2
     if [ "$kind" = lvsd ]; then
         rm -f "$work/$ns.sock"
         mkdir -p "$work/$ns.state"
@@ -326,6 +332,73 @@ track_scenario() {
 has_no_vip() { ! has_vip "$1"; }
 track_scenario lvsd
 if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+
+# Split brain over a one-way link: A (150) sends its unicast adverts to 10.9.0.9, which nobody
+# has, so B (100) never hears it and becomes MASTER too; B's adverts reach A, which stays
+# MASTER and runs notify_master_rx_lower_pri for them (keepalived does; so must lvsd). lvsd as
+# A also logs each one with the other master's address and priority and counts it in lvsctl
+# status; lvsd as B, which hears nothing, counts none.
+split_brain_scenario() {
+    local akind=$1 bkind=$2
+    local name="v3 split brain: $akind(150, A) hears $bkind(100, B)"
+    echo "=== $name"
+    local notify=$work/notify-split-$akind.log
+    rm -f "$notify"
+    config 3 150 "$akind" > "$work/$nsA.conf"
+    sed -i "s|^    interface eth0|    interface eth0\n    unicast_peer {\n        10.9.0.9\n    }\n    notify_master_rx_lower_pri \"$work/notify.sh split-$akind rx-lower\"|" "$work/$nsA.conf"
+    config 3 100 "$bkind" > "$work/$nsB.conf"
+    sed -i "s|^    interface eth0|    interface eth0\n    unicast_peer {\n        10.9.0.1\n    }|" "$work/$nsB.conf"
+    # Only this scenario's part of A's log counts (earlier scenarios append to it).
+    local logged; logged=$(cat "$work/$nsA.log" 2>/dev/null | wc -l)
+    launch "$akind" "$nsA"; local apid=$started_pid
+    wait_for 20 has_vip "$nsA" || fail "$name: $nsA alone never took the VIP"
+    launch "$bkind" "$nsB"; local bpid=$started_pid
+    if wait_for 20 has_vip "$nsB" && has_vip "$nsA"; then ok "$name: both hold the VIP"
+    else fail "$name: not both MASTER (A: $(has_vip "$nsA" && echo VIP), B: $(has_vip "$nsB" && echo VIP))"; fi
+    if wait_for 10 grep -q '^rx-lower$' "$notify"; then
+        ok "$name: $akind ran notify_master_rx_lower_pri ($(wc -l < "$notify") times so far)"
+    else
+        fail "$name: $akind did not run notify_master_rx_lower_pri"
+    fi
+    if [ "$akind" = lvsd ]; then
+        local count
+        count=$(ip netns exec "$nsA" "$lvsctl" status --json --control-socket "$work/$nsA.sock" \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin)["lvsd"]["vrrp"][0]["otherMasterAdverts"])')
+        if [ "$count" -gt 0 ]; then ok "$name: lvsctl status --json: otherMasterAdverts $count"
+        else fail "$name: lvsctl status --json: otherMasterAdverts $count"; fi
+        if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
+            && grep -q "^  adverts sent [0-9]* received [0-9]*, announcements [0-9]*, other master adverts [1-9]" "$work/status.txt"; then
+            ok "$name: lvsctl status text:"
+            sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
+        else
+            fail "$name: lvsctl status text: $(cat "$work/status.txt")"
+        fi
+        tail -n +$((logged + 1)) "$work/$nsA.log" > "$work/split.log"
+        if grep "heard a lower priority master (split brain)" "$work/split.log" | grep "vrrp.peer=10.9.0.2" \
+            | grep -q "vrrp.peer_priority=100"; then
+            ok "$name: the log names the other master: $(grep -m1 'heard a lower priority master' "$work/split.log")"
+        else
+            fail "$name: no log line naming 10.9.0.2 priority 100"
+        fi
+    fi
+    if [ "$bkind" = lvsd ]; then
+        local other
+        other=$(ip netns exec "$nsB" "$lvsctl" status --json --control-socket "$work/$nsB.sock" \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin)["lvsd"]["vrrp"][0]["otherMasterAdverts"])')
+        if [ "$other" = 0 ]; then ok "$name: B, which hears no one, counts no other master"
+        else fail "$name: B counts $other other master adverts"; fi
+    fi
+    stop_with TERM "$akind" "$nsA" "$apid"
+    reap "$apid"
+    stop_with TERM "$bkind" "$nsB" "$bpid"
+    reap "$bpid"
+    for ns in "$nsA" "$nsB"; do if has_vip "$ns"; then ip -n "$ns" addr del "$vip/24" dev eth0; fi; done
+}
+split_brain_scenario lvsd lvsd
+if [ -x "$keepalived" ]; then
+    split_brain_scenario keepalived lvsd
+    split_brain_scenario lvsd keepalived
+fi
 
 for version in 2 3; do
     scenario lvsd lvsd "$version"

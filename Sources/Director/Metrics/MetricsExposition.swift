@@ -8,7 +8,7 @@ import KeepalivedConfig
 /// Labels: `virtual_server` is the director's name of the virtual server (`TCP 10.0.0.1:80`,
 /// `fwmark 7`, `TCP group web`), `real_server` the real server as `lvsctl status` prints it
 /// (`192.168.1.2:8080`), `service` the kernel service (`tcp:10.0.0.1:80`: a group has one
-/// per entry), `direction` `in` or `out`. Kernel counters are given for the services of the
+/// per entry), `direction` `in` or `out`, `vrrp_instance` the `vrrp_instance` name. Kernel counters are given for the services of the
 /// configured virtual servers only.
 public enum MetricsExposition {
     /// The `Content-Type` of the exposition.
@@ -33,6 +33,10 @@ public enum MetricsExposition {
                    [([], Int64(reconciler.driftRepaired))])
         out.metric("lvsd_reloads_total", .counter, "Configuration reloads that were applied.",
                    [([], Int64(status.daemon.reloads))])
+
+        out.metric("lvsd_vrrp_other_master_adverts_total", .counter,
+                   "Adverts a VRRP instance heard from another master while MASTER (split brain).",
+                   status.vrrp.map { ([("vrrp_instance", $0.name)], Int64($0.otherMasterAdverts)) })
 
         var quorum: [Sample] = [], liveWeight: [Sample] = []
         var up: [Sample] = [], maintenance: [Sample] = [], configured: [Sample] = [], effective: [Sample] = []

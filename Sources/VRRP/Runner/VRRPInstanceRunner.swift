@@ -18,8 +18,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     public let configuration: VRRPRunnerConfiguration
     /// Every state change, in order; finishes when ``run()`` returns.
     public let stateChanges: AsyncStream<VRRPStateChange<C.Instant>>
+    /// Every advert another master sent while this instance was MASTER, in order (the newest
+    /// ``otherMastersBuffer`` when nobody reads them); finishes when ``run()`` returns.
+    public let otherMasters: AsyncStream<VRRPOtherMaster<C.Instant>>
 
     private let continuation: AsyncStream<VRRPStateChange<C.Instant>>.Continuation
+    private let otherMasterSink: AsyncStream<VRRPOtherMaster<C.Instant>>.Continuation
+    /// How many unread ``otherMasters`` reports are kept.
+    public static var otherMastersBuffer: Int { 1_000 }
     private let clock: C
     private let transport: any VRRPTransport
     private let netlink: RouteNetlink
@@ -54,6 +60,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         self.configuration = configuration
         self.clock = clock
         (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
+        (otherMasters, otherMasterSink) = AsyncStream.makeStream(
+            of: VRRPOtherMaster<C.Instant>.self, bufferingPolicy: .bufferingNewest(Self.otherMastersBuffer))
         do {
             netlink = try RouteNetlink()
             links = try LinkMonitor()
@@ -119,6 +127,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             self.stop()
         }
         continuation.finish()
+        otherMasterSink.finish()
     }
 
     // MARK: the loop (on its own thread)
@@ -159,6 +168,15 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                                                        reason: reason, at: now))
                 case .ownerConflict(let peer):
                     record(\.sendErrors, "another address owner: \(peer)", count: false)
+                case .otherMaster(let peer, let priority, let yielding):
+                    // The priority published at the last turn of the loop (the machine itself may
+                    // be borrowed by retrack here).
+                    let ours = shared.withLock {
+                        $0.statistics.otherMasterAdverts += 1
+                        return $0.priority ?? configuration.instance.priority
+                    }
+                    otherMasterSink.yield(VRRPOtherMaster(instance: configuration.name, address: peer, priority: priority,
+                                                          ourPriority: ours, yielding: yielding, at: now))
                 }
             }
         }

@@ -98,6 +98,8 @@ public struct VRRPRunnerStatistics: Sendable, Hashable {
     public var advertsReceived = 0
     public var advertsSent = 0
     public var announcementsSent = 0
+    /// Adverts heard from another master while MASTER (``VRRPOtherMaster``): split brain.
+    public var otherMasterAdverts = 0
     /// Failed sends, receives, address changes, announcements and link reads.
     public var sendErrors = 0
     public var receiveErrors = 0

@@ -20,7 +20,8 @@
 ///   `preempt_delay` starts at the first lower priority advert and is checked when the next
 ///   advert arrives (no timer of its own, as in keepalived), so preempting takes
 ///   `preempt_delay` plus the master down interval.
-/// - MASTER: priority 0 is answered by an advert at once. A lower priority advert (or equal
+/// - MASTER: priority 0 is answered by an advert at once. Any other advert comes from a
+///   second master and is reported (``Action/otherMaster(peer:priority:yielding:)``). A lower priority advert (or equal
 ///   priority from a lower address) is answered by an advert (unless `lower_prio_no_advert`)
 ///   and by announcing the addresses again (gratuitous ARP / unsolicited NA, keepalived's
 ///   `garp_lower_prio_repeat`). A higher one (or equal from a higher address) makes us
@@ -111,6 +112,11 @@ where Instant.Duration == Duration, Instant: Sendable {
         case transition(from: State, to: State, reason: VRRPTransitionReason)
         /// Another router also claims priority 255; our priority is now 254.
         case ownerConflict(peer: VRRPAddress)
+        /// While MASTER, an advert (priority above 0) came from another router: two masters
+        /// (split brain, or a higher priority router preempting us). `yielding`: we go to
+        /// BACKUP (its priority, or its address at equal priority, is higher); otherwise we
+        /// stay MASTER (keepalived's `notify_master_rx_lower_pri` event).
+        case otherMaster(peer: VRRPAddress, priority: UInt8, yielding: Bool)
     }
 
     public let configuration: VRRPInstanceConfiguration
@@ -296,11 +302,13 @@ where Instant.Duration == Duration, Instant: Sendable {
         }
         if advert.priority < priority || (advert.priority == priority && comparison < 0) {
             // A lower priority master (a healed partition): assert ourselves.
+            actions.append(.otherMaster(peer: advert.source, priority: advert.priority, yielding: false))
             if configuration.answersLowerPriorityAdvert { actions += sendAdvertNow(now: now) }
             if configuration.announcesOnLowerPriorityAdvert { actions.append(.announceVirtualAddresses) }
             return actions
         }
         if advert.priority > priority || (advert.priority == priority && comparison > 0) {
+            actions.append(.otherMaster(peer: advert.source, priority: advert.priority, yielding: true))
             if configuration.sendsAdvertBeforeYielding { actions.append(.sendAdvert(priority: priority)) }
             if configuration.version == .v3 { masterAdvertisementInterval = advert.interval }
             masterAddress = advert.source

@@ -169,6 +169,45 @@ struct RuntimeNetnsTests {
             try await waitUntil(.seconds(5)) { runnerA.state == .master && runnerB.state == .backup }
         }
     }
+
+    /// Split brain over a one-way link: A (150) sends its unicast adverts to an address nobody
+    /// has, so B (100) never hears it and becomes MASTER too; B's adverts reach A, which stays
+    /// MASTER and reports each of them (``VRRPInstanceRunner/otherMasters``, counted in
+    /// ``VRRPRunnerStatistics/otherMasterAdverts``).
+    @Test func aMasterReportsAnotherMaster() async throws {
+        let lab = try NetnsLab()
+        defer { lab.remove() }
+        let clock = ContinuousClock()
+        func unicast(_ priority: UInt8, _ interface: String, _ primary: VRRPAddress,
+                     to peer: VRRPAddress) -> VRRPRunnerConfiguration {
+            var configuration = Self.configuration(priority: priority, interface: interface, primary: primary)
+            configuration.instance.unicastPeers = [peer]
+            return configuration
+        }
+        let runnerA = try lab.inside(.a) {
+            try VRRPInstanceRunner(configuration: unicast(150, "va", NetnsLab.a1, to: VRRPAddress("192.0.2.9")!),
+                                   clock: clock)
+        }
+        let runnerB = try lab.inside(.b) {
+            try VRRPInstanceRunner(configuration: unicast(100, "vb", NetnsLab.b1, to: NetnsLab.a1), clock: clock)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await runnerA.run() }
+            group.addTask { await runnerB.run() }
+            defer { group.cancelAll() }
+            try await waitUntil(.seconds(5)) { runnerA.statistics.otherMasterAdverts >= 1 }
+            var reports = runnerA.otherMasters.makeAsyncIterator()
+            let first = try #require(await reports.next())
+            #expect(first.instance == "VI_va")
+            #expect(first.address == NetnsLab.b1)
+            #expect(first.priority == 100)
+            #expect(first.ourPriority == 150)
+            #expect(!first.yielding)
+            #expect(runnerA.state == .master && runnerB.state == .master)
+            #expect(runnerA.statistics.otherMasterAdverts >= 1)
+            #expect(runnerB.statistics.otherMasterAdverts == 0)
+        }
+    }
 }
 
 struct DeadlineExceeded: Error {}

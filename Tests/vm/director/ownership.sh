@@ -8,6 +8,12 @@
 # when d1's lvsd stops (SIGTERM: priority 0) and back when it restarts (preemption); kill -9
 # of d1's lvsd hands over after the master down interval, and the restarted lvsd takes the
 # table back without changing what it finds. Times are printed, never asserted.
+#
+# lvs_sync_daemon eth0 VI_OWN: the kernel's sync daemon runs as master on the MASTER and as
+# backup on the BACKUP (`ipvsadm -L --daemon` in each namespace), and switches when d1 stops.
+# A client namespace oc (10.151.0.2, behind d1) fetches from a real server namespace ors
+# (10.152.0.2, busybox httpd, NAT through d1) through $OWN_VIP:90; the connection entry the
+# kernel makes on d1 reaches d2's connection table (`ipvsadm -Lnc`) through the sync daemon.
 
 OWN_VIP=10.150.0.100
 
@@ -16,6 +22,7 @@ own_conf() { # own_conf D PRIORITY
     cat >/run/own$1/keepalived.conf <<EOF
 global_defs {
     vrrp_version 3
+    lvs_sync_daemon eth0 VI_OWN
 }
 vrrp_instance VI_OWN {
     interface eth0
@@ -31,6 +38,14 @@ virtual_server $OWN_VIP 80 {
     lvs_method DR
     protocol TCP
     real_server 10.150.0.10 80 {
+        weight 1
+    }
+}
+virtual_server $OWN_VIP 90 {
+    lvs_sched rr
+    lvs_method NAT
+    protocol TCP
+    real_server 10.152.0.2 80 {
         weight 1
     }
 }
@@ -54,6 +69,13 @@ own_state() { $IP netns exec d$1 lvsctl status --json --control-socket /run/own$
 own_is() { [ "$(own_state $1)" = "$2" ]; }
 own_changes() { $IP netns exec d$1 lvsctl status --json --control-socket /run/own$1/lvsd.sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2; }
 own_now() { cut -d' ' -f1 /proc/uptime; }
+# own_daemons D: `ipvsadm -L --daemon` in Dd.
+own_daemons() { $IP netns exec d$1 ipvsadm -L --daemon; }
+own_runs() { own_daemons $1 | grep -q "^$2 sync daemon (mcast=eth0, syncid=77"; }
+own_runs_only() { # own_runs_only D ROLE: exactly one daemon, of ROLE
+    [ "$(own_daemons $1 | wc -l)" = 1 ] && own_runs $1 $2
+}
+own_runs_none() { [ -z "$(own_daemons $1)" ]; }
 # own_takeover D: waits until Dd holds the VIP and the service; prints the time since $own_t0.
 own_takeover() {
     if wait_until 100 sh -c "$IP -n d$1 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/'"; then
@@ -74,6 +96,26 @@ ownership_scenario() {
         $IP -n d$d addr add 10.150.0.$d/24 dev eth0
         $IP -n d$d link set eth0 up
     done
+    # The client and the real server of the sync test, both behind d1.
+    $IP netns add oc
+    $IP netns add ors
+    $IP link add oc0 netns d1 type veth peer name eth0 netns oc
+    $IP link add ors0 netns d1 type veth peer name eth0 netns ors
+    $IP -n d1 addr add 10.151.0.1/24 dev oc0
+    $IP -n d1 addr add 10.152.0.1/24 dev ors0
+    $IP -n d1 link set oc0 up
+    $IP -n d1 link set ors0 up
+    $IP netns exec d1 sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+    for ns in oc ors; do
+        $IP -n $ns link set lo up
+        $IP -n $ns link set eth0 up
+    done
+    $IP -n oc addr add 10.151.0.2/24 dev eth0
+    $IP -n oc route add default via 10.151.0.1
+    $IP -n ors addr add 10.152.0.2/24 dev eth0
+    $IP -n ors route add default via 10.152.0.1
+    mkdir -p /srv/ors && echo "synced real server" >/srv/ors/index.html
+    $IP netns exec ors busybox httpd -p 10.152.0.2:80 -h /srv/ors
     own_conf 1 150
     own_conf 2 100
 
@@ -84,6 +126,18 @@ ownership_scenario() {
     check "d1 is MASTER" own_is 1 MASTER
     check "d2 has neither the VIP nor the service" sh -c "! $IP -n d2 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && ! $IP netns exec d2 ipvsadm -Sn | grep -q -- '-A -t $OWN_VIP:80'"
 
+    say "lvs_sync_daemon: master on the MASTER d1, backup on the BACKUP d2; a connection through d1 reaches d2"
+    check "d1 runs the master sync daemon only" wait_until 100 own_runs_only 1 master
+    check "d2 runs the backup sync daemon only" wait_until 100 own_runs_only 2 backup
+    own_daemons 1 | sed 's/^/# d1: /'
+    own_daemons 2 | sed 's/^/# d2: /'
+    check "lvsctl status on d1 shows the sync daemon" sh -c "$IP netns exec d1 lvsctl status --control-socket /run/own1/lvsd.sock | grep -q '^sync daemon: eth0, syncid 77, follows VI_OWN: wanted master; kernel runs master'"
+    own_fetched=$(printf 'GET / HTTP/1.0\r\n\r\n' | $IP netns exec oc busybox nc -w 3 $OWN_VIP 90 | tail -n 1)
+    check "the client fetched through d1 ($own_fetched)" [ "$own_fetched" = "synced real server" ]
+    $IP netns exec d1 ipvsadm -Lnc | sed 's/^/# d1: /'
+    check "d2's connection table has the client's connection to $OWN_VIP:90" wait_until 100 sh -c "$IP netns exec d2 ipvsadm -Lnc | grep -q ' 10.151.0.2:[0-9]* *$OWN_VIP:90 *10.152.0.2:80'"
+    $IP netns exec d2 ipvsadm -Lnc | sed 's/^/# d2: /'
+
     say "SIGTERM of d1's lvsd: d2 takes the VIP and installs the table"
     own_t0=$(own_now)
     kill -TERM "$(own_pid 1)"
@@ -91,6 +145,9 @@ ownership_scenario() {
     check "d2 is MASTER with the VIP and the service" sh -c "$IP -n d2 -4 -o addr show dev eth0 | grep -q ' $OWN_VIP/' && $IP netns exec d2 ipvsadm -Sn | grep -qx -- '-A -t $OWN_VIP:80 -s rr'"
     check "d1's lvsd exits" wait_until 100 sh -c "! test -e /run/own1/lvsd.pid"
     check "d1 removed its VIP" own_lacks_vip 1
+    check "d2 runs the master sync daemon only" wait_until 100 own_runs_only 2 master
+    check "d1's lvsd stopped d1's sync daemon" own_runs_none 1
+    own_daemons 2 | sed 's/^/# d2: /'
 
     say "d1's lvsd restarts and preempts: the table moves back"
     own_start 1
@@ -98,6 +155,8 @@ ownership_scenario() {
     check "d2 is BACKUP and removed the service" wait_until 100 own_lacks_service 2
     check "d2 is BACKUP" own_is 2 BACKUP
     check "d2 has no VIP" own_lacks_vip 2
+    check "the sync daemons switch back: d1 master only" wait_until 100 own_runs_only 1 master
+    check "the sync daemons switch back: d2 backup only" wait_until 100 own_runs_only 2 backup
     check "d1 kept the table it found: it made no change (changesApplied $(own_changes 1))" [ "$(own_changes 1)" = 0 ]
 
     say "kill -9 of d1's lvsd: d2 takes over after the master down interval; the restarted d1 changes nothing"
@@ -110,6 +169,12 @@ ownership_scenario() {
     own_start 1
     check "d1 is MASTER again" wait_until 100 own_is 1 MASTER
     check "d2 removed the service" wait_until 100 own_lacks_service 2
+    # kill -9 left d1's master sync daemon running: the restarted lvsd's start of the master
+    # daemon fails ("Daemon has already run", as keepalived's would), is reported, and the
+    # master daemon runs on.
+    check "after kill -9 and restart: d1 runs the master sync daemon only" wait_until 100 own_runs_only 1 master
+    check "after kill -9 and restart: d2 runs the backup sync daemon only" wait_until 100 own_runs_only 2 backup
+    $IP netns exec d1 lvsctl status --control-socket /run/own1/lvsd.sock | grep -A1 '^sync daemon' | sed 's/^/# d1: /'
     own_table 1 >/tmp/own1-after-restart
     check "d1's table is byte-identical after kill -9 and restart" cmp -s /tmp/own1-before-kill /tmp/own1-after-restart
     check "the restarted d1 made no change (changesApplied $(own_changes 1))" [ "$(own_changes 1)" = 0 ]
@@ -119,6 +184,9 @@ ownership_scenario() {
         [ -n "$pid" ] && kill -TERM "$pid"
     done
     wait_until 100 sh -c "! test -e /run/own1/lvsd.pid && ! test -e /run/own2/lvsd.pid" || echo "# an lvsd did not stop"
+    $IP netns exec ors sh -c "kill \$(ps | awk '/httpd -p 10.152.0.2/ && !/awk/ {print \$1}')"
+    $IP netns del oc
+    $IP netns del ors
     $IP netns del d1
     $IP netns del d2
 }

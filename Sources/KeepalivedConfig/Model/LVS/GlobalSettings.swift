@@ -40,7 +40,7 @@ public struct GlobalSettings: Sendable {
     public internal(set) var lvsFlush = false
     /// `lvs_flush_on_stop [VS]`: what to remove at stop.
     public internal(set) var lvsFlushOnStop: LVSFlushOnStop = .none
-    /// `lvs_sync_daemon INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]`.
+    /// `lvs_sync_daemon INTERFACE [VRRP_INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`.
     public internal(set) var lvsSyncDaemon: LVSSyncDaemon?
 
     // MARK: VRRP-wide settings
@@ -131,16 +131,17 @@ public enum LVSFlushOnStop: Sendable, Hashable {
     case virtualServers
 }
 
-/// `lvs_sync_daemon INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]`:
+/// `lvs_sync_daemon INTERFACE [VRRP_INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`:
 /// the IPVS connection-synchronisation daemon, run as master on the node where the named
-/// VRRP instance is master and as backup elsewhere.
+/// VRRP instance is master and as backup elsewhere; without an instance, master and backup
+/// both run (keepalived's checker).
 /// Equivalent to `ipvsadm --start-daemon master|backup --mcast-interface ... --syncid ...`.
 public struct LVSSyncDaemon: Sendable, Hashable {
     public var interface: String
-    /// The VRRP instance that decides master or backup (required by lvsd; keepalived 2.2.7
-    /// also requires it, see check in `resolveLVS`).
+    /// The VRRP instance that decides master or backup; nil: both run (keepalived 2.2.7's
+    /// checker starts both when no instance is named).
     public var vrrpInstance: String?
-    /// `id N` 0...255; nil: the instance's virtual_router_id.
+    /// `id N` 0...255; nil: the instance's virtual_router_id, or 0 without an instance.
     public var syncID: Int?
     /// `maxlen N` 1...65507; nil: the kernel's default.
     public var maxLength: Int?

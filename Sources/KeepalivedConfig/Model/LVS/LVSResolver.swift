@@ -354,13 +354,10 @@ struct LVSResolver {
         return checker
     }
 
-    /// `lvs_sync_daemon` needs a VRRP instance (keepalived: vrrp_parser / global checks).
+    /// The VRRP instance `lvs_sync_daemon` names must exist (keepalived drops the whole
+    /// setting then). Without one, master and backup both run, as keepalived's checker does.
     func checkSyncDaemon(_ c: inout ReadContext) {
-        guard let daemon = global.lvsSyncDaemon else { return }
-        guard let instance = daemon.vrrpInstance else {
-            c.error("lvs_sync_daemon needs a VRRP instance: lvs_sync_daemon \(daemon.interface) INSTANCE", at: daemon.position)
-            return
-        }
+        guard let daemon = global.lvsSyncDaemon, let instance = daemon.vrrpInstance else { return }
         if let exists = vrrpInstanceExists, !exists(instance) {
             c.error("lvs_sync_daemon names VRRP instance '\(instance)', which is not defined", at: daemon.position)
         }
