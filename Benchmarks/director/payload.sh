@@ -84,6 +84,8 @@ done
 
 echo
 echo "reload changing 100 of 10,000 weights: until the kernel has all 100"
+# lvsd's count of kernel changes sent (lvsctl status --json prints "changesApplied" : N).
+changes_applied() { tr -d ' \n' | grep -o '"changesApplied":[0-9]*' | cut -d: -f2; }
 changed() { ipvsadm -Ln | awk '$1 == "->" && $4 == 2' | wc -l; }
 # The 100 changed weights are those of the first 10 services: the 10th one done (in file order)
 # means all are.
@@ -97,7 +99,7 @@ for round in $(seq 1 "$ROUNDS"); do
         cp /bench/table2.conf /tmp/reload.conf
         t0=$(now)
         if [ $tool = lvsd ]; then
-            before=$(lvsctl status --json --control-socket /run/lvsd/sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2)
+            before=$(lvsctl status --json --control-socket /run/lvsd/sock | changes_applied)
             lvsctl reload --control-socket /run/lvsd/sock >/dev/null 2>&1
         else
             kill -HUP "$tool_pid"
@@ -106,7 +108,7 @@ for round in $(seq 1 "$ROUNDS"); do
         t1=$(now)
         extra=""
         if [ $tool = lvsd ]; then
-            after=$(lvsctl status --json --control-socket /run/lvsd/sock | grep -o '"changesApplied":[0-9]*' | cut -d: -f2)
+            after=$(lvsctl status --json --control-socket /run/lvsd/sock | changes_applied)
             extra="; kernel changes sent: $((after - before))"
         fi
         echo "  round $round $tool: $(changed) weights changed after $(elapsed "$t0" "$t1") s$extra"
