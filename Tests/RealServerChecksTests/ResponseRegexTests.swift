@@ -37,6 +37,10 @@ struct ResponseRegexTests {
         Case(pattern: "ok$", expected: .notMatched),
         Case(pattern: "ok\\n$", expected: .matched(offset: 51)),
         Case(pattern: "OK.", expected: .notMatched),
+        // With multiline, `\r` ends a line too (PCRE2 would not match `15$` before "\r\n").
+        Case(pattern: "15$", options: .multiline, expected: .matched(offset: 33)),
+        // A match that needs the end of the response (keepalived's partial matching fails it).
+        Case(pattern: "ok\\s*", expected: .matched(offset: 51)),
         // `\w` is ASCII's unless ucp.
         Case(pattern: "\\d{3} OK", expected: .matched(offset: 9)),
     ]

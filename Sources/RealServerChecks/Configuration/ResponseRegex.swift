@@ -11,15 +11,19 @@
 /// returns an error, which keepalived counts as no match). What differs:
 /// - keepalived matches each read(2) of at most 4,095 bytes with PCRE2_PARTIAL_HARD and
 ///   keeps only a partial match's tail for the next read; it never completes a partial
-///   match at the close. A pattern whose match must see the end of the response (`ok$`,
-///   `ok\s*` on a body ending in `ok\n`) therefore fails in keepalived; lvsd matches the
-///   complete response once and finds it. `^` without `multiline` matches at the start of
-///   each read in keepalived, at the start of the response (or of the search) in lvsd.
+///   match at the close. A pattern whose match must see the end of the response (`ok\s*`
+///   on a body ending in `ok\n`, `ok$` on one ending in `ok`) therefore fails in keepalived;
+///   lvsd matches the complete response once and finds it. `^` without `multiline` matches
+///   at the start of each read in keepalived, at the start of the response (or of the
+///   search) in lvsd.
 /// - With ``minimumOffset``, the search starts as if the response began there: `^` and
 ///   `\b` see no byte before it. PCRE2 looks at the byte before its start offset.
 /// - `.` does not match `\r`, `\u{0B}`, `\u{0C}` or `\u{85}` unless ``Options/dotAll``;
-///   PCRE2's `.` excludes `\n` only.
+///   PCRE2's `.` excludes `\n` only. keepalived passes `OK.\nContent` on a response whose
+///   status line ends in `OK\r\n`; lvsd fails it (scripts/oracle-keepalived-regex).
 /// - `$` without ``Options/multiline`` matches only at the very end (PCRE2's dollar_endonly).
+///   With it, `^` and `$` also take `\r` (and `\u{0B}`, `\u{0C}`, `\u{85}`) as a line end:
+///   `3$` matches in `3\r\n`, where PCRE2 sees `\r` before the line end.
 /// - ``Options/extended`` also ignores white space inside `[...]`.
 /// - ``Options/caseless`` without ``Options/utf`` folds Latin-1 letters as well as ASCII.
 /// - Lookbehind, `\K`, conditionals, recursion, branch reset, `\C` and `(*VERB)`s do not

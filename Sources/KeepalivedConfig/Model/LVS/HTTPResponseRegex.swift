@@ -13,7 +13,10 @@
 /// - `.` does not match `\r` (nor `\u{0B}`, `\u{0C}`, `\u{85}`) unless `dotall`; PCRE2's
 ///   `.` excludes `\n` only.
 /// - `$` without `multiline` matches only at the very end (as with PCRE2's
-///   `dollar_endonly`), not also before a final newline.
+///   `dollar_endonly`), not also before a final newline; with `multiline`, `^` and `$` also
+///   take `\r` as a line end.
+/// - The response is searched once, whole; keepalived searches each read with partial
+///   matching and never completes a match that needs the end of the response.
 /// - `extended` also ignores white space inside `[...]` (PCRE2's `extended_more`).
 /// - `caseless` folds Latin-1 letters too (`é`/`É`); PCRE2 without `utf` folds ASCII only.
 /// - Lookbehind, `\K`, conditionals, recursion, branch reset, `\C` and `(*VERB)`s do not
