@@ -33,10 +33,14 @@ struct ResponseRegexTests {
         Case(pattern: "o", minimum: 44, maximum: 45, expected: .pastMaximum(offset: 46)),
         Case(pattern: "ok", minimum: 52, expected: .notMatched),
         Case(pattern: "ok", minimum: 1000, expected: .notMatched),
-        // `$` matches only at the very end (PCRE2's dollar_endonly), and `.` never matches `\r`.
+        // `$` matches only at the very end (PCRE2's dollar_endonly).
         Case(pattern: "ok$", expected: .notMatched),
         Case(pattern: "ok\\n$", expected: .matched(offset: 51)),
-        Case(pattern: "OK.", expected: .notMatched),
+        // `.` matches `\r` as PCRE2's does (Swift's own would not), unless `s` is set inline.
+        Case(pattern: "OK.", expected: .matched(offset: 13)),
+        Case(pattern: "OK.\\nContent", expected: .matched(offset: 13)),
+        Case(pattern: "(?i)ok.\\ncontent", expected: .matched(offset: 13)),
+        Case(pattern: "(?s:x)|OK.\\nContent", expected: .notMatched),
         // With multiline, `\r` ends a line too (PCRE2 would not match `15$` before "\r\n").
         Case(pattern: "15$", options: .multiline, expected: .matched(offset: 33)),
         // A match that needs the end of the response (keepalived's partial matching fails it).
@@ -67,6 +71,22 @@ struct ResponseRegexTests {
         // Not UTF-8: never matches with utf.
         #expect(try ResponseRegex(pattern: "ok", options: .utf).search([0xFF] + Array(" ok".utf8)) == .notMatched)
         #expect(try ResponseRegex(pattern: "ok").search([0xFF] + Array(" ok".utf8)) == .matched(offset: 2))
+    }
+
+    @Test(arguments: [
+        ("a.b", "a[^\\n]b"),
+        ("\\.\\\\.", "\\.\\\\[^\\n]"),
+        ("[.]", "[.]"),
+        ("[^].]x.", "[^].]x[^\\n]"),
+        ("[[:alpha:].]", "[[:alpha:].]"),
+        ("\\Q.\\E.", "\\Q.\\E[^\\n]"),
+        ("(?#.).", "(?#.)[^\\n]"),
+        ("(?-s).", "(?-s)[^\\n]"),
+        ("(?s).", "(?s)."),
+        ("(?is:a.)", "(?is:a.)"),
+    ])
+    func pcre2Dots(pattern: String, rewritten: String) {
+        #expect(ResponseRegex.pcre2Dots(pattern) == rewritten)
     }
 
     @Test(arguments: [

@@ -18,9 +18,10 @@
 ///   search) in lvsd.
 /// - With ``minimumOffset``, the search starts as if the response began there: `^` and
 ///   `\b` see no byte before it. PCRE2 looks at the byte before its start offset.
-/// - `.` does not match `\r`, `\u{0B}`, `\u{0C}` or `\u{85}` unless ``Options/dotAll``;
-///   PCRE2's `.` excludes `\n` only. keepalived passes `OK.\nContent` on a response whose
-///   status line ends in `OK\r\n`; lvsd fails it (scripts/oracle-keepalived-regex).
+/// - A bare `.` is matched as `[^\n]`, as PCRE2's `.` is (Swift's own `.` also refuses
+///   `\r`): keepalived and lvsd both pass `OK.\nContent` on a status line ending in
+///   `OK\r\n`. In a pattern that sets `s` inline (`(?s)`), `.` is Swift's: it refuses `\r`,
+///   `\u{0B}`, `\u{0C}` and `\u{85}` where the `s` is off.
 /// - `$` without ``Options/multiline`` matches only at the very end (PCRE2's dollar_endonly).
 ///   With it, `^` and `$` also take `\r` (and `\u{0B}`, `\u{0C}`, `\u{85}`) as a line end:
 ///   `3$` matches in `3\r\n`, where PCRE2 sees `\r` before the line end.
@@ -101,7 +102,8 @@ public struct ResponseRegex: Hashable, Sendable, CustomStringConvertible {
         }
         var regex: Regex<AnyRegexOutput>
         do {
-            regex = try Regex(options.contains(.extended) ? "(?x)" + pattern : pattern)
+            let source = options.contains(.dotAll) ? pattern : Self.pcre2Dots(pattern)
+            regex = try Regex(options.contains(.extended) ? "(?x)" + source : source)
         } catch {
             throw CheckConfigurationError(.invalidRegex, "regex '\(pattern)' does not compile: \(error)")
         }

@@ -10,8 +10,8 @@
 /// lvsd matches with Swift's `Regex` (the standard library's _StringProcessing), not
 /// PCRE2. A pattern Swift cannot compile is a configuration error, never a silent accept.
 /// What differs from PCRE2 for a pattern both accept:
-/// - `.` does not match `\r` (nor `\u{0B}`, `\u{0C}`, `\u{85}`) unless `dotall`; PCRE2's
-///   `.` excludes `\n` only.
+/// - A bare `.` is matched as PCRE2's (`[^\n]`), but in a pattern that sets `s` inline
+///   Swift's `.` also refuses `\r`, `\u{0B}`, `\u{0C}` and `\u{85}` where `s` is off.
 /// - `$` without `multiline` matches only at the very end (as with PCRE2's
 ///   `dollar_endonly`), not also before a final newline; with `multiline`, `^` and `$` also
 ///   take `\r` as a line end.
