@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes a keepalived.conf for the director benchmark to stdout: N virtual servers x M
-real servers, every real server with a TCP_CHECK on port 80.
+real servers, every real server with a TCP_CHECK (or, with --check http, an HTTP_GET of
+/health expecting 200) on port 80.
 
     usage: generate.py [--virtual-servers N] [--real-servers M] [--delay-loop S]
-                       [--changed-weights K]
+                       [--changed-weights K] [--check tcp|http]
 
 Virtual servers are 10.0.x.y:80 (NAT, wlc), real servers 10.64.0.1 upwards, port 80: the
 benchmark payload routes 10.64.0.0/10 to the guest's loopback and listens on port 80, so
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--real-servers", type=int, default=10)
     parser.add_argument("--delay-loop", type=int, default=10)
     parser.add_argument("--changed-weights", type=int, default=0)
+    parser.add_argument("--check", choices=["tcp", "http"], default="tcp")
     args = parser.parse_args()
     out = ["global_defs {", "    router_id bench", "}"]
     n = 0
@@ -36,9 +38,16 @@ def main() -> None:
             weight = 2 if n < args.changed_weights else 1
             n += 1
             out += [f"    real_server {address(0x400001 + vs * args.real_servers + rs)} 80 {{",
-                    f"        weight {weight}",
-                    "        TCP_CHECK {",
-                    "            connect_timeout 3",
+                    f"        weight {weight}"]
+            if args.check == "http":
+                out += ["        HTTP_GET {",
+                        "            url {",
+                        "                path /health",
+                        "                status_code 200",
+                        "            }"]
+            else:
+                out += ["        TCP_CHECK {"]
+            out += ["            connect_timeout 3",
                     "            retry 1",
                     "            delay_before_retry 1",
                     "        }",

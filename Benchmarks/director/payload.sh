@@ -5,9 +5,13 @@
 #   /bench/table.conf    1,000 x 10, delay_loop 10: (b) start to full table, memory
 #   /bench/table2.conf   the same with 100 weights changed: reload of 1 % of the destinations
 #   /bench/checks.conf   100 x 10, delay_loop 1: (a) 1,000 TCP checks/s, (c) listener stop/start
+#   /bench/http.conf     20 x 10 HTTP_GETs, delay_loop 1: (d) 200 HTTP checks/s
+#   usage: payload.sh ROUNDS [CASES]   (CASES: any of "table reload tcp http"; default all)
 set -u
 IP=/usr/sbin/ip
 ROUNDS=${1:-2}
+CASES=${2:-table reload tcp http}
+want() { case " $CASES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # Every real server address (10.64.0.0/10) is local; one listener on port 80 takes the checks.
 $IP link set lo up
@@ -62,6 +66,7 @@ stop_tool() {
 
 full=$(lvsd --config-test --print-table -f /bench/table.conf 2>/dev/null | grep -c '^-a')
 echo "guest: $(nproc) vCPU, kernel $(uname -r)"
+if want table; then
 echo
 echo "(b) 1,000 virtual servers x 10 real servers: start to the full table ($full destinations), memory"
 for round in $(seq 1 "$ROUNDS"); do
@@ -81,7 +86,9 @@ for round in $(seq 1 "$ROUNDS"); do
         stop_tool
     done
 done
+fi
 
+if want reload; then
 echo
 echo "reload changing 100 of 10,000 weights: until the kernel has all 100"
 # lvsd's count of kernel changes sent (lvsctl status --json prints "changesApplied" : N).
@@ -115,7 +122,9 @@ for round in $(seq 1 "$ROUNDS"); do
         stop_tool
     done
 done
+fi
 
+if want tcp; then
 echo
 echo "(a) 100 x 10 TCP_CHECKs with delay_loop 1 (nominal 1,000 checks/s), 20 s after 10 s of warm-up"
 for round in $(seq 1 "$ROUNDS"); do
@@ -140,3 +149,33 @@ for round in $(seq 1 "$ROUNDS"); do
         stop_tool
     done
 done
+fi
+
+if want http; then
+echo
+echo "(d) 20 x 10 HTTP_GETs of /health with delay_loop 1 (nominal 200 checks/s) against one trivial HTTP"
+echo "    server (checks-bench serve-http: 200 OK, 3-byte body, then close), 20 s after 10 s of warm-up"
+listener_stop
+checks-bench serve-http --port 80 >/tmp/http-listener.log 2>&1 & listener=$!
+usleep 300000
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        start_tool $tool /bench/http.conf
+        wait_last 10.0.0.20 10 1200
+        sleep 10
+        c0=$(cpu_ticks $tool); p0=$(passive_opens); t0=$(now)
+        sleep 20
+        c1=$(cpu_ticks $tool); p1=$(passive_opens); t1=$(now)
+        rss=$(rss_kb $tool); n=$(pids_of $tool | wc -l); up=$(destinations)
+        awk -v c=$((c1 - c0)) -v p=$((p1 - p0)) -v t0="$t0" -v t1="$t1" -v tool=$tool -v r=$round \
+            -v rss="$rss" -v n="$n" -v up="$up" 'BEGIN {
+            s = t1 - t0; rate = p / s
+            printf "  round %d %s: %.0f checks/s (%.1f %% of nominal), CPU %.1f %% of one vCPU, %.1f us CPU per check, resident memory %d kB (%d processes), %d of 200 real servers in the table\n",
+                r, tool, rate, rate / 2, c / s, (p > 0 ? (c * 10000) / p : 0), rss, n, up
+        }'
+        stop_tool
+    done
+done
+listener_stop
+listener_start
+fi

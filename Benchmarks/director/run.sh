@@ -2,16 +2,18 @@
 # The director benchmark: keepalived 2.2.7 (keepalived -C, Debian's package on the host,
 # copied into the guest) and lvsd on the same generated configurations in one VM boot.
 # Prints figures side by side; asserts nothing (timings are not tests).
-#   usage: Benchmarks/director/run.sh [--smp N] [--rounds N]
+#   usage: Benchmarks/director/run.sh [--smp N] [--rounds N] [--cases "table reload tcp http"]
+# (--cases http runs only the HTTP_GET case; default: all four)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-smp=2 rounds=2
+smp=2 rounds=2 cases="table reload tcp http"
 while (($# > 0)); do
     case $1 in
     --smp) smp=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    *) echo "usage: $0 [--smp N] [--rounds N]" >&2; exit 2 ;;
+    --cases) cases=$2; shift 2 ;;
+    *) echo "usage: $0 [--smp N] [--rounds N] [--cases \"table reload tcp http\"]" >&2; exit 2 ;;
     esac
 done
 bin=$("$root/scripts/build-static")
@@ -20,6 +22,7 @@ trap 'rm -rf "$work"' EXIT
 "$here/generate.py" --virtual-servers 1000 --real-servers 10 >"$work/table.conf"
 "$here/generate.py" --virtual-servers 1000 --real-servers 10 --changed-weights 100 >"$work/table2.conf"
 "$here/generate.py" --virtual-servers 100 --real-servers 10 --delay-loop 1 >"$work/checks.conf"
+"$here/generate.py" --virtual-servers 20 --real-servers 10 --delay-loop 1 --check http >"$work/http.conf"
 exec "$root/scripts/vm/run" --timeout 3600 --smp "$smp" --mem 2048 \
     --bin /usr/sbin/keepalived --bin "$bin/lvsd" --bin "$bin/lvsctl" --bin "$bin/checks-bench" \
-    --file "$work:/bench" -- "$here/payload.sh" "$rounds"
+    --file "$work:/bench" -- "$here/payload.sh" "$rounds" "$cases"

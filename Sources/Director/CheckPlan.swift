@@ -36,6 +36,32 @@ public struct CheckPlan: Sendable {
         var message: String
     }
 
+    /// A url's `regex` as the HTTP checker runs it. The configuration reader already refused
+    /// patterns Swift's `Regex` cannot compile and options without an equivalent; the options
+    /// with no effect (``KeepalivedConfig/PCRE2Option/Support/noEffect(_:)``) are dropped here.
+    static func responseRegex(_ regex: HTTPResponseRegex?) -> Result<ResponseRegex?, NotRun> {
+        guard let regex else { return .success(nil) }
+        var options: ResponseRegex.Options = []
+        for option in regex.options {
+            switch option {
+            case .caseless: options.insert(.caseless)
+            case .multiline: options.insert(.multiline)
+            case .dotAll: options.insert(.dotAll)
+            case .extended: options.insert(.extended)
+            case .ungreedy: options.insert(.ungreedy)
+            case .utf: options.insert(.utf)
+            case .ucp: options.insert(.ucp)
+            default: break
+            }
+        }
+        do {
+            return .success(try ResponseRegex(pattern: regex.pattern, options: options, noMatch: regex.noMatch,
+                                              minimumOffset: regex.minimumOffset, maximumOffset: regex.maximumOffset))
+        } catch {
+            return .failure(NotRun(message: error.message))
+        }
+    }
+
     static func checker(_ checker: KeepalivedConfig.Checker, realServer: RealServer,
                         virtualServer: VirtualServer, trackFiles: [String: TrackedFile] = [:]) -> Result<CheckSpec, NotRun> {
         let timing = CheckTiming(delayLoop: checker.delayLoop, retry: checker.retry,
@@ -56,10 +82,16 @@ public struct CheckPlan: Sendable {
             var isTLS = false
             if case .ssl = checker.kind { isTLS = true }
             let fallbackHost = http.virtualhost ?? realServer.virtualhost ?? virtualServer.virtualhost
-            let urls = http.urls.map { url in
-                URLCheck(path: url.path, statusCodes: StatusCodeSet(ranges: url.statusCodes),
-                         digest: url.digests.first.map { MD5Digest(bytes: $0) },
-                         virtualHost: url.virtualhost ?? fallbackHost)
+            var urls: [URLCheck] = []
+            for url in http.urls {
+                let regex: ResponseRegex?
+                switch Self.responseRegex(url.regex) {
+                case .success(let r): regex = r
+                case .failure(let reason): return .failure(reason)
+                }
+                urls.append(URLCheck(path: url.path, statusCodes: StatusCodeSet(ranges: url.statusCodes),
+                                     digest: url.digests.first.map { MD5Digest(bytes: $0) },
+                                     virtualHost: url.virtualhost ?? fallbackHost, regex: regex))
             }
             if http.urls.contains(where: { $0.digests.count > 1 }) {
                 return .failure(NotRun(message: "\(checker.kind.keyword) with more than one digest in a url is not run by lvsd yet"))

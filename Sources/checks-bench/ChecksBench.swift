@@ -27,6 +27,8 @@ struct ChecksBench {
         switch mode {
         case "serve-any":
             try await Listeners.serveAny(port: option("--port", 80))
+        case "serve-http":
+            try await HTTPListener.serve(port: option("--port", 80))
         case "serve-tcp":
             try await Listeners.serve(addresses: option("--addresses", 100), ports: option("--ports", 100), basePort: option("--base-port", 20000))
         case "tcp":
@@ -36,7 +38,7 @@ struct ChecksBench {
         case "http":
             try await runHTTP(checks: option("--checks", 1_000), interval: option("--interval", 1), seconds: option("--seconds", 35))
         default:
-            print("usage: checks-bench tcp|http [--checks N] [--interval S] [--seconds S] | fd-exhaustion | serve-any [--port P]")
+            print("usage: checks-bench tcp|http [--checks N] [--interval S] [--seconds S] | fd-exhaustion | serve-any|serve-http [--port P]")
             exit(2)
         }
     }

@@ -44,25 +44,67 @@ struct HTTPResponseOptions: ParsableArguments {
 
     @Option(help: "digest: the body's MD5 as `lvsctl genhash` prints it.")
     var digest: String?
+
+    @Option(help: "regex: a pattern (Swift Regex syntax) searched in the response, status line and headers included.")
+    var regex: String?
+
+    @Flag(name: .customLong("regex-no-match"), help: "regex_no_match: fail when the regex matches, pass when it does not.")
+    var regexNoMatch = false
+
+    @Option(name: .customLong("regex-options"),
+            help: "regex_options: caseless, multiline, dotall, extended, ungreedy, utf, ucp (comma-separated).")
+    var regexOptions: String?
+
+    @Option(name: .customLong("regex-min-offset"), help: "regex_min_offset: the first byte offset a match may start at.")
+    var regexMinOffset: Int?
+
+    @Option(name: .customLong("regex-max-offset"), help: "regex_max_offset: the last byte offset a match may start at.")
+    var regexMaxOffset: Int?
+
+    /// The `--regex` flags as the check's ``ResponseRegex``; nil without `--regex`.
+    func responseRegex() throws -> ResponseRegex? {
+        guard let regex else {
+            if regexNoMatch || regexOptions != nil || regexMinOffset != nil || regexMaxOffset != nil {
+                throw ValidationError("--regex-no-match, --regex-options and the offsets need --regex")
+            }
+            return nil
+        }
+        if let min = regexMinOffset, let max = regexMaxOffset, min > max {
+            throw ValidationError("--regex-min-offset \(min) is past --regex-max-offset \(max)")
+        }
+        return try usage { () throws(CheckConfigurationError) in
+            try ResponseRegex(pattern: regex,
+                              options: try regexOptions.map { o throws(CheckConfigurationError) in
+                                  try ResponseRegex.Options(parsing: o) } ?? [],
+                              noMatch: regexNoMatch, minimumOffset: regexMinOffset ?? 0,
+                              maximumOffset: regexMaxOffset)
+        }
+    }
+
+    /// The url check of `http` with these response options.
+    func check(_ http: HTTPOptions, requireTLS: Bool) throws -> HTTPCheck {
+        var check = try http.check(status: status, digest: digest, requireTLS: requireTLS)
+        check.urls[0].regex = try responseRegex()
+        return check
+    }
 }
 
 /// `lvsctl probe http URL`: keepalived HTTP_GET.
 struct ProbeHTTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http",
-        abstract: "HTTP_GET: GET the URL and check the status code and, optionally, the body's MD5 digest."
+        abstract: "HTTP_GET: GET the URL and check the status code and, optionally, the body's MD5 digest and a regex."
     )
 
     @OptionGroup var http: HTTPOptions
     @OptionGroup var response: HTTPResponseOptions
 
     func validate() throws {
-        _ = try http.check(status: response.status, digest: response.digest, requireTLS: false)
+        _ = try response.check(http, requireTLS: false)
     }
 
     func run() async throws {
-        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: response.status, digest: response.digest,
-                                                                 requireTLS: false))))
+        try await ProbeRunner.run(CheckSpec(.http(try response.check(http, requireTLS: false))))
     }
 }
 
@@ -77,11 +119,10 @@ struct ProbeHTTPSCommand: AsyncParsableCommand {
     @OptionGroup var response: HTTPResponseOptions
 
     func validate() throws {
-        _ = try http.check(status: response.status, digest: response.digest, requireTLS: true)
+        _ = try response.check(http, requireTLS: true)
     }
 
     func run() async throws {
-        try await ProbeRunner.run(CheckSpec(.http(try http.check(status: response.status, digest: response.digest,
-                                                                 requireTLS: true))))
+        try await ProbeRunner.run(CheckSpec(.http(try response.check(http, requireTLS: true))))
     }
 }

@@ -58,7 +58,6 @@ struct LVSDiagnosticsTests {
                     HTTP_GET {
                         url {
                             path /
-                            regex "ok"
                         }
                     }
                 }
@@ -67,7 +66,6 @@ struct LVSDiagnosticsTests {
                 "2:5: warning: 'lvs_id' has no effect: replaced by router_id in keepalived 1.1.8; 2.2.7 no longer accepts it",
                 "3:5: warning: 'enable_snmp_checker' is not implemented by lvsd and is ignored: lvsd has no SNMP agent",
                 "9:5: warning: 'nat_mask' has no effect: removed in keepalived 1.2.20 (it only applied to Linux 2.2 kernels)",
-                "14:17: warning: 'regex' is not implemented by lvsd and is ignored: lvsd's HTTP checker matches status codes and digests only",
             ]),
         Case(name: "BFD_CHECK is refused", text: """
             virtual_server 10.0.0.1 80 {

@@ -32,7 +32,8 @@ struct CLITests {
         #expect(probe.contains("Exit status: 0 healthy, 1 unhealthy, 2 usage or configuration error, 3 not run."))
         for name in ["tcp", "http", "https", "misc", "file", "udp", "ping"] { #expect(probe.contains("  \(name) ")) }
         let http = LVSCtl.helpMessage(for: ProbeHTTPCommand.self, columns: 100)
-        #expect(http.contains("USAGE: lvsctl probe http <url> [--virtualhost <virtualhost>] [--timeout <timeout>]"))
+        // With the regex flags the usage line is too long to list them; ArgumentParser shortens it.
+        #expect(http.contains("USAGE: lvsctl probe http [<options>] <url>"))
         #expect(http.contains("--status <status>"))
         #expect(http.contains("--digest <digest>"))
         let misc = LVSCtl.helpMessage(for: ProbeMiscCommand.self, columns: 100)

@@ -63,7 +63,7 @@ struct HTTPResponseEvaluatorTests {
         var evaluator = HTTPResponseEvaluator(statusCodes: .success, wantsDigest: true)
         let raw = "5\r\nhello\r\n0\r\n\r\n"
         _ = evaluator.feed(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(raw)".utf8))
-        guard case .bodyHashed(_, _, let bytes) = evaluator.endOfStream() else {
+        guard case .bodyHashed(_, _, let bytes, _) = evaluator.endOfStream() else {
             Issue.record("no digest")
             return
         }

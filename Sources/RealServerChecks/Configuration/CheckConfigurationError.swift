@@ -28,6 +28,8 @@ public struct CheckConfigurationError: Error, Hashable, Sendable, CustomStringCo
         public static let invalidHeloName = Code("invalid-helo-name")
         /// A `type` or `name` of `DNS_CHECK` that keepalived refuses or cannot send.
         public static let invalidDNSQuery = Code("invalid-dns-query")
+        /// A `regex` of `HTTP_GET` / `SSL_GET` that Swift's `Regex` cannot compile, or bad offsets.
+        public static let invalidRegex = Code("invalid-regex")
     }
 
     public var code: Code

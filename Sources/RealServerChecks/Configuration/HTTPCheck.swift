@@ -1,4 +1,4 @@
-/// keepalived `HTTP_GET` and `SSL_GET`: GET each `url` and compare status code and body digest.
+/// keepalived `HTTP_GET` and `SSL_GET`: GET each `url` and check its status code, body digest and regex.
 public struct HTTPCheck: Hashable, Sendable {
     /// Where to connect: keepalived `connect_ip` / `connect_port`, defaulting to the real server.
     public var target: CheckEndpoint
@@ -16,7 +16,8 @@ public struct HTTPCheck: Hashable, Sendable {
     public var connectTimeout: Duration
     /// Present for keepalived `SSL_GET`; nil for `HTTP_GET`.
     public var tls: TLSOptions?
-    /// The most body bytes fed into the digest. A longer body fails the check: keepalived has no cap.
+    /// The most body bytes fed into the digest or kept for a regex. A longer body fails the
+    /// check: keepalived has no cap.
     public var maximumBodyBytes: Int
 
     public init(
@@ -37,7 +38,7 @@ public struct HTTPCheck: Hashable, Sendable {
     }
 }
 
-/// keepalived `url { path ...; status_code ...; digest ...; virtualhost ... }`.
+/// keepalived `url { path ...; status_code ...; digest ...; virtualhost ...; regex ... }`.
 public struct URLCheck: Hashable, Sendable {
     /// keepalived `path`: sent as is in the request line.
     public var path: String
@@ -47,15 +48,20 @@ public struct URLCheck: Hashable, Sendable {
     public var digest: MD5Digest?
     /// keepalived `virtualhost` inside `url`: overrides the checker's.
     public var virtualHost: String?
+    /// keepalived `regex` and its companions: searched in the response after the status code
+    /// and the digest passed. Only then is the response kept in memory (up to
+    /// ``HTTPCheck/maximumBodyBytes`` of body).
+    public var regex: ResponseRegex?
 
     public init(
         path: String, statusCodes: StatusCodeSet = .success, digest: MD5Digest? = nil,
-        virtualHost: String? = nil
+        virtualHost: String? = nil, regex: ResponseRegex? = nil
     ) {
         self.path = path
         self.statusCodes = statusCodes
         self.digest = digest
         self.virtualHost = virtualHost
+        self.regex = regex
     }
 }
 

@@ -11,7 +11,8 @@ struct HTTPProbe: Sendable {
         for url in check.urls {
             let evaluator = { @Sendable in
                 HTTPResponseEvaluator(
-                    statusCodes: url.statusCodes, wantsDigest: url.digest != nil, bodyCap: check.maximumBodyBytes)
+                    statusCodes: url.statusCodes, wantsDigest: url.digest != nil, regex: url.regex,
+                    bodyCap: check.maximumBodyBytes)
             }
             switch try await exchange(check, url: url, evaluator: evaluator) {
             case .failed(let reason):
@@ -22,13 +23,32 @@ struct HTTPProbe: Sendable {
                 return .unhealthy(reason: "HTTP \(status) on \(url.path)")
             case .verdict(.statusAccepted):
                 continue
-            case .verdict(.bodyHashed(_, let digest, _)):
+            case .verdict(.bodyHashed(_, let digest, _, let search)):
+                // keepalived's order: status code, then digest, then regex.
                 if let expected = url.digest, expected != digest {
                     return .unhealthy(reason: "digest mismatch on \(url.path): got \(digest), expected \(expected)")
+                }
+                if let regex = url.regex, let search, !regex.passes(search) {
+                    return .unhealthy(reason: "\(Self.regexFailure(regex, search)) on \(url.path)")
                 }
             }
         }
         return .healthy
+    }
+
+    /// Why a regex failed the url (keepalived logs "Regex match failed").
+    static func regexFailure(_ regex: ResponseRegex, _ search: ResponseRegex.Search) -> String {
+        switch search {
+        case .matched(let offset):
+            return "regex '\(regex.pattern)' matched at offset \(offset) (regex_no_match)"
+        case .pastMaximum(let offset):
+            return "regex '\(regex.pattern)' matched only at offset \(offset), past regex_max_offset \(regex.maximumOffset ?? 0)"
+        case .notMatched:
+            if regex.minimumOffset > 0 {
+                return "regex '\(regex.pattern)' did not match from offset \(regex.minimumOffset)"
+            }
+            return "regex '\(regex.pattern)' did not match"
+        }
     }
 
     /// One GET of `url` bounded by `connect_timeout` as a whole.

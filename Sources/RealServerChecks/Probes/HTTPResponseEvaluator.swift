@@ -1,13 +1,17 @@
 /// Reads an HTTP response as it arrives, as far as a `url` check needs, and decides the result.
 ///
 /// A value-type state machine with no I/O: feed it bytes, then end of stream. It keeps at most
-/// `headerCap` bytes of status line and headers; the body is hashed as it arrives and never kept.
+/// `headerCap` bytes of status line and headers; the body is hashed as it arrives and kept only
+/// when a ``ResponseRegex`` must search it (with the status line and headers, as keepalived
+/// searches them), up to `bodyCap` bytes.
 ///
 /// Like keepalived, the digest covers the raw bytes after the blank line that ends the headers,
 /// up to `Content-Length` when the response has one (so a chunked body is hashed with its chunk
-/// framing, exactly as genhash does). Unlike keepalived, the body is not read at all when no digest
-/// is configured or the status code already failed the check, and a response with a
-/// `Content-Length` is complete once that many bytes arrived, without waiting for the close.
+/// framing, exactly as genhash does). Unlike keepalived, the body is not read at all when neither a
+/// digest nor a regex is configured or the status code already failed the check, and a response
+/// with a `Content-Length` is complete once that many bytes arrived, without waiting for the close
+/// (bytes a server sends past its `Content-Length` are not searched).
+
 public struct HTTPResponseEvaluator {
     /// What the response decided.
     public enum Verdict: Hashable, Sendable {
@@ -15,8 +19,9 @@ public struct HTTPResponseEvaluator {
         case statusAccepted(Int)
         /// The status code is not acceptable.
         case statusRejected(Int)
-        /// The status code is acceptable and the whole body was hashed.
-        case bodyHashed(status: Int, digest: MD5Digest, bodyBytes: Int)
+        /// The status code is acceptable and the whole body was read: its digest (when one
+        /// was wanted) and the regex search of the response (when a regex was given).
+        case bodyHashed(status: Int, digest: MD5Digest, bodyBytes: Int, regex: ResponseRegex.Search? = nil)
         /// The response was malformed, cut short or too large.
         case failed(String)
     }
@@ -29,6 +34,8 @@ public struct HTTPResponseEvaluator {
 
     public let statusCodes: StatusCodeSet
     public let wantsDigest: Bool
+    /// The url's `regex`, searched in the whole response; nil: the body is not kept.
+    public let regex: ResponseRegex?
     public let headerCap: Int
     public let bodyCap: Int
 
@@ -36,13 +43,17 @@ public struct HTTPResponseEvaluator {
     private var head: [UInt8] = []
     private var statusLineChecked = false
     private var md5 = MD5Hasher()
+    /// Status line, headers and body as received, kept only for ``regex``.
+    private var response: [UInt8] = []
     private var bodyBytes = 0
     /// Bytes received in total, for messages.
     public private(set) var receivedBytes = 0
 
-    public init(statusCodes: StatusCodeSet, wantsDigest: Bool, headerCap: Int = 16 << 10, bodyCap: Int = 16 << 20) {
+    public init(statusCodes: StatusCodeSet, wantsDigest: Bool, regex: ResponseRegex? = nil,
+                headerCap: Int = 16 << 10, bodyCap: Int = 16 << 20) {
         self.statusCodes = statusCodes
         self.wantsDigest = wantsDigest
+        self.regex = regex
         self.headerCap = headerCap
         self.bodyCap = bodyCap
     }
@@ -79,7 +90,7 @@ public struct HTTPResponseEvaluator {
             if let contentLength, bodyBytes < contentLength {
                 return .failed("response truncated: \(bodyBytes) of \(contentLength) body bytes")
             }
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: bodyBytes)
+            return bodyRead(status: status)
         }
     }
 
@@ -116,7 +127,7 @@ public struct HTTPResponseEvaluator {
             phase = .finished
             return .statusRejected(status)
         }
-        guard wantsDigest else {
+        guard wantsDigest || regex != nil else {
             phase = .finished
             return .statusAccepted(status)
         }
@@ -137,11 +148,12 @@ public struct HTTPResponseEvaluator {
         phase = .body(status: status, contentLength: contentLength)
         // Body bytes that arrived with the headers: those inside `head` plus any beyond the cap.
         let leftover = Array(head[bodyStart...]) + Array(bytes[taken...])
+        if regex != nil { response = Array(head[..<bodyStart]) }
         head = []
         bodyBytes = 0
         if contentLength == 0 {
             phase = .finished
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: 0)
+            return bodyRead(status: status)
         }
         return leftover.withUnsafeBytes { consumeBody($0) }
     }
@@ -157,13 +169,21 @@ public struct HTTPResponseEvaluator {
             phase = .finished
             return .failed("response body larger than the \(bodyCap)-byte cap")
         }
-        md5.update(bufferPointer: chunk)
+        if wantsDigest { md5.update(bufferPointer: chunk) }
+        if regex != nil { response.append(contentsOf: chunk) }
         bodyBytes += chunk.count
         if let contentLength, bodyBytes == contentLength {
             phase = .finished
-            return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: bodyBytes)
+            return bodyRead(status: status)
         }
         return nil
+    }
+
+    /// The verdict once the whole body arrived: its digest and the regex search.
+    private mutating func bodyRead(status: Int) -> Verdict {
+        let search = regex?.search(response)
+        response = []
+        return .bodyHashed(status: status, digest: MD5Digest(bytes: md5.finalize()), bodyBytes: bodyBytes, regex: search)
     }
 
     /// Finds the blank line ending the headers: CRLFCRLF, or LFLF from lenient servers.

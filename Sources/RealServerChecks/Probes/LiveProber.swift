@@ -61,7 +61,7 @@ public struct LiveProber: Prober, ConnectLoopProbing {
         }
         let result = try await HTTPProbe(group: group, tlsContexts: tlsContexts).exchange(check, url: url, evaluator: evaluator)
         switch result {
-        case .verdict(.bodyHashed(_, let digest, _)):
+        case .verdict(.bodyHashed(_, let digest, _, _)):
             return .success(digest)
         case .verdict(.failed(let reason)), .failed(let reason):
             return .failure(GenhashError(reason: reason))

@@ -235,6 +235,7 @@ extension Checker {
                     c.error("url has no path", at: s.keyword.position)
                     return
                 }
+                url.settleRegex(&c)
                 ch.updateHTTP { $0.urls.append(url) }
             },
         ]
@@ -270,13 +271,7 @@ extension Checker {
             url.statusCodesWritten = url.statusCodesWritten || !codes.isEmpty
         },
         .value("virtualhost") { url, s, c in url.virtualhost = c.text(s, "a host name") },
-        .unimplemented("regex", "lvsd's HTTP checker matches status codes and digests only"),
-        .unimplemented("regex_no_match", "lvsd's HTTP checker matches status codes and digests only"),
-        .unimplemented("regex_options", "lvsd's HTTP checker matches status codes and digests only"),
-        .unimplemented("regex_min_offset", "lvsd's HTTP checker matches status codes and digests only"),
-        .unimplemented("regex_max_offset", "lvsd's HTTP checker matches status codes and digests only"),
-        .unimplemented("regex_stack", "lvsd's HTTP checker matches status codes and digests only"),
-    ])
+    ] + regexKeywords)
 
     /// The connection a SMTP_CHECK `host` block starts from: the real server's address and
     /// port (check_smtp.c smtp_host_handler), no other option.

@@ -151,7 +151,7 @@ public enum HTTPProtocolVersion: String, Sendable, Hashable {
     case http10Close = "1.0C"
 }
 
-/// `url { path ...; digest ...; status_code ...; virtualhost ... }`.
+/// `url { path ...; digest ...; status_code ...; virtualhost ...; regex ... }`.
 public struct HTTPURL: Sendable, Hashable {
     /// `path`: required (a url without one is dropped, with an error).
     public internal(set) var path = ""
@@ -162,9 +162,13 @@ public struct HTTPURL: Sendable, Hashable {
     public internal(set) var statusCodes: [ClosedRange<Int>] = [200...299]
     /// `virtualhost` for this url.
     public internal(set) var virtualhost: String?
+    /// `regex` and its companions; nil when the url has no `regex`.
+    public internal(set) var regex: HTTPResponseRegex?
     public internal(set) var position: SourcePosition
 
     var statusCodesWritten = false
+    /// The regex keywords as read, until the end of the block settles ``regex``.
+    var regexDraft = RegexDraft()
 }
 
 /// SMTP_CHECK (check_smtp.c).
