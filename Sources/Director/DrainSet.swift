@@ -23,7 +23,7 @@ public struct DrainSet: Sendable, Hashable {
     /// still has (a service removed whole is deleted whole).
     public mutating func add(removedFrom old: [IPVSServiceEntry], to new: [IPVSServiceEntry],
                              deadline: ContinuousClock.Instant) {
-        var kept: [IPVSServiceKey: Set<String>] = [:]
+        var kept: [IPVSServiceKey: Set<Endpoint>] = [:]
         for entry in new {
             kept[entry.service.key] = Set(entry.destinations.map { Self.id($0.address, $0.port) })
         }
@@ -63,5 +63,11 @@ public struct DrainSet: Sendable, Hashable {
         return table
     }
 
-    static func id(_ address: IPAddress, _ port: UInt16) -> String { "\(address) \(port)" }
+    static func id(_ address: IPAddress, _ port: UInt16) -> Endpoint { Endpoint(address: address, port: port) }
+
+    /// A destination's address and port within one service.
+    struct Endpoint: Hashable {
+        var address: IPAddress
+        var port: UInt16
+    }
 }

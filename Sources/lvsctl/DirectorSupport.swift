@@ -44,7 +44,8 @@ struct ReloadCommand: ParsableCommand {
     @OptionGroup var socket: ControlSocketOption
 
     func run() throws {
-        let response = socket.send(ControlRequest(command: .reload))
+        // A reload of a large configuration on a slow machine takes longer than a status.
+        let response = socket.send(ControlRequest(command: .reload), timeout: .seconds(300))
         if let diagnostics = response.diagnostics { Console.write(diagnostics, to: .error) }
         guard response.ok else {
             IPVSCommandSupport.fail("lvsctl: reload refused: \(response.error ?? "unknown error")", code: 1)
