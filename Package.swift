@@ -33,6 +33,8 @@ let package = Package(
             name: "IPVSNetlink",
             dependencies: ["CNetlink"]
         ),
+        // glibc's malloc.h (malloc_trim), not in the Glibc module.
+        .systemLibrary(name: "CMalloc"),
         // The table snapshot (JSON) and status types: value types over IPVSNetlink's,
         // shared by lvsctl and the director's control API, without ipvsadm's
         // command-line code.
@@ -137,6 +139,7 @@ let package = Package(
         .target(
             name: "Director",
             dependencies: [
+                "CMalloc",
                 "KeepalivedConfig",
                 "IPVSNetlink",
                 "RealServerChecks",
