@@ -11,7 +11,12 @@
 # interval. Takeover times are printed, never asserted; outcomes are asserted with generous
 # polling deadlines.
 #
+# Hostile packets (issue 10): a third namespace on the bridge sends crafted VRRP packets at a
+# MASTER lvsd (hostile-vrrp.py); each is dropped, counted, and changes nothing.
+#
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
+# FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, split-brain,
+# failover); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,7 +28,7 @@ keepalived=/usr/sbin/keepalived
 [ -x "$lvsd" ] && [ -x "$lvsctl" ] || { echo "failover.sh: no lvsd/lvsctl in $bin" >&2; exit 1; }
 
 tag=vf$$
-nsA=${tag}a nsB=${tag}b nsBr=${tag}br
+nsA=${tag}a nsB=${tag}b nsBr=${tag}br nsC=${tag}c
 work=$(mktemp -d /tmp/vrrp-failover-XXXXXX)
 pids=()
 failures=0
@@ -34,13 +39,15 @@ cleanup() {
     for pid in "${pids[@]}"; do
         kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
-    for ns in "$nsA" "$nsB" "$nsBr"; do ip netns del "$ns" 2>/dev/null; done
+    for ns in "$nsA" "$nsB" "$nsC" "$nsBr"; do ip netns del "$ns" 2>/dev/null; done
     rm -rf "$work"
     return 0
 }
 trap cleanup EXIT
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# want GROUP: GROUP runs (FAILOVER_ONLY unset, or naming it).
+want() { [ -z "${FAILOVER_ONLY:-}" ] || [ "$FAILOVER_ONLY" = "$1" ]; }
 ok() { echo "ok: $*"; }
 now_ns() { date +%s%N; }
 
@@ -291,7 +298,71 @@ missing_interface() {
     stop_with TERM lvsd "$nsA" "$pid"
     reap "$pid"
 }
-missing_interface
+want missing-interface && missing_interface
+
+# Hostile packets: lvsd MASTER in A with a VRRPv2 instance (PASS authentication) and a VRRPv3
+# one; C (10.9.0.66, on the same bridge) sends crafted packets with hostile-vrrp.py, which
+# checks the counters, the state and the VIPs after each case and prints ok/FAIL lines.
+hostile_scenario() {
+    echo "=== hostile packets from another namespace"
+    ip netns add "$nsC"
+    ip link add eth0 netns "$nsC" type veth peer name pc netns "$nsBr"
+    ip -n "$nsBr" link set pc master br0 up
+    ip -n "$nsC" link set lo up
+    ip -n "$nsC" link set eth0 up
+    ip -n "$nsC" addr add 10.9.0.66/24 dev eth0
+    # The kernel drops a packet whose source is one of its own addresses (a martian) unless
+    # accept_local is set; with it, the spoofed-source case reaches lvsd's own check.
+    ip netns exec "$nsA" sysctl -qw net.ipv4.conf.all.accept_local=1 net.ipv4.conf.eth0.accept_local=1
+    cat > "$work/$nsA.conf" <<EOF
+vrrp_instance VI_V2 {
+    version 2
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass secret1
+    }
+    virtual_ipaddress {
+        10.9.0.100/24
+    }
+}
+vrrp_instance VI_V3 {
+    version 3
+    state BACKUP
+    interface eth0
+    virtual_router_id 52
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        10.9.0.101/24
+    }
+}
+EOF
+    launch lvsd "$nsA"; local pid=$started_pid
+    if wait_for 20 state_is "$nsA" MASTER && wait_for 10 has_vip "$nsA"; then
+        local rc=0
+        ip netns exec "$nsC" python3 "$root/Tests/vrrp-host/hostile-vrrp.py" "$nsA" "$pid" "$lvsctl" \
+            "$work/$nsA.sock" 10.9.0.66 || rc=$?
+        failures=$((failures + rc))
+        if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1; then
+            sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
+        fi
+    else
+        fail "hostile: lvsd in $nsA never became MASTER with the VIP ($(state_of "$nsA"))"
+    fi
+    if kill -0 "$pid" 2>/dev/null; then ok "hostile: lvsd still runs"; else fail "hostile: lvsd exited"; fi
+    stop_with TERM lvsd "$nsA" "$pid"
+    reap "$pid"
+    if has_vip "$nsA"; then fail "hostile: lvsd left the VIP after SIGTERM"; ip -n "$nsA" addr del "$vip/24" dev eth0; fi
+    ip -n "$nsA" addr del 10.9.0.101/24 dev eth0 2>/dev/null || true
+    ip netns exec "$nsA" sysctl -qw net.ipv4.conf.all.accept_local=0 net.ipv4.conf.eth0.accept_local=0
+    ip netns del "$nsC"
+}
+want hostile && hostile_scenario
 
 # track_script: lvsd MASTER in A (priority 150) tracks a vrrp_script with weight -60; when the
 # script fails, its priority drops to 90 and the BACKUP (100, lvsd or keepalived) preempts;
@@ -330,8 +401,10 @@ track_scenario() {
     reap "$bpid"
 }
 has_no_vip() { ! has_vip "$1"; }
-track_scenario lvsd
-if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+if want track-script; then
+    track_scenario lvsd
+    if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+fi
 
 # Split brain over a one-way link: A (150) sends its unicast adverts to 10.9.0.9, which nobody
 # has, so B (100) never hears it and becomes MASTER too; B's adverts reach A, which stays
@@ -394,13 +467,15 @@ split_brain_scenario() {
     reap "$bpid"
     for ns in "$nsA" "$nsB"; do if has_vip "$ns"; then ip -n "$ns" addr del "$vip/24" dev eth0; fi; done
 }
-split_brain_scenario lvsd lvsd
-if [ -x "$keepalived" ]; then
-    split_brain_scenario keepalived lvsd
-    split_brain_scenario lvsd keepalived
+if want split-brain; then
+    split_brain_scenario lvsd lvsd
+    if [ -x "$keepalived" ]; then
+        split_brain_scenario keepalived lvsd
+        split_brain_scenario lvsd keepalived
+    fi
 fi
 
-for version in 2 3; do
+want failover && for version in 2 3; do
     scenario lvsd lvsd "$version"
     if [ -x "$keepalived" ]; then
         scenario keepalived lvsd "$version"
@@ -424,7 +499,7 @@ compare_notify() {
         fail "notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
     fi
 }
-if [ -x "$keepalived" ]; then
+if want failover && [ -x "$keepalived" ]; then
     for version in 2 3; do
         compare_notify "v$version-lvsd-master-vs-keepalived" "v$version-keepalived-master-vs-lvsd"
         compare_notify "v$version-lvsd-backup-vs-keepalived" "v$version-keepalived-backup-vs-lvsd"
