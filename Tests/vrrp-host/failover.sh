@@ -39,7 +39,8 @@ cleanup() {
     for pid in "${pids[@]}"; do
         kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
-    for ns in "$nsA" "$nsB" "$nsC" "$nsBr"; do ip netns del "$ns" 2>/dev/null; done
+    # (C exists only while the hostile scenario runs.)
+    for ns in "$nsA" "$nsB" "$nsC" "$nsBr"; do ip netns del "$ns" 2>/dev/null || true; done
     rm -rf "$work"
     return 0
 }
