@@ -6,7 +6,9 @@
 #   /bench/table2.conf   the same with 100 weights changed: reload of 1 % of the destinations
 #   /bench/checks.conf   100 x 10, delay_loop 1: (a) 1,000 TCP checks/s, (c) listener stop/start
 #   /bench/http.conf     20 x 10 HTTP_GETs, delay_loop 1: (d) 200 HTTP checks/s
-#   usage: payload.sh ROUNDS [CASES]   (CASES: any of "table reload tcp http"; default all)
+#   /bench/checks.conf   also (e) system calls per TCP_CHECK (strace -c, "syscalls" case)
+#   usage: payload.sh ROUNDS [CASES]   (CASES: any of "table reload tcp http syscalls";
+#                                       default "table reload tcp http")
 set -u
 IP=/usr/sbin/ip
 ROUNDS=${1:-2}
@@ -179,4 +181,104 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 listener_stop
 listener_start
+fi
+
+if want syscalls; then
+echo
+echo "(e) system calls per TCP_CHECK: 100 x 10 TCP_CHECKs, delay_loop 1 (nominal 1,000 checks/s), after"
+echo "    10 s of warm-up: 10 s untraced, 10 s under strace -c -f (every call, every process and"
+echo "    thread of the tool), then 10 s of perf stat counting syscall tracepoints (in the kernel,"
+echo "    little slowdown: the listed calls and raw_syscalls:sys_enter, the total)"
+# Checks in a window are the listener's passive opens (every check connects once, all succeed).
+# strace stops the traced process at every system call, so the tool runs much slower under it;
+# per check the counts change less, but a loop that falls behind may batch differently (and
+# calls that end a check, such as close, lag behind the connects counted). perf stat's counts
+# are the steady state's. clock_gettime is a system call in this guest only because its
+# clock source has no vDSO fast path under qemu TCG; on hardware it is not one.
+[ -e /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+[ -e /sys/kernel/debug/tracing ] || mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+listed="socket connect getpeername getsockopt setsockopt close epoll_ctl epoll_wait epoll_pwait clock_gettime
+    recvfrom sendto recvmsg sendmsg futex timerfd_settime read write openat bind getsockname getpid
+    nanosleep clock_nanosleep restart_syscall"
+events=raw_syscalls:sys_enter
+for c in $listed; do events="$events,syscalls:sys_enter_$c"; done
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        start_tool $tool /bench/checks.conf
+        wait_last 10.0.0.100 10 1200
+        sleep 10
+        p0=$(passive_opens); t0=$(now); sleep 10; p1=$(passive_opens); t1=$(now)
+        untraced=$(awk -v p=$((p1 - p0)) -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f", p / s }')
+        pids=$(pids_of $tool)
+        npids=$(echo $pids | wc -w)
+        args=""; for p in $pids; do args="$args -p $p"; done
+        # shellcheck disable=SC2086
+        strace -c -f $args -o /tmp/strace.$tool >/tmp/strace.$tool.err 2>&1 & tracer=$!
+        # Attached when strace has said so for every process (or after 10 s).
+        i=0
+        while [ "$(cat /tmp/strace.$tool.err 2>/dev/null | grep -c attached)" -lt "$npids" ] && [ $i -lt 100 ]; do
+            usleep 100000; i=$((i + 1))
+        done
+        p0=$(passive_opens); t0=$(now); sleep 10; p1=$(passive_opens); t1=$(now)
+        kill -INT "$tracer"; wait "$tracer" 2>/dev/null
+        checks=$((p1 - p0))
+        traced=$(awk -v p=$checks -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f checks/s (%d checks in %.2f s)", p / s, p, s }')
+        # strace -c rows: % time, seconds, usecs/call, calls, [errors,] syscall.
+        awk -v checks=$checks '
+            $1 ~ /^-/ { sep++; next }
+            sep == 1 && $4 ~ /^[0-9]+$/ { n = (checks > 0 ? checks : 1); e = (NF == 6 ? $5 : 0); print $NF, $4 / n, e / n }
+        ' /tmp/strace.$tool >/tmp/syscalls.strace.$tool
+        [ -s /tmp/syscalls.strace.$tool ] || { echo "  $tool: strace gave no counts:"; sed 's/^/    /' /tmp/strace.$tool.err /tmp/strace.$tool; }
+        sleep 2
+        # perf stat, started with its counters off and switched on and off through a control fifo,
+        # so that the window is exactly the one whose checks are counted.
+        rm -f /tmp/perf.ctl /tmp/perf.ack; mkfifo /tmp/perf.ctl /tmp/perf.ack
+        perf stat -x, -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack -e "$events" \
+            -p "$(echo $pids | tr ' ' ,)" -o /tmp/perf.$tool >/tmp/perf.$tool.err 2>&1 & counter=$!
+        # (bounded: perf that failed to start never opens the fifos)
+        timeout 60 sh -c 'echo enable >/tmp/perf.ctl; head -c 4 /tmp/perf.ack >/dev/null'
+        p0=$(passive_opens); t0=$(now); sleep 10; p1=$(passive_opens); t1=$(now)
+        timeout 10 sh -c 'echo disable >/tmp/perf.ctl; head -c 4 /tmp/perf.ack >/dev/null'
+        kill -INT "$counter"; wait "$counter" 2>/dev/null
+        pchecks=$((p1 - p0))
+        counted=$(awk -v p=$pchecks -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f checks/s (%d checks in %.2f s)", p / s, p, s }')
+        # perf stat -x, rows: count,unit,event,...; the listed calls, then the rest as "(other)".
+        awk -F, -v checks=$pchecks '
+            $3 ~ /^(raw_)?syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ {
+                n = (checks > 0 ? checks : 1)
+                if ($3 == "raw_syscalls:sys_enter") total = $1
+                else { name = $3; sub(/^syscalls:sys_enter_/, "", name); if ($1 > 0) print name, $1 / n, 0; listed += $1 }
+            }
+            END { if (total != "") print "(other)", (total - listed) / (checks > 0 ? checks : 1), 0 }
+        ' /tmp/perf.$tool >/tmp/syscalls.perf.$tool
+        [ -s /tmp/syscalls.perf.$tool ] || { echo "  $tool: perf stat gave no counts:"; sed 's/^/    /' /tmp/perf.$tool.err /tmp/perf.$tool; }
+        thr=$(grep -o 'with [0-9]* threads' /tmp/strace.$tool.err | head -n1)
+        echo "  round $round $tool ($npids processes${thr:+, $thr}): untraced $untraced checks/s; under strace $traced; under perf stat $counted"
+        stop_tool
+    done
+    echo "  round $round, calls per check (strace: errors per check in brackets), most frequent first:"
+    awk '
+        { f = FILENAME; sub(/^\/tmp\/syscalls\./, "", f) }
+        { k[$1] = 1; seen[f, $1] = 1; c[f, $1] = $2; e[f, $1] = $3; t[f] += $2; te[f] += $3 }
+        function cell(f, s) { return (seen[f, s] ? sprintf("%.3f", c[f, s]) (e[f, s] > 0 ? sprintf(" [%.3f]", e[f, s]) : "") : "-") }
+        function tot(f) { return sprintf("%.3f", t[f]) (te[f] > 0 ? sprintf(" [%.3f]", te[f]) : "") }
+        END {
+            printf "    %-16s %18s %18s %16s %16s\n", "", "strace -c -f", "", "perf stat", ""
+            printf "    %-16s %18s %18s %16s %16s\n", "syscall", "keepalived -C", "lvsd", "keepalived -C", "lvsd"
+            for (s in k) {
+                m = c["perf.keepalived", s]; if (c["perf.lvsd", s] > m) m = c["perf.lvsd", s]
+                if (c["strace.keepalived", s] > m) m = c["strace.keepalived", s]; if (c["strace.lvsd", s] > m) m = c["strace.lvsd", s]
+                printf "%f %s\n", m, s | "sort -rn > /tmp/syscalls.order"
+            }
+            close("sort -rn > /tmp/syscalls.order")
+            while ((getline line < "/tmp/syscalls.order") > 0) {
+                split(line, a, " "); s = a[2]
+                printf "    %-16s %18s %18s %16s %16s\n", s, cell("strace.keepalived", s), cell("strace.lvsd", s),
+                    cell("perf.keepalived", s), cell("perf.lvsd", s)
+            }
+            printf "    %-16s %18s %18s %16s %16s\n", "total", tot("strace.keepalived"), tot("strace.lvsd"),
+                tot("perf.keepalived"), tot("perf.lvsd")
+        }
+    ' /tmp/syscalls.strace.keepalived /tmp/syscalls.strace.lvsd /tmp/syscalls.perf.keepalived /tmp/syscalls.perf.lvsd
+done
 fi
