@@ -3,6 +3,7 @@
 # table of 1,000 services x 10 real servers, in one boot of the VM of scripts/vm/run.
 # Prints times (best of runs, ms) and ratios; asserts nothing.
 #   usage: Benchmarks/ipvsadm/run.sh [SERVICES] [SERVERS_PER_SERVICE]
+#   SMP=1 runs the guest with one vCPU (default 2), the small director the restore target names.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -21,5 +22,6 @@ for i in range(services):
     for j in range(per):
         print("-a -t %s:80 -r 192.168.%d.%d:8080 -m -w %d" % (vip, i % 250, j + 1, j + 1))
 PY
-scripts/vm/run --timeout 1200 --bin "$bin/lvsctl" --file "$dir:/bench" \
+echo "guest: ${SMP:-2} vCPU"
+scripts/vm/run --timeout 1200 --smp "${SMP:-2}" --bin "$bin/lvsctl" --file "$dir:/bench" \
     -- Benchmarks/ipvsadm/payload.sh
