@@ -190,3 +190,110 @@ ownership_scenario() {
     $IP netns del d1
     $IP netns del d2
 }
+
+# Master/master (issue 10; called by payload.sh after ownership_scenario): two VRRP instances with one VIP each, d1 preferred for VI_A and d2
+# for VI_B; each director installs only the virtual server on the VIP it is MASTER of. When
+# d2's lvsd stops, d1 takes VI_B's VIP and installs its service too; when d2 comes back it
+# preempts VI_B and d1 removes that service again.
+MM_VIP_A=10.160.0.101
+MM_VIP_B=10.160.0.102
+
+mm_conf() { # mm_conf D PRIORITY_A PRIORITY_B
+    mkdir -p /run/mm$1
+    cat >/run/mm$1/keepalived.conf <<EOF2
+global_defs {
+    vrrp_version 3
+}
+vrrp_instance VI_A {
+    interface eth0
+    virtual_router_id 81
+    priority $2
+    advert_int 0.1
+    virtual_ipaddress {
+        $MM_VIP_A/24
+    }
+}
+vrrp_instance VI_B {
+    interface eth0
+    virtual_router_id 82
+    priority $3
+    advert_int 0.1
+    virtual_ipaddress {
+        $MM_VIP_B/24
+    }
+}
+virtual_server $MM_VIP_A 80 {
+    lvs_sched rr
+    lvs_method DR
+    protocol TCP
+    real_server 10.160.0.10 80 {
+        weight 1
+    }
+}
+virtual_server $MM_VIP_B 80 {
+    lvs_sched wrr
+    lvs_method DR
+    protocol TCP
+    real_server 10.160.0.11 80 {
+        weight 1
+    }
+}
+EOF2
+}
+mm_start() { # mm_start D
+    $IP netns exec mm$1 lvsd -f /run/mm$1/keepalived.conf --pid-file /run/mm$1/lvsd.pid \
+        --control-socket /run/mm$1/lvsd.sock --state-dir /run/mm$1 --resync-interval 1 \
+        --log-level info >>/tmp/mm$1.log 2>&1 &
+    wait_until 300 test -S /run/mm$1/lvsd.sock
+}
+mm_pid() { cat /run/mm$1/lvsd.pid 2>/dev/null; }
+# mm_services D: the virtual services in Dd's kernel table, one per line, sorted.
+mm_services() { $IP netns exec mm$1 ipvsadm -Sn | grep '^-A' | sort | tr '\n' ';'; }
+# mm_vips D: the VIPs on Dd's eth0, sorted.
+mm_vips() { $IP -n mm$1 -4 -o addr show dev eth0 | awk '{print $4}' | grep -E "^($MM_VIP_A|$MM_VIP_B)/" | sort | tr '\n' ';'; }
+mm_holds() { # mm_holds D VIPS SERVICES: Dd has exactly these VIPs and services
+    [ "$(mm_vips $1)" = "$2" ] && [ "$(mm_services $1)" = "$3" ]
+}
+
+master_master_scenario() {
+    say "Master/master: two VRRP instances, each director MASTER of one, each installs only its own"
+    $IP netns add mm1
+    $IP netns add mm2
+    $IP link add eth0 netns mm1 type veth peer name eth0 netns mm2
+    for d in 1 2; do
+        $IP -n mm$d link set lo up
+        $IP -n mm$d addr add 10.160.0.$d/24 dev eth0
+        $IP -n mm$d link set eth0 up
+    done
+    mm_conf 1 150 100
+    mm_conf 2 100 150
+    a="-A -t $MM_VIP_A:80 -s rr;"
+    b="-A -t $MM_VIP_B:80 -s wrr;"
+    mm_start 1
+    mm_start 2
+    check "mm1 holds VI_A's VIP and service only" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$a"
+    check "mm2 holds VI_B's VIP and service only" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$b"
+    echo "# mm1: $(mm_vips 1) $(mm_services 1)"
+    echo "# mm2: $(mm_vips 2) $(mm_services 2)"
+
+    say "mm2's lvsd stops: mm1 takes VI_B's VIP and installs its service too"
+    kill -TERM "$(mm_pid 2)"
+    check "mm1 holds both VIPs and both services" wait_until 150 mm_holds 1 "$MM_VIP_A/24;$MM_VIP_B/24;" "$a$b"
+    # A stopping lvsd removes its VIPs and leaves the kernel table as it is (see the SIGTERM
+    # case above): mm2 keeps VI_B's service, with no VIP to bring it traffic.
+    check "mm2 removed its VIPs and left its table as it was" wait_until 100 mm_holds 2 "" "$b"
+    check "mm2's lvsd exits" wait_until 100 sh -c "! test -e /run/mm2/lvsd.pid"
+
+    say "mm2's lvsd restarts: it preempts VI_B, and mm1 gives VI_B's VIP and service back"
+    mm_start 2
+    check "mm2 holds VI_B's VIP and service again" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$b"
+    check "mm1 is back to VI_A's VIP and service only" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$a"
+
+    for d in 1 2; do
+        pid=$(mm_pid $d)
+        [ -n "$pid" ] && kill -TERM "$pid"
+    done
+    wait_until 100 sh -c "! test -e /run/mm1/lvsd.pid && ! test -e /run/mm2/lvsd.pid" || echo "# an lvsd did not stop"
+    $IP netns del mm1
+    $IP netns del mm2
+}

@@ -254,6 +254,7 @@ check "the table stays" cmp -s /tmp/before-stop /tmp/after-stop
 if [ -f /usr/local/lib/lvsd-tests/ownership.sh ]; then
     . /usr/local/lib/lvsd-tests/ownership.sh
     ownership_scenario
+    master_master_scenario
 fi
 
 echo
@@ -261,6 +262,6 @@ echo "director: $((n - failed)) passed, $failed failed"
 if [ "$failed" != 0 ]; then
     echo "--- lvsd log"
     cat $LOG
-    for f in /tmp/own1.log /tmp/own2.log; do [ -f $f ] && echo "--- $f" && cat $f; done
+    for f in /tmp/own1.log /tmp/own2.log /tmp/mm1.log /tmp/mm2.log; do [ -f $f ] && echo "--- $f" && cat $f; done
 fi
 exit "$failed"
