@@ -572,20 +572,16 @@ public actor Director {
     public func status() -> DirectorStatus {
         let desired = state.table()
         let observed = (try? kernel?.table()) ?? []
-        struct Endpoint: Hashable {
-            var address: IPAddress
-            var port: UInt16
-        }
-        var desiredWeights: [IPVSServiceKey: [Endpoint: UInt32]] = [:]
+        var desiredWeights: [IPVSServiceKey: [DestinationEndpoint: UInt32]] = [:]
         for entry in desired {
-            var weights: [Endpoint: UInt32] = [:]
-            for d in entry.destinations { weights[Endpoint(address: d.address, port: d.port)] = d.weight }
+            var weights: [DestinationEndpoint: UInt32] = [:]
+            for d in entry.destinations { weights[DestinationEndpoint(d)] = d.weight }
             desiredWeights[entry.service.key] = weights
         }
-        var observedDestinations: [IPVSServiceKey: [Endpoint: IPVSDestination]] = [:]
+        var observedDestinations: [IPVSServiceKey: [DestinationEndpoint: IPVSDestination]] = [:]
         for entry in observed {
-            var destinations: [Endpoint: IPVSDestination] = [:]
-            for d in entry.destinations { destinations[Endpoint(address: d.address, port: d.port)] = d }
+            var destinations: [DestinationEndpoint: IPVSDestination] = [:]
+            for d in entry.destinations { destinations[DestinationEndpoint(d)] = d }
             observedDestinations[entry.service.key] = destinations
         }
         var virtualServers: [DirectorStatus.VirtualServerStatus] = []
@@ -600,7 +596,7 @@ public actor Director {
                 var effectiveWeight: Int?
                 let address = InitialTable.ipAddress(realServer.address)
                 for (key, groupEntry) in serviceKeys {
-                    let endpoint = Endpoint(address: address, port: virtualServer.tablePort(of: realServer, groupEntry: groupEntry))
+                    let endpoint = DestinationEndpoint(address: address, port: virtualServer.tablePort(of: realServer, groupEntry: groupEntry))
                     if effectiveWeight == nil, let w = desiredWeights[key]?[endpoint] { effectiveWeight = Int(w) }
                     guard let d = observedDestinations[key]?[endpoint] else { continue }
                     active = (active ?? 0) &+ d.activeConnections

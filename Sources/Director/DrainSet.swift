@@ -23,13 +23,13 @@ public struct DrainSet: Sendable, Hashable {
     /// still has (a service removed whole is deleted whole).
     public mutating func add(removedFrom old: [IPVSServiceEntry], to new: [IPVSServiceEntry],
                              deadline: ContinuousClock.Instant) {
-        var kept: [IPVSServiceKey: Set<Endpoint>] = [:]
+        var kept: [IPVSServiceKey: Set<DestinationEndpoint>] = [:]
         for entry in new {
-            kept[entry.service.key] = Set(entry.destinations.map { Self.id($0.address, $0.port) })
+            kept[entry.service.key] = Set(entry.destinations.map(DestinationEndpoint.init))
         }
         for entry in old {
             guard let remaining = kept[entry.service.key] else { continue }
-            for d in entry.destinations where !remaining.contains(Self.id(d.address, d.port)) {
+            for d in entry.destinations where !remaining.contains(DestinationEndpoint(d)) {
                 entries.removeAll { $0.service == entry.service.key && $0.address == d.address && $0.port == d.port }
                 entries.append(Entry(service: entry.service.key, address: d.address, port: d.port, deadline: deadline))
             }
@@ -61,13 +61,5 @@ public struct DrainSet: Sendable, Hashable {
             return false
         }
         return table
-    }
-
-    static func id(_ address: IPAddress, _ port: UInt16) -> Endpoint { Endpoint(address: address, port: port) }
-
-    /// A destination's address and port within one service.
-    struct Endpoint: Hashable {
-        var address: IPAddress
-        var port: UInt16
     }
 }
