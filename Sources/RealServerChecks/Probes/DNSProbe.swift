@@ -19,12 +19,7 @@ struct DNSProbe: Sendable {
         } catch {
             return .unhealthy(reason: "cannot resolve \(check.target.host): \(error)")
         }
-        let source: SocketAddress?
-        do {
-            source = try TCPCheck.source(bindAddress: check.bindAddress, bindPort: check.bindPort, family: check.target.isIPv6)
-        } catch {
-            throw CheckConfigurationError(.invalidEndpoint, "invalid bindto: \(error)")
-        }
+        let source = try TCPCheck.configuredSource(bindAddress: check.bindAddress, bindPort: check.bindPort, to: check.target)
         let timeout = check.connectTimeout
         let eventLoop = group.next()
         let promise = eventLoop.makePromise(of: ProbeOutcome.self)

@@ -61,6 +61,8 @@ struct HTTPProbe: Sendable {
         } catch {
             return .failed("cannot resolve \(check.target.host): \(error)")
         }
+        // Before the promise: a configuration error must not leave it unfulfilled.
+        let source = try TCPCheck.configuredSource(bindAddress: check.bindAddress, bindPort: check.bindPort, to: check.target)
         let sslContext: NIOSSLContext?
         if let tls = check.tls {
             sslContext = try tlsContexts.context(for: tls)
@@ -93,12 +95,8 @@ struct HTTPProbe: Sendable {
                     promise.futureResult.whenComplete { _ in deadline.cancel() }
                 }
             }
-        do {
-            if let source = try TCPCheck.source(bindAddress: check.bindAddress, bindPort: check.bindPort, family: check.target.isIPv6) {
-                bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1).bind(to: source)
-            }
-        } catch {
-            throw CheckConfigurationError(.invalidEndpoint, "invalid bindto: \(error)")
+        if let source {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1).bind(to: source)
         }
         let connect = bootstrap.connect(to: address)
         connect.whenFailure { error in

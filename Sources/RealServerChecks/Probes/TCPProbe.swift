@@ -42,4 +42,15 @@ extension TCPCheck {
         let host = bindAddress ?? (isIPv6 ? "::" : "0.0.0.0")
         return try SocketAddress(ipAddress: host, port: bindPort ?? 0)
     }
+
+    /// ``source(bindAddress:bindPort:family:)`` for a connection to `target`, where a `bindto`
+    /// that is not an address is a configuration error (HTTP, SMTP and DNS checks).
+    static func configuredSource(bindAddress: String?, bindPort: Int?,
+                                 to target: CheckEndpoint) throws(CheckConfigurationError) -> SocketAddress? {
+        do {
+            return try source(bindAddress: bindAddress, bindPort: bindPort, family: target.isIPv6)
+        } catch {
+            throw CheckConfigurationError(.invalidEndpoint, "invalid bindto: \(error)")
+        }
+    }
 }
