@@ -93,13 +93,8 @@ public struct DesiredState: Sendable {
         return updateQuorum(of: configuration.virtualServers.indices)
     }
 
-    /// What the table needs to know of a real server now.
-    public func condition(of realServer: RealServer, in virtualServer: VirtualServer) -> RealServerCondition {
-        condition(of: realServer, in: virtualServer, id: virtualServer.healthID(of: realServer))
-    }
-
-    /// ``condition(of:in:)`` for real server `r` of virtual server `v` (indices into the
-    /// configuration).
+    /// What the table needs to know of real server `r` of virtual server `v` now (indices into
+    /// the configuration).
     public func condition(realServer r: Int, of v: Int) -> RealServerCondition {
         let virtualServer = configuration.virtualServers[v]
         return condition(of: virtualServer.realServers[r], in: virtualServer, id: healthIDs[v][r])

@@ -73,11 +73,7 @@ extension VirtualServer {
     }
 
     /// The total weight of the real servers that are up (ipwrapper.c weigh_live_realservers).
-    public func liveWeight(health: (RealServer) -> RealServerCondition) -> Int {
-        liveWeight(conditions: realServers.map(health))
-    }
-
-    /// ``liveWeight(health:)`` with the conditions of ``realServers`` given in their order.
+    /// `conditions` holds one condition per real server, in the order of ``realServers``.
     public func liveWeight(conditions: [RealServerCondition]) -> Int {
         conditions.reduce(0) { total, condition in condition.isUp ? total + condition.weight : total }
     }
