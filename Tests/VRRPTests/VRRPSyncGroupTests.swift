@@ -341,6 +341,15 @@ struct VRRPSyncGroupCoordinatorTests {
                 == [.deliver(member: "VI_INT", event: .masterDownTimerHeld(at: t(3.5)))])
     }
 
+    @Test func aLowerPriorityMasterHeardByOneMemberMakesTheOthersAnnounce() {
+        var c = Coordinator(name: "G", members: members + ["VI_3"])
+        #expect(c.handle(.lowerPriorityAdvertHeard(member: "VI_INT", at: t(7))) == [
+            .deliver(member: "VI_EXT", event: .syncGroupLowerPriorityAdvert(at: t(7))),
+            .deliver(member: "VI_3", event: .syncGroupLowerPriorityAdvert(at: t(7))),
+        ])
+        #expect(c.handle(.lowerPriorityAdvertHeard(member: "VI_9", at: t(7))) == [])
+    }
+
     @Test(arguments: [
         (Machine.State.backup, UInt8(150), true),
         (.backup, 0, false),
@@ -362,6 +371,19 @@ struct VRRPStateMachineSyncEventTests {
         Machine(configuration: VRRPInstanceConfiguration(
             version: .v2, virtualRouterID: 51, priority: 100, advertisementInterval: .seconds(1),
             virtualAddresses: [VRRPAddress("192.0.2.100")!]), primaryAddress: a1)
+    }
+
+    /// Only a MASTER that announces on lower priority adverts (garp_lower_prio_repeat) does.
+    @Test(arguments: [(true, true), (false, false)])
+    func lowerPriorityAdvertOfAnotherMember(_ announces: Bool, _ expected: Bool) {
+        var m = Machine(configuration: VRRPInstanceConfiguration(
+            version: .v2, virtualRouterID: 51, priority: 100, advertisementInterval: .seconds(1),
+            virtualAddresses: [VRRPAddress("192.0.2.100")!], refreshAddressesOnLowerPriorityAdvert: announces),
+            primaryAddress: a1)
+        _ = m.handle(.start(at: .zero))
+        #expect(m.handle(.syncGroupLowerPriorityAdvert(at: t(1))) == [])
+        _ = m.handle(.syncToMaster(group: "G", at: t(1)))
+        #expect(m.handle(.syncGroupLowerPriorityAdvert(at: t(2))) == (expected ? [.announceVirtualAddresses] : []))
     }
 
     @Test func heldTimerStartsAgain() {

@@ -194,6 +194,9 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                     }
                     otherMasterSink.yield(VRRPOtherMaster(instance: configuration.name, address: peer, priority: priority,
                                                           ourPriority: ours, yielding: yielding, at: now))
+                    if let syncGroup, !yielding {
+                        groupEvents += syncGroup.submit(.lowerPriorityAdvertHeard(member: member, at: now), from: member)
+                    }
                 }
             }
         }

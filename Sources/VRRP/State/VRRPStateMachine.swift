@@ -107,6 +107,10 @@ where Instant.Duration == Duration, Instant: Sendable {
         /// and goes to BACKUP without sending priority 0 (keepalived `vrrp_sync_backup`, which
         /// leaves master with `advF` false). Ignored outside MASTER.
         case syncToBackup(group: String, at: Instant)
+        /// Sync group: another member, MASTER, heard a lower priority master; a MASTER that
+        /// announces its addresses on such an advert (`garp_lower_prio_repeat`) announces them
+        /// now too (keepalived `vrrp_state_master_rx` does so for every member of the group).
+        case syncGroupLowerPriorityAdvert(at: Instant)
     }
 
     public enum Action: Sendable, Equatable {
@@ -226,6 +230,10 @@ where Instant.Duration == Duration, Instant: Sendable {
         case .syncToBackup(let group, let now):
             guard state == .master else { return [] }
             return leaveMaster(now: now, reason: .syncGroup(group))
+
+        case .syncGroupLowerPriorityAdvert:
+            guard state == .master, configuration.announcesOnLowerPriorityAdvert else { return [] }
+            return [.announceVirtualAddresses]
 
         case .shutdown:
             var actions: [Action] = []

@@ -23,6 +23,9 @@
 ///   `vrrp_sync_backup`).
 /// - A member that has not reported yet (its runner could not start) wants nothing: it keeps
 ///   the group out of MASTER, as a keepalived member in INIT does.
+/// - A MASTER member that hears a lower priority master makes every other member announce
+///   its addresses again too (keepalived `vrrp_state_master_rx`, for members with
+///   `garp_lower_prio_repeat`).
 /// - The group's state starts as INIT and takes the first member's state; each group
 ///   transition is one ``Action/groupChanged(from:to:reason:)`` (keepalived runs the group's
 ///   notify scripts once per group transition, `send_group_notifies`).
@@ -44,6 +47,9 @@ where Instant.Duration == Duration, Instant: Sendable {
         /// A BACKUP member heard a master it will not preempt (its master down timer started
         /// again); it no longer wants MASTER. See ``restartsMasterDownTimer(stateBefore:advertPriority:actions:)``.
         case masterHeard(member: String)
+        /// A MASTER member heard a lower priority master (it stays MASTER and announces its
+        /// addresses again): the other members announce theirs too.
+        case lowerPriorityAdvertHeard(member: String, at: Instant)
     }
 
     public enum Action: Sendable, Equatable {
@@ -117,6 +123,12 @@ where Instant.Duration == Duration, Instant: Sendable {
             guard let index = index(of: member) else { return [] }
             members[index].wantsMaster = false
             return []
+
+        case .lowerPriorityAdvertHeard(let member, let now):
+            guard index(of: member) != nil else { return [] }
+            return members.filter { $0.name != member }.map {
+                .deliver(member: $0.name, event: .syncGroupLowerPriorityAdvert(at: now))
+            }
         }
     }
 
