@@ -342,7 +342,9 @@ struct VRRPSyncGroupCoordinatorTests {
     }
 
     @Test func aLowerPriorityMasterHeardByOneMemberMakesTheOthersAnnounce() {
-        var c = Coordinator(name: "G", members: members + ["VI_3"])
+        var c = Coordinator(name: "G", members: members + ["VI_3", "VI_4"])
+        for m in members + ["VI_3"] { _ = c.handle(.memberChanged(member: m, from: .backup, to: .master, at: t(5))) }
+        // VI_4 is not MASTER (its runner never started): it gets nothing.
         #expect(c.handle(.lowerPriorityAdvertHeard(member: "VI_INT", at: t(7))) == [
             .deliver(member: "VI_EXT", event: .syncGroupLowerPriorityAdvert(at: t(7))),
             .deliver(member: "VI_3", event: .syncGroupLowerPriorityAdvert(at: t(7))),

@@ -126,7 +126,8 @@ where Instant.Duration == Duration, Instant: Sendable {
 
         case .lowerPriorityAdvertHeard(let member, let now):
             guard index(of: member) != nil else { return [] }
-            return members.filter { $0.name != member }.map {
+            // Only MASTERs announce (the others' inboxes do not fill up during a split brain).
+            return members.filter { $0.name != member && $0.state == .master }.map {
                 .deliver(member: $0.name, event: .syncGroupLowerPriorityAdvert(at: now))
             }
         }
@@ -142,7 +143,10 @@ where Instant.Duration == Duration, Instant: Sendable {
             // group's fault: the group stays FAULT.
             guard state != .master, state != .fault else { return [] }
             var actions = enter(.master, reason: "\(member) became MASTER")
-            for other in members where other.name != member && other.state != .master {
+            // A member still in FAULT here has the group fault's clearing ahead in its inbox.
+            // A member that has not started gets nothing (its machine would ignore it; its
+            // inbox would only grow): once running, its timer finds the group MASTER.
+            for other in members where other.name != member && (other.state == .backup || other.state == .fault) {
                 actions.append(.deliver(member: other.name, event: .syncToMaster(group: name, at: now)))
             }
             return actions
