@@ -515,6 +515,7 @@ vrrp_instance VI_EXT {
     virtual_router_id 61
     priority $priority
     advert_int 0.1
+    notify "$work/notify.sh $label-VI_EXT"
     virtual_ipaddress {
         $vip/24
     }
@@ -525,6 +526,7 @@ vrrp_instance VI_INT {
     virtual_router_id 62
     priority $priority
     advert_int 0.1
+    notify "$work/notify.sh $label-VI_INT"
     track_script {
         chk_int
     }
@@ -592,7 +594,7 @@ syncgroup_scenario() {
     ip -n "$nsA" addr add 10.10.0.1/24 dev eth1
     ip -n "$nsB" addr add 10.10.0.2/24 dev eth1
     local alabel="sg-$akind-A-vs-$bkind" blabel="sg-$bkind-B-vs-$akind"
-    rm -f "$work/sg-down-a" "$work/sg-down-b" "$work/notify-$alabel.log" "$work/notify-$blabel.log"
+    rm -f "$work/sg-down-a" "$work/sg-down-b" "$work/notify-$alabel"*.log "$work/notify-$blabel"*.log
     sg_config 150 "$alabel" "$work/sg-down-a" > "$work/$nsA.conf"
     sg_config 100 "$blabel" "$work/sg-down-b" > "$work/$nsB.conf"
     launch "$akind" "$nsA"; local apid=$started_pid
@@ -636,7 +638,8 @@ syncgroup_scenario() {
 }
 
 # sg_compare OURS THEIRS: the group's notify lines (GROUP G STATE 0) lvsd ran, in order, are
-# keepalived's in the same role, and notify_master ran as often.
+# keepalived's in the same role, and notify_master ran as often; so are each member's own
+# notify lines (INSTANCE NAME STATE PRIORITY).
 sg_compare() {
     local ours=$work/notify-$1.log theirs=$work/notify-$2.log
     if [ -f "$ours" ] && [ -f "$theirs" ] \
@@ -647,6 +650,15 @@ sg_compare() {
     else
         fail "sync group notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
     fi
+    local member
+    for member in VI_EXT VI_INT; do
+        ours=$work/notify-$1-$member.log theirs=$work/notify-$2-$member.log
+        if [ -f "$ours" ] && [ -f "$theirs" ] && diff -u "$theirs" "$ours"; then
+            ok "sync group notify: $1's $member ran what $2's ran: $(tr '\n' ';' < "$ours")"
+        else
+            fail "sync group notify: $1's $member differs from $2's (above)"
+        fi
+    done
 }
 
 if want syncgroup; then
