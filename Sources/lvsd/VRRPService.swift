@@ -30,7 +30,8 @@ import VRRP
 ///   MASTER together, follow a member to BACKUP, and stay in FAULT while any member is. Each
 ///   group transition is logged and runs the group's notify scripts once
 ///   (``VRRPNotification/groupCommands(_:group:state:)``); at shutdown the group's
-///   `notify_stop` / `notify ... STOP` run after the instances', as keepalived's do.
+///   `notify_stop` / `notify ... STOP` run after the instances', as keepalived's do. A member
+///   that cannot start keeps its group out of MASTER (a keepalived member in INIT does too).
 struct VRRPService: Sendable {
     var plan: VRRPPlan
     var director: Director
@@ -271,7 +272,7 @@ struct VRRPService: Sendable {
                 logger.notice("VRRP sync group \(change.from) -> \(change.to)",
                               metadata: metadata.merging(["vrrp.reason": "\(change.reason)"]) { $1 })
                 for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: change.to) {
-                    group.addTask { await runNotification(command, instance: syncGroup.name) }
+                    group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
                 }
             }
         }
@@ -351,16 +352,18 @@ struct VRRPService: Sendable {
             }
             for syncGroup in plan.syncGroups {
                 for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: "STOP") {
-                    group.addTask { await runNotification(command, instance: syncGroup.name) }
+                    group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
                 }
             }
         }
     }
 
-    private func runNotification(_ command: VRRPNotification, instance: String) async {
+    /// Runs one notify script of an instance (or, with `group`, of a sync group) and logs how it went.
+    private func runNotification(_ command: VRRPNotification, instance: String, group: Bool = false) async {
         let check = MiscCheck(arguments: command.arguments, timeout: command.timeout,
                               user: scriptUser(command.user, command.group))
-        let metadata: Logger.Metadata = ["vrrp.instance": "\(instance)", "script": "\(command.arguments.joined(separator: " "))"]
+        let metadata: Logger.Metadata = [group ? "vrrp.group" : "vrrp.instance": "\(instance)",
+                                         "script": "\(command.arguments.joined(separator: " "))"]
         do {
             switch try await prober.probe(CheckSpec(.misc(check))) {
             case .healthy, .weightOffset: logger.info("notify script ran", metadata: metadata)

@@ -417,3 +417,28 @@ struct VRRPStateMachineSyncEventTests {
         ])
     }
 }
+
+@Suite("VRRP sync group hub")
+struct VRRPSyncGroupHubTests {
+    /// The caller gets its own events at once; the others' wait in their inboxes, in order;
+    /// each group transition is published.
+    @Test func deliversToTheCallerAndQueuesTheOthers() async {
+        let hub = VRRPSyncGroupHub<TestInstant>(name: "G", members: members)
+        #expect(hub.submit(.memberChanged(member: "VI_EXT", from: .initialize, to: .backup, at: t(0)), from: "VI_EXT")
+                == [])
+        #expect(hub.submit(.ownFaultChanged(member: "VI_INT", faulted: true, at: t(1)), from: "VI_INT")
+                == [.faultSet("sync group G", at: t(1))])
+        #expect(hub.submit(.ownFaultChanged(member: "VI_INT", faulted: false, at: t(2)), from: "VI_INT")
+                == [.faultCleared("sync group G", at: t(2))])
+        #expect(hub.takeEvents(for: "VI_EXT") == [.faultSet("sync group G", at: t(1)),
+                                                  .faultCleared("sync group G", at: t(2))])
+        #expect(hub.takeEvents(for: "VI_EXT") == [])
+        #expect(hub.takeEvents(for: "VI_INT") == [])
+        #expect(hub.state == .backup)
+        hub.finish()
+        var changes: [String] = []
+        for await change in hub.changes { changes.append("\(change.from)->\(change.to): \(change.reason)") }
+        #expect(changes == ["INITIALIZE->BACKUP: VI_EXT started", "BACKUP->FAULT: VI_INT in FAULT",
+                            "FAULT->BACKUP: VI_INT out of FAULT"])
+    }
+}

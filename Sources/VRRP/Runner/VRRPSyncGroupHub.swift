@@ -70,13 +70,3 @@ public final class VRRPSyncGroupHub<Instant: InstantProtocol & Sendable>: Sendab
     /// Ends ``changes``.
     public func finish() { sink.finish() }
 }
-
-/// One transition of a sync group.
-public struct VRRPSyncGroupChange: Sendable, Hashable {
-    public var group: String
-    /// `INIT`, `BACKUP`, `MASTER`, `FAULT`.
-    public var from: String
-    public var to: String
-    /// Which member moved the group, and how.
-    public var reason: String
-}
