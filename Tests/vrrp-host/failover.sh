@@ -423,7 +423,8 @@ split_brain_scenario() {
     config 3 100 "$bkind" > "$work/$nsB.conf"
     sed -i "s|^    interface eth0|    interface eth0\n    unicast_peer {\n        10.9.0.1\n    }|" "$work/$nsB.conf"
     # Only this scenario's part of A's log counts (earlier scenarios append to it).
-    local logged; logged=$(cat "$work/$nsA.log" 2>/dev/null | wc -l)
+    local logged=0
+    if [ -f "$work/$nsA.log" ]; then logged=$(wc -l < "$work/$nsA.log"); fi
     launch "$akind" "$nsA"; local apid=$started_pid
     wait_for 20 has_vip "$nsA" || fail "$name: $nsA alone never took the VIP"
     launch "$bkind" "$nsB"; local bpid=$started_pid
