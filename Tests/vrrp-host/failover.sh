@@ -479,8 +479,9 @@ fi
 
 # Sync group (LVS-NAT): VI_EXT on eth0 (VIP 10.9.0.100) and VI_INT, the gateway VIP, on eth1
 # (a second bridge; VIP 10.10.0.100), in vrrp_sync_group G on both directors; A 150, B 100.
-# Both VIPs are always on one director: A at start; B when A's eth1 goes down (VI_INT to FAULT)
-# and when A's VI_INT track_script fails; A again when each recovers (preempting together).
+# Both VIPs are always on one director: A at start; B when A's eth1 goes down (VI_INT to FAULT),
+# when A's VI_INT track_script fails and when the group's track_script fails on A; A again when
+# each recovers (preempting together).
 # Run lvsd vs lvsd, lvsd vs keepalived and keepalived vs lvsd; then the group's `notify`
 # arguments (GROUP G STATE 0), in order, are compared with keepalived's in the same role.
 sg_vip_int=10.10.0.100
@@ -499,7 +500,7 @@ sg_states() {
 sg_states_are() { [ "$(sg_states "$1")" = "$2" ]; }
 
 # sg_config PRIORITY LABEL FLAG: one director's configuration; VI_INT tracks a script that
-# fails while FLAG exists.
+# fails while FLAG exists, the group one that fails while FLAG-group exists.
 sg_config() {
     local priority=$1 label=$2 flag=$3
     cat <<EOF
@@ -508,6 +509,10 @@ global_defs {
 }
 vrrp_script chk_int {
     script "/usr/bin/test ! -e $flag"
+    interval 1
+}
+vrrp_script chk_group {
+    script "/usr/bin/test ! -e $flag-group"
     interval 1
 }
 vrrp_instance VI_EXT {
@@ -539,6 +544,9 @@ vrrp_sync_group G {
     group {
         VI_EXT
         VI_INT
+    }
+    track_script {
+        chk_group
     }
     notify_master "$work/notify.sh $label master-script"
     notify "$work/notify.sh $label"
@@ -595,7 +603,7 @@ syncgroup_scenario() {
     ip -n "$nsA" addr add 10.10.0.1/24 dev eth1
     ip -n "$nsB" addr add 10.10.0.2/24 dev eth1
     local alabel="sg-$akind-A-vs-$bkind" blabel="sg-$bkind-B-vs-$akind"
-    rm -f "$work/sg-down-a" "$work/sg-down-b" "$work/notify-$alabel"*.log "$work/notify-$blabel"*.log
+    rm -f "$work/sg-down-a" "$work/sg-down-b" "$work/sg-down-a-group" "$work/sg-down-b-group" "$work/notify-$alabel"*.log "$work/notify-$blabel"*.log
     sg_config 150 "$alabel" "$work/sg-down-a" > "$work/$nsA.conf"
     sg_config 100 "$blabel" "$work/sg-down-b" > "$work/$nsB.conf"
     launch "$akind" "$nsA"; local apid=$started_pid
@@ -624,6 +632,12 @@ syncgroup_scenario() {
     sg_takeover "A's VI_INT track_script failed" "$(now_ns)"
     rm -f "$work/sg-down-a"
     sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, A's script succeeds again"
+
+    # The group's own track_script fails on A: every member goes to FAULT.
+    touch "$work/sg-down-a-group"
+    sg_takeover "A's group track_script failed" "$(now_ns)"
+    rm -f "$work/sg-down-a-group"
+    sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, A's group script succeeds again"
 
     stop_with TERM "$akind" "$nsA" "$apid"
     reap "$apid"
