@@ -10,7 +10,6 @@ import Synchronization
 /// - ``run()`` returns when its task is cancelled or ``stop()`` is called: a MASTER sends
 ///   priority 0 and removes its addresses first.
 /// - Nothing traps on a syscall: failures are counted in ``statistics`` and the loop goes on.
-///
 /// - In a `vrrp_sync_group` (``syncGroup``), the runner reports its transitions, its own
 ///   faults, its master down timer and the masters it hears to the group's
 ///   ``VRRPSyncGroupHub``, feeds the events the group answers to its state machine, and takes
