@@ -26,6 +26,12 @@ import VRRP
 ///   kernel's sync daemon with it, as keepalived does, without the hold-back above.
 /// - An advert from another master while MASTER (split brain) is logged with its address and
 ///   priority; `notify_master_rx_lower_pri` runs when the instance stays MASTER.
+/// - The members of a `vrrp_sync_group` share one ``VRRP/VRRPSyncGroupHub``: they become
+///   MASTER together, follow a member to BACKUP, and stay in FAULT while any member is. Each
+///   group transition is logged and runs the group's notify scripts once
+///   (``VRRPNotification/groupCommands(_:group:state:)``); at shutdown the group's
+///   `notify_stop` / `notify ... STOP` run after the instances', as keepalived's do. A member
+///   that cannot start keeps its group out of MASTER (a keepalived member in INIT does too).
 struct VRRPService: Sendable {
     var plan: VRRPPlan
     var director: Director
@@ -36,6 +42,8 @@ struct VRRPService: Sendable {
     var place: @Sendable (SourcePosition) -> String
     var retryInterval: Duration = .seconds(5)
     private let registry: Registry
+    /// One hub per sync group, by name.
+    private let hubs: [String: VRRPSyncGroupHub<ContinuousClock.Instant>]
 
     init(plan: VRRPPlan, director: Director, logger: Logger, prober: any Prober,
          place: @escaping @Sendable (SourcePosition) -> String) {
@@ -44,7 +52,11 @@ struct VRRPService: Sendable {
         self.logger = logger
         self.prober = prober
         self.place = place
-        registry = Registry(plan)
+        let hubs = Dictionary(uniqueKeysWithValues: plan.syncGroups.map {
+            ($0.name, VRRPSyncGroupHub<ContinuousClock.Instant>(name: $0.name, members: $0.members))
+        })
+        self.hubs = hubs
+        registry = Registry(plan, hubs: hubs)
     }
 
     /// The live state of every instance, read by `lvsctl status`.
@@ -59,14 +71,17 @@ struct VRRPService: Sendable {
             var lastPriority: Int
             /// What each tracked `vrrp_script` does to the instance now.
             var trackedEffects: [String: VRRPTrackedEffect] = [:]
+            /// Its sync group, if any.
+            var syncGroup: VRRPSyncGroupHub<ContinuousClock.Instant>?
         }
 
         private let entries: Mutex<[Entry]>
 
-        init(_ plan: VRRPPlan) {
+        init(_ plan: VRRPPlan, hubs: [String: VRRPSyncGroupHub<ContinuousClock.Instant>]) {
             entries = Mutex(plan.instances.map {
                 Entry(configuration: $0.runner, runner: nil, state: DirectorStatus.VRRPInstanceStatus.notRunning,
-                      lastTransition: nil, error: nil, lastPriority: Int($0.runner.instance.priority))
+                      lastTransition: nil, error: nil, lastPriority: Int($0.runner.instance.priority),
+                      syncGroup: $0.syncGroup.flatMap { hubs[$0] })
             })
         }
 
@@ -99,15 +114,19 @@ struct VRRPService: Sendable {
             return entries.withLock { entries in
                 entries.map { entry in
                     let since = entry.lastTransition.map { now - $0 }
+                    let group = entry.syncGroup?.name
+                    let groupState = entry.syncGroup.map { $0.state == .initialize ? "INIT" : $0.state.description }
                     guard let runner = entry.runner else {
                         return DirectorStatus.VRRPInstanceStatus(
                             configuration: entry.configuration, state: entry.state, effectivePriority: nil,
-                            master: nil, sinceTransition: since, statistics: VRRPRunnerStatistics(), error: entry.error)
+                            master: nil, sinceTransition: since, statistics: VRRPRunnerStatistics(), error: entry.error,
+                            syncGroup: group, syncGroupState: groupState)
                     }
                     return DirectorStatus.VRRPInstanceStatus(
                         configuration: entry.configuration, state: entry.state,
                         effectivePriority: runner.effectivePriority, master: runner.masterAddress,
-                        sinceTransition: since, statistics: runner.statistics, error: nil)
+                        sinceTransition: since, statistics: runner.statistics, error: nil,
+                        syncGroup: group, syncGroupState: groupState)
                 }
             }
         }
@@ -129,6 +148,11 @@ struct VRRPService: Sendable {
             for script in plan.scripts {
                 group.addTask { await track(script) }
             }
+            for syncGroup in plan.syncGroups {
+                if let hub = hubs[syncGroup.name] {
+                    group.addTask { await followGroup(syncGroup, hub) }
+                }
+            }
             for (index, instance) in plan.instances.enumerated() {
                 group.addTask { await runInstance(instance, index: index, registry: registry) }
             }
@@ -147,7 +171,8 @@ struct VRRPService: Sendable {
             do {
                 let configuration = try instance.sourceAddress.map { _ in instance.runner }
                     ?? instance.configuration(primaryAddress: Self.primaryAddress(of: instance.runner))
-                runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock())
+                runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock(),
+                                                syncGroup: instance.syncGroup.flatMap { hubs[$0] })
                 registry.attach(index, runner)
             } catch {
                 let text = "\(error)"
@@ -239,6 +264,20 @@ struct VRRPService: Sendable {
         }
     }
 
+    /// Logs each transition of a sync group and runs the group's notify scripts for it.
+    private func followGroup(_ syncGroup: VRRPPlan.SyncGroup, _ hub: VRRPSyncGroupHub<ContinuousClock.Instant>) async {
+        let metadata: Logger.Metadata = ["vrrp.group": "\(syncGroup.name)"]
+        await withDiscardingTaskGroup { group in
+            for await change in hub.changes {
+                logger.notice("VRRP sync group \(change.from) -> \(change.to)",
+                              metadata: metadata.merging(["vrrp.reason": "\(change.reason)"]) { $1 })
+                for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: change.to) {
+                    group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
+                }
+            }
+        }
+    }
+
     /// How often ``forwardStates(_:_:index:)`` looks at an instance's state.
     static let forwardInterval: Duration = .milliseconds(10)
 
@@ -300,8 +339,8 @@ struct VRRPService: Sendable {
         name.map { RealServerChecks.ScriptUser(name: $0, group: group) }
     }
 
-    /// Runs `notify_stop` and `notify ... STOP` of every instance (keepalived's
-    /// notify_shutdown), waiting for them at most ``VRRPNotification/stopScriptTimeout``.
+    /// Runs `notify_stop` and `notify ... STOP` of every instance, then of every sync group
+    /// (keepalived's notify_shutdown), waiting for them at most ``VRRPNotification/stopScriptTimeout``.
     func notifyStop() async {
         await withDiscardingTaskGroup { group in
             for (index, instance) in plan.instances.enumerated() {
@@ -311,13 +350,20 @@ struct VRRPService: Sendable {
                     group.addTask { await runNotification(command, instance: instance.name) }
                 }
             }
+            for syncGroup in plan.syncGroups {
+                for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: "STOP") {
+                    group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
+                }
+            }
         }
     }
 
-    private func runNotification(_ command: VRRPNotification, instance: String) async {
+    /// Runs one notify script of an instance (or, with `group`, of a sync group) and logs how it went.
+    private func runNotification(_ command: VRRPNotification, instance: String, group: Bool = false) async {
         let check = MiscCheck(arguments: command.arguments, timeout: command.timeout,
                               user: scriptUser(command.user, command.group))
-        let metadata: Logger.Metadata = ["vrrp.instance": "\(instance)", "script": "\(command.arguments.joined(separator: " "))"]
+        let metadata: Logger.Metadata = [group ? "vrrp.group" : "vrrp.instance": "\(instance)",
+                                         "script": "\(command.arguments.joined(separator: " "))"]
         do {
             switch try await prober.probe(CheckSpec(.misc(check))) {
             case .healthy, .weightOffset: logger.info("notify script ran", metadata: metadata)

@@ -10,12 +10,19 @@ import Synchronization
 /// - ``run()`` returns when its task is cancelled or ``stop()`` is called: a MASTER sends
 ///   priority 0 and removes its addresses first.
 /// - Nothing traps on a syscall: failures are counted in ``statistics`` and the loop goes on.
+/// - In a `vrrp_sync_group` (``syncGroup``), the runner reports its transitions, its own
+///   faults, its master down timer and the masters it hears to the group's
+///   ``VRRPSyncGroupHub``, feeds the events the group answers to its state machine, and takes
+///   the events other members caused from its inbox at every turn of the loop (within
+///   ``VRRPRunnerConfiguration/pollInterval``).
 ///
 /// Sockets belong to the network namespace of the thread that called `init`.
 public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     public typealias Machine = VRRPStateMachine<C.Instant>
 
     public let configuration: VRRPRunnerConfiguration
+    /// The sync group the instance is a member of; nil: it changes state alone.
+    public let syncGroup: VRRPSyncGroupHub<C.Instant>?
     /// Every state change, in order; finishes when ``run()`` returns.
     public let stateChanges: AsyncStream<VRRPStateChange<C.Instant>>
     /// Every advert another master sent while this instance was MASTER, in order (the newest
@@ -54,10 +61,12 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     /// Opens the sockets (raw VRRP socket unless `transport` is given, rtnetlink, link
     /// notifications, one AF_PACKET socket per interface with addresses) in the calling
     /// thread's network namespace.
-    public init(configuration: VRRPRunnerConfiguration, clock: C, transport: (any VRRPTransport)? = nil)
+    public init(configuration: VRRPRunnerConfiguration, clock: C, transport: (any VRRPTransport)? = nil,
+                syncGroup: VRRPSyncGroupHub<C.Instant>? = nil)
         throws(VRRPRunnerError)
     {
         self.configuration = configuration
+        self.syncGroup = syncGroup
         self.clock = clock
         (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
         (otherMasters, otherMasterSink) = AsyncStream.makeStream(
@@ -144,6 +153,9 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             settings: configuration.announcements, addresses: configuration.installedAddresses.map(\.address))
         var checksumOverride: VRRPv3IPv4Checksum?
         var tracking = Tracking(links: initialLinks(), external: shared.withLock { $0.external })
+        let member = configuration.name
+        // Events the sync group answered for this instance, fed to the machine by settle().
+        var groupEvents: [Machine.Event] = []
 
         func apply(_ actions: [Machine.Action], now: C.Instant) {
             let becameMaster = actions.contains {
@@ -166,6 +178,10 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                     shared.withLock { $0.state = to }
                     continuation.yield(VRRPStateChange(instance: configuration.name, from: from, to: to,
                                                        reason: reason, at: now))
+                    if let syncGroup {
+                        groupEvents += syncGroup.submit(.memberChanged(member: member, from: from, to: to, at: now),
+                                                        from: member)
+                    }
                 case .ownerConflict(let peer):
                     record(\.sendErrors, "another address owner: \(peer)", count: false)
                 case .otherMaster(let peer, let priority, let yielding):
@@ -177,25 +193,53 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                     }
                     otherMasterSink.yield(VRRPOtherMaster(instance: configuration.name, address: peer, priority: priority,
                                                           ourPriority: ours, yielding: yielding, at: now))
+                    if let syncGroup, !yielding {
+                        groupEvents += syncGroup.submit(.lowerPriorityAdvertHeard(member: member, at: now), from: member)
+                    }
                 }
             }
         }
 
-        // Start: faults first, then the start event; leftovers go unless we are MASTER now.
+        /// Feeds the sync group's events (answers to this runner, and those other members
+        /// caused) to the machine until none are left.
+        func settle(now: C.Instant) {
+            guard let syncGroup else { return }
+            while true {
+                let events = groupEvents + syncGroup.takeEvents(for: member)
+                groupEvents = []
+                if events.isEmpty { return }
+                for event in events { apply(machine.handle(event), now: now) }
+            }
+        }
+
+        // Start: faults first (the group's too), then the start event; leftovers go unless we
+        // are MASTER now.
         var start = clock.now
-        for faultName in faultNames(tracking) { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
+        let initialFaults = faultNames(tracking)
+        for faultName in initialFaults { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
+        if let syncGroup, !initialFaults.isEmpty {
+            groupEvents += syncGroup.submit(.ownFaultChanged(member: member, faulted: true, at: start), from: member)
+        }
+        settle(now: start)
         if let priority = trackedPriority(tracking) { _ = machine.handle(.priorityChanged(priority, at: start)) }
         let first = machine.handle(.start(at: start))
         if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
-            publish(machine)
             var now = clock.now
+            settle(now: now)
+            publish(machine)
             // Timers.
             if let at = timers.masterDown, at <= now {
                 timers.masterDown = nil
-                apply(machine.handle(.masterDownTimerFired(at: now)), now: now)
+                if let syncGroup {
+                    // The group decides: MASTER now, or BACKUP with the timer started again.
+                    groupEvents += syncGroup.submit(.masterDownTimerFired(member: member, at: now), from: member)
+                    settle(now: now)
+                } else {
+                    apply(machine.handle(.masterDownTimerFired(at: now)), now: now)
+                }
             }
             if let at = timers.advert, at <= now {
                 timers.advert = nil
@@ -203,7 +247,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             }
             for address in schedule.due(at: now) { announce(address) }
             // Links and external tracked objects.
+            let faultedBefore = !faultNames(tracking).isEmpty
             tracking = retrack(tracking, machine: &machine, now: now, apply: apply)
+            let faultedNow = !faultNames(tracking).isEmpty
+            if let syncGroup, faultedNow != faultedBefore {
+                groupEvents += syncGroup.submit(.ownFaultChanged(member: member, faulted: faultedNow, at: now),
+                                                from: member)
+            }
+            settle(now: now)
             // Wait for a packet until the next deadline.
             now = clock.now
             var wait = configuration.pollInterval
@@ -229,7 +280,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             case .success(let accepted):
                 shared.withLock { $0.statistics.advertsReceived += 1 }
                 if accepted.oldUnicastChecksumDetected { checksumOverride = .pseudoHeaderWithMulticastGroup }
-                apply(machine.handle(.advertReceived(Machine.Advert(accepted), at: now)), now: now)
+                let before = machine.state
+                let actions = machine.handle(.advertReceived(Machine.Advert(accepted), at: now))
+                if let syncGroup, VRRPSyncGroupCoordinator<C.Instant>.restartsMasterDownTimer(
+                    stateBefore: before, advertPriority: accepted.packet.priority, actions: actions) {
+                    _ = syncGroup.submit(.masterHeard(member: member), from: member)
+                }
+                apply(actions, now: now)
+                settle(now: now)
             }
         }
         start = clock.now

@@ -32,6 +32,9 @@
 ///   and gives up its addresses. Leaving it goes to BACKUP with Master_Adver_Interval reset
 ///   (the address owner goes straight to MASTER).
 /// - Shutdown: a MASTER sends priority 0 so a backup takes over after its skew time.
+/// - Sync groups: three events let a ``VRRPSyncGroupCoordinator`` hold a BACKUP whose master
+///   down timer ran out, and move a member to MASTER or BACKUP with the rest of its group;
+///   a group FAULT is an ordinary fault named after the group.
 ///
 /// **Partition heal (decision).** When a partition heals, two MASTERs see each other. The
 /// clients' ARP entries point at whichever announced last. If the lower one hears the higher
@@ -74,7 +77,7 @@ where Instant.Duration == Duration, Instant: Sendable {
         }
     }
 
-    public enum Event: Sendable {
+    public enum Event: Sendable, Equatable {
         /// The instance starts (keepalived: leaving INIT).
         case start(at: Instant)
         /// A validated advert arrived.
@@ -93,6 +96,21 @@ where Instant.Duration == Duration, Instant: Sendable {
         case faultCleared(String, at: Instant)
         /// The daemon stops.
         case shutdown(at: Instant)
+        /// Sync group: the master down timer ran out but another member of the group does
+        /// not want MASTER yet; stay BACKUP and start the timer again with the full master
+        /// down interval (keepalived `vrrp_sync_can_goto_master`). Ignored outside BACKUP.
+        case masterDownTimerHeld(at: Instant)
+        /// Sync group: another member became MASTER; a BACKUP becomes MASTER at once
+        /// (keepalived `vrrp_sync_master`). Ignored outside BACKUP.
+        case syncToMaster(group: String, at: Instant)
+        /// Sync group: another member left MASTER for BACKUP; a MASTER gives up its addresses
+        /// and goes to BACKUP without sending priority 0 (keepalived `vrrp_sync_backup`, which
+        /// leaves master with `advF` false). Ignored outside MASTER.
+        case syncToBackup(group: String, at: Instant)
+        /// Sync group: another member, MASTER, heard a lower priority master; a MASTER that
+        /// announces its addresses on such an advert (`garp_lower_prio_repeat`) announces them
+        /// now too (keepalived `vrrp_state_master_rx` does so for every member of the group).
+        case syncGroupLowerPriorityAdvert(at: Instant)
     }
 
     public enum Action: Sendable, Equatable {
@@ -200,6 +218,22 @@ where Instant.Duration == Duration, Instant: Sendable {
                 return becomeMaster(now: now, reason: .faultCleared)
             }
             return enterBackup(now: now, reason: .faultCleared)
+
+        case .masterDownTimerHeld(let now):
+            guard state == .backup else { return [] }
+            return scheduleMasterDown(at: now.advanced(by: masterDownInterval))
+
+        case .syncToMaster(let group, let now):
+            guard state == .backup else { return [] }
+            return becomeMaster(now: now, reason: .syncGroup(group))
+
+        case .syncToBackup(let group, let now):
+            guard state == .master else { return [] }
+            return leaveMaster(now: now, reason: .syncGroup(group))
+
+        case .syncGroupLowerPriorityAdvert:
+            guard state == .master, configuration.announcesOnLowerPriorityAdvert else { return [] }
+            return [.announceVirtualAddresses]
 
         case .shutdown:
             var actions: [Action] = []
@@ -312,22 +346,26 @@ where Instant.Duration == Duration, Instant: Sendable {
             if configuration.sendsAdvertBeforeYielding { actions.append(.sendAdvert(priority: priority)) }
             if configuration.version == .v3 { masterAdvertisementInterval = advert.interval }
             masterAddress = advert.source
-            advertDeadline = nil
-            let deadline = now.advanced(by: masterDownInterval)
-            masterDownDeadline = deadline
-            nextMasterReason = .masterDown
-            state = .backup
-            actions += [
-                .cancelAdvertTimer,
-                .removeVirtualAddresses,
-                .transition(from: .master, to: .backup,
-                            reason: .higherPriorityMaster(advert.source, priority: advert.priority)),
-                .scheduleMasterDownTimer(at: deadline),
-            ]
+            actions += leaveMaster(now: now, reason: .higherPriorityMaster(advert.source, priority: advert.priority))
             return actions
         }
         // Same priority from our own address: nothing to decide.
         return actions
+    }
+
+    /// MASTER → BACKUP without priority 0: the addresses go, the master down timer starts.
+    private mutating func leaveMaster(now: Instant, reason: VRRPTransitionReason) -> [Action] {
+        advertDeadline = nil
+        let deadline = now.advanced(by: masterDownInterval)
+        masterDownDeadline = deadline
+        nextMasterReason = .masterDown
+        state = .backup
+        return [
+            .cancelAdvertTimer,
+            .removeVirtualAddresses,
+            .transition(from: .master, to: .backup, reason: reason),
+            .scheduleMasterDownTimer(at: deadline),
+        ]
     }
 
     private mutating func sendAdvertNow(now: Instant) -> [Action] {
@@ -396,6 +434,8 @@ public enum VRRPTransitionReason: Sendable, Hashable, CustomStringConvertible {
     case fault(String)
     case faultCleared
     case shutdown
+    /// The instance followed another member of its `vrrp_sync_group` (named).
+    case syncGroup(String)
 
     public var description: String {
         switch self {
@@ -408,6 +448,7 @@ public enum VRRPTransitionReason: Sendable, Hashable, CustomStringConvertible {
         case .fault(let name): "fault: \(name)"
         case .faultCleared: "fault cleared"
         case .shutdown: "shutdown"
+        case .syncGroup(let name): "sync group \(name)"
         }
     }
 }
