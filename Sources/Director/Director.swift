@@ -252,12 +252,12 @@ public actor Director {
         return index
     }
 
-    /// Reads the configuration file again; with errors, nothing changes and the
-    /// diagnostics come back. Otherwise only the difference is applied: unchanged checks
+    /// Reads the configuration file again and checks it as lvsd's start does
+    /// (``StartupCheck``); with errors, nothing changes and the diagnostics come back. Otherwise only the difference is applied: unchanged checks
     /// keep their state and schedule.
     public func reload() -> ControlResponse {
-        let result = KeepalivedConfiguration.load(path: options.configurationPath,
-                                                  options: ConfigReadOptions(configID: options.configID))
+        let result = StartupCheck.load(path: options.configurationPath,
+                                       options: ConfigReadOptions(configID: options.configID))
         let text = result.diagnosticsText(path: options.configurationPath, strict: false)
         guard result.passes(strict: false), let configuration = result.configuration else {
             counters.lastRefusedReload = text

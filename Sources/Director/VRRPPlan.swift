@@ -120,7 +120,8 @@ struct InstanceMapper {
             case .password:
                 authentication = VRRP.VRRPAuthentication(type: .simplePassword, data: auth.secret)
             case .ipsecAH:
-                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none")
+                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none",
+                       at: auth.typePosition)
             }
         }
 
