@@ -106,7 +106,12 @@ extension GlobalSettings {
                 if let v = c.integer(s, in: 1...100) { g.vrrpDownTimerAdverts = v }
             },
             .value("vrrp_lower_prio_no_advert") { g, s, c in if let v = c.boolean(s) { g.vrrpLowerPriorityNoAdvert = v } },
-            .value("vrrp_higher_prio_send_advert") { g, s, c in if let v = c.boolean(s) { g.vrrpHigherPrioritySendAdvert = v } },
+            .value("vrrp_higher_prio_send_advert") { g, s, c in
+                if let v = c.boolean(s) {
+                    g.vrrpHigherPrioritySendAdvert = v
+                    g.writtenVRRPHigherPrioritySendAdvert = v
+                }
+            },
             .value("vrrp_version") { g, s, c in if let v = c.integer(s, in: 2...3) { g.vrrpVersion = v } },
             .value("vrrp_check_unicast_src") { g, s, c in
                 c.extraArguments(s, after: 0)

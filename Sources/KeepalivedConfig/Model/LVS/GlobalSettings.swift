@@ -30,7 +30,8 @@ public struct GlobalSettings: Sendable {
     public internal(set) var enableScriptSecurity = false
     /// `rs_init_notifies`: run real servers' notify_up for those up at start.
     public internal(set) var realServerInitialNotifies = false
-    /// `no_checker_emails`: no mail on checker state changes.
+    /// `no_checker_emails`: no mail on checker state changes, only when a real server goes
+    /// up or down. lvsd always mails that way (Director's `NotificationPlanner`).
     public internal(set) var noCheckerEmails = false
 
     // MARK: IPVS
@@ -73,6 +74,8 @@ public struct GlobalSettings: Sendable {
     public internal(set) var vrrpLowerPriorityNoAdvert = false
     /// `vrrp_higher_prio_send_advert`.
     public internal(set) var vrrpHigherPrioritySendAdvert = false
+    /// `vrrp_higher_prio_send_advert` as written; nil when global_defs does not write it.
+    var writtenVRRPHigherPrioritySendAdvert: Bool?
     /// `vrrp_version` 2 or 3; default 2.
     public internal(set) var vrrpVersion = 2
     /// `vrrp_check_unicast_src`.
