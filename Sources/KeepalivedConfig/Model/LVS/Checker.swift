@@ -139,7 +139,9 @@ public struct HTTPCheck: Sendable, Hashable {
     public internal(set) var httpProtocol: HTTPProtocolVersion = .http10
     /// `enable_sni [BOOL]` (SSL_GET): send the virtualhost as TLS SNI.
     public internal(set) var enableSNI = false
-    /// `fast_recovery [BOOL]`: retry at once after a failure.
+    /// `fast_recovery [BOOL]`: at start and after a failure, check every url at once instead
+    /// of one per `delay_loop`. lvsd's HTTP checker always checks every url in one pass (as
+    /// with `fast_recovery`).
     public internal(set) var fastRecovery = false
 }
 
