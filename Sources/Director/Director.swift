@@ -67,6 +67,9 @@ public actor Director {
     /// `lvs_sync_daemon`: the commands' state (see ``SyncDaemonSwitch``); nil without one.
     var syncDaemon: SyncDaemonSwitch?
     var syncDaemonCounters = SyncDaemonCounters()
+    /// `lvs_timeouts`: what was set last, and the kernel's values before lvsd set any
+    /// (see ``applyTimeouts(_:)``).
+    var timeouts = TimeoutsState()
     private var firstPassDone = false
     /// The state changed since the last pass (health, maintenance, configuration).
     private var eventPending = true
@@ -468,6 +471,7 @@ public actor Director {
             return
         }
         guard let kernel = kernelHandle() else { return }
+        applyTimeouts(kernel)
         let clock = ContinuousClock()
         let passStarted = clock.now
         var owned = Set<String>()
