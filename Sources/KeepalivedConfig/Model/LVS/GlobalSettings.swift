@@ -23,6 +23,7 @@ public struct GlobalSettings: Sendable {
     /// `smtp_alert_checker`: nil when not written; overrides `smtp_alert` for checker alerts.
     public internal(set) var smtpAlertChecker: Bool?
     /// `checker_log_all_failures`: every checker logs every failure, not only state changes.
+    /// Not carried out by lvsd (warned about).
     public internal(set) var checkerLogAllFailures = false
     /// `script_user USER [GROUP]`; nil: keepalived_script if it exists, else root.
     public internal(set) var scriptUser: ScriptUser?
@@ -35,7 +36,8 @@ public struct GlobalSettings: Sendable {
     public internal(set) var noCheckerEmails = false
 
     // MARK: IPVS
-    /// `lvs_timeouts tcp N tcpfin N udp N` (seconds; 0 leaves the kernel's value).
+    /// `lvs_timeouts tcp N tcpfin N udp N` (seconds; 0 leaves the kernel's value). Director
+    /// sets them in the kernel.
     public internal(set) var lvsTimeouts = LVSTimeouts()
     /// `lvs_flush`: flush the whole IPVS table at start.
     public internal(set) var lvsFlush = false
@@ -84,13 +86,14 @@ public struct GlobalSettings: Sendable {
     public internal(set) var vrrpSkipCheckAdvertAddresses = false
     /// `vrrp_strict`.
     public internal(set) var vrrpStrict = false
-    /// `dynamic_interfaces [allow_if_changes]`.
+    /// `dynamic_interfaces [allow_if_changes]`. Not carried out by lvsd (warned about).
     public internal(set) var dynamicInterfaces = false
     /// `dynamic_interfaces allow_if_changes`.
     public internal(set) var allowInterfaceChanges = false
     /// `vrrp_startup_delay` (seconds, microsecond precision); default 0.
     public internal(set) var vrrpStartupDelay: Duration = .zero
-    /// `log_unknown_vrids`.
+    /// `log_unknown_vrids`: log adverts for VRIDs no instance on the interface has. Not
+    /// carried out by lvsd (warned about).
     public internal(set) var logUnknownVRIDs = false
 
     public init() {}
