@@ -67,6 +67,9 @@ public actor Director {
     /// `lvs_sync_daemon`: the commands' state (see ``SyncDaemonSwitch``); nil without one.
     var syncDaemon: SyncDaemonSwitch?
     var syncDaemonCounters = SyncDaemonCounters()
+    /// `lvs_timeouts`: what was set last, and the kernel's values before lvsd set any
+    /// (see ``applyTimeouts(_:)``).
+    var timeouts = TimeoutsState()
     private var firstPassDone = false
     /// The state changed since the last pass (health, maintenance, configuration).
     private var eventPending = true
@@ -252,12 +255,12 @@ public actor Director {
         return index
     }
 
-    /// Reads the configuration file again; with errors, nothing changes and the
-    /// diagnostics come back. Otherwise only the difference is applied: unchanged checks
+    /// Reads the configuration file again and checks it as lvsd's start does
+    /// (``StartupCheck``); with errors, nothing changes and the diagnostics come back. Otherwise only the difference is applied: unchanged checks
     /// keep their state and schedule.
     public func reload() -> ControlResponse {
-        let result = KeepalivedConfiguration.load(path: options.configurationPath,
-                                                  options: ConfigReadOptions(configID: options.configID))
+        let result = StartupCheck.load(path: options.configurationPath,
+                                       options: ConfigReadOptions(configID: options.configID))
         let text = result.diagnosticsText(path: options.configurationPath, strict: false)
         guard result.passes(strict: false), let configuration = result.configuration else {
             counters.lastRefusedReload = text
@@ -468,6 +471,7 @@ public actor Director {
             return
         }
         guard let kernel = kernelHandle() else { return }
+        applyTimeouts(kernel)
         let clock = ContinuousClock()
         let passStarted = clock.now
         var owned = Set<String>()

@@ -91,7 +91,10 @@ public struct VRRPPlan: Sendable {
             notRun.append(Item(position: process.position, owner: "vrrp_track_process \(process.name)",
                                message: "processes are not tracked"))
         }
-        for file in vrrp.trackedFiles {
+        // A track_file only a FILE_CHECK follows is read by the checker; only VRRP's use is not run.
+        let trackedByVRRP = Set(vrrp.instances.flatMap { $0.trackFiles.map(\.name) }
+                                + vrrp.syncGroups.flatMap { $0.trackFiles.map(\.name) })
+        for file in vrrp.trackedFiles where trackedByVRRP.contains(file.name) {
             notRun.append(Item(position: file.position, owner: "track_file \(file.name)", message: "files are not tracked"))
         }
         for address in vrrp.staticAddresses {
@@ -140,7 +143,8 @@ struct InstanceMapper {
             case .password:
                 authentication = VRRP.VRRPAuthentication(type: .simplePassword, data: auth.secret)
             case .ipsecAH:
-                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none")
+                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none",
+                       at: auth.typePosition)
             }
         }
 
@@ -154,6 +158,12 @@ struct InstanceMapper {
             if group.description != standard {
                 refuse("adverts to the multicast group \(group) are not supported; lvsd sends to \(standard)")
             }
+        }
+
+        // keepalived puts vrrp_mcast_group4 in the old checksum; the VRRP library puts 224.0.0.18.
+        if instance.unicastChecksum == .old, instance.family == .ipv4,
+           global.vrrpMulticastGroup4.description != "224.0.0.18" {
+            refuse("old_unicast_checksum with vrrp_mcast_group4 \(global.vrrpMulticastGroup4) is not supported; lvsd computes the old checksum with 224.0.0.18")
         }
 
         var virtualAddresses: [VRRP.VirtualIPAddress] = []
@@ -234,10 +244,13 @@ struct InstanceMapper {
             initialStateMaster: instance.initialState == .master, downTimerAdverts: instance.downTimerAdverts,
             lowerPriorityNoAdvert: instance.lowerPriorityNoAdvert,
             // keepalived's default is off; lvsd's is on (the master that stays after a partition
-            // heals hears a lower priority advert and announces its addresses again).
-            higherPrioritySendAdvert: instance.higherPrioritySendAdvert ? true : nil,
+            // heals hears a lower priority advert and announces its addresses again). A value
+            // written in the instance or global_defs (or strict mode's off) is kept.
+            higherPrioritySendAdvert: instance.writtenHigherPrioritySendAdvert,
             refreshAddressesOnLowerPriorityAdvert: garp.lowerPriorityRepeat > 0,
-            strict: instance.strictMode)
+            strict: instance.strictMode,
+            v3IPv4Checksum: instance.unicastChecksum == .old ? .pseudoHeaderWithMulticastGroup : .keepalived,
+            detectOldUnicastChecksum: instance.unicastChecksum != .never)
         let unspecified = VRRPAddress(bytes: [UInt8](repeating: 0, count: instance.family == .ipv6 ? 16 : 4))!
         let runner = VRRPRunnerConfiguration(
             name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,

@@ -27,7 +27,8 @@ struct DaemonCommand {
     /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
     /// or the pid file cannot be written).
     func run() async -> Int32 {
-        let loaded = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: configID))
+        // The same check as --config-test: what lvsd refuses at start is an error there too.
+        let loaded = StartupCheck.load(path: path, options: ConfigReadOptions(configID: configID))
         let diagnostics = loaded.diagnosticsText(path: path, strict: false)
         if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
@@ -36,12 +37,6 @@ struct DaemonCommand {
         let place: @Sendable (SourcePosition) -> String = { [sources = loaded.sources, path] position in
             let file = sources.files.indices.contains(position.file) ? sources.files[position.file].path : path
             return "\(file):\(position.line):\(position.column)"
-        }
-        if !vrrpPlan.refused.isEmpty {
-            for item in vrrpPlan.refused {
-                Console.write("\(place(item.position)): error: \(item.owner): \(item.message)\n", to: .error)
-            }
-            return 1
         }
 
         var socketGroup: ControlSocketGroup?
