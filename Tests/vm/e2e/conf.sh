@@ -82,3 +82,74 @@ EOF
         echo "}"
     } >$CONF
 }
+
+# write_nat_conf "SERVERS": LVS-NAT as the guides build it: the client-side VIP (VI_EXT on eth0)
+# and the real servers' gateway address $GATEWAY (VI_INT on eth1) in one vrrp_sync_group, so
+# that both are always on the same director; real servers 10.60.0.2N on the internal bridge.
+write_nat_conf() {
+    servers=$1
+    {
+        cat <<EOF
+# LVS-NAT: two VRRP instances in one sync group; lvsd -i d1 / -i d2 pick their lines.
+global_defs {
+@d1 router_id director1
+@d2 router_id director2
+    lvs_sync_daemon eth0 VI_EXT
+}
+
+vrrp_sync_group VG_NAT {
+    group {
+        VI_EXT
+        VI_INT
+    }
+}
+
+vrrp_instance VI_EXT {
+@d1 state MASTER
+@d2 state BACKUP
+    interface eth0
+    virtual_router_id 61
+@d1 priority 150
+@d2 priority 100
+    advert_int 1
+    virtual_ipaddress {
+        $VIP/24 dev eth0
+    }
+}
+
+vrrp_instance VI_INT {
+@d1 state MASTER
+@d2 state BACKUP
+    interface eth1
+    virtual_router_id 62
+@d1 priority 150
+@d2 priority 100
+    advert_int 1
+    virtual_ipaddress {
+        $GATEWAY/24 dev eth1
+    }
+}
+EOF
+        for port in 80 7000; do
+            cat <<EOF
+
+virtual_server $VIP $port {
+    delay_loop 2
+    lvs_sched rr
+    lvs_method NAT
+    protocol TCP
+EOF
+            for s in $servers; do
+                cat <<EOF
+    real_server 10.60.0.2$s $port {
+        weight 1
+        TCP_CHECK {
+            connect_timeout 1
+        }
+    }
+EOF
+            done
+            echo "}"
+        done
+    } >$CONF
+}

@@ -9,8 +9,10 @@
 # echo service on port 7000) holding the VIP on lo with arp_ignore/arp_announce, and a client
 # namespace, all on one bridge. It measures balance (rr, wrr, persistence), health checks, a
 # reload that adds and drains real servers, failover by SIGKILL and SIGTERM with the client's
-# longest gap, preemption and nopreempt, connection survival with lvs_sync_daemon, and the same
-# failover with Debian's keepalived as the BACKUP director.
+# longest gap, preemption and nopreempt, connection survival with lvs_sync_daemon, the same
+# failover with Debian's keepalived as the BACKUP director, and last LVS-NAT: the real servers
+# move to an internal bridge behind a gateway address, a second VRRP instance in a
+# vrrp_sync_group with the client's VIP, and the pair fails over by SIGKILL and by a link fault.
 #
 # The exit status is the number of failed checks.
 set -u
@@ -281,21 +283,114 @@ check "six requests through d1 are answered" [ "$(echo "$answers" | grep -c FAIL
 echo "#   keepalived's log on d2 (VRRP lines):"
 grep 'Keepalived_vrrp.*(VI_1)' /tmp/syslog.log | sed 's/^.*Keepalived_vrrp/Keepalived_vrrp/' | tail -n 6 | indent "  "
 
+say "LVS-NAT with a vrrp_sync_group: the client's VIP and the real servers' gateway move together"
+held_close
+kill -TERM "$(cat /run/d2/keepalived.pid 2>/dev/null)" 2>/dev/null
+lvsd_stop 1
+wait_until 150 eval "! test -e /run/d2/keepalived.pid" || echo "# keepalived did not stop"
+dir_run 1 ipvsadm -C
+dir_run 2 ipvsadm -C
+cat <<'TOPOLOGY'
+#   client 10.50.0.2 --- br0 --- d1 .11 / d2 .12 (eth0; VIP 10.50.0.100, VI_EXT)
+#                                 d1 10.60.0.11 / d2 10.60.0.12 (eth1; gateway 10.60.0.1, VI_INT)
+#                                 --- br1 --- rs1..rs4 10.60.0.2N, default route via 10.60.0.1
+#   VI_EXT and VI_INT form vrrp_sync_group VG_NAT; the virtual servers forward with NAT (-m)
+TOPOLOGY
+GATEWAY=10.60.0.1
+$IP link add br1 type bridge
+$IP link set br1 up
+for d in 1 2; do
+    $IP link add d$d-br1 type veth peer name eth1 netns d$d
+    $IP link set d$d-br1 master br1
+    $IP link set d$d-br1 up
+    $IP -n d$d addr add 10.60.0.1$d/24 dev eth1
+    $IP -n d$d link set eth1 up
+    dir_run $d sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+done
+for i in 1 2 3 4; do
+    # The real servers leave the client's network: their only way back is the gateway.
+    $IP -n rs$i link set eth0 down
+    $IP -n rs$i addr del $VIP/32 dev lo
+    $IP link add rs$i-br1 type veth peer name eth1 netns rs$i
+    $IP link set rs$i-br1 master br1
+    $IP link set rs$i-br1 up
+    $IP -n rs$i addr add 10.60.0.2$i/24 dev eth1
+    $IP -n rs$i link set eth1 up
+    $IP -n rs$i route add default via $GATEWAY
+done
+write_nat_conf "1 2 3"
+grep -n 'vrrp_sync_group' -A 5 $CONF | indent "  "
+lvsd_start 1
+lvsd_start 2
+has_gw() { $IP -n d$1 -4 -o addr show dev eth1 | grep -q " $GATEWAY/"; }
+lacks_gw() { ! has_gw $1; }
+nat_owner() { has_vip $1 && has_gw $1 && table $1 | grep -q -- "^-a -t $VIP:80 -r 10.60.0.2[0-9]:80 -m "; }
+nat_idle() { lacks_vip $1 && lacks_gw $1; }
+check "d1 holds the VIP, the gateway and the NAT table" wait_until 300 nat_owner 1
+check "d2 holds neither address nor a virtual server" wait_until 150 eval "nat_idle 2 && lacks_services 2"
+echo "#   lvsctl status on d1 (VRRP part):"
+ctl 1 status | sed -n '/^VRRP:/,/^$/p' | indent "  "
+answers=$(fetches 12)
+echo "#   answered by: $answers"
+check "NAT, rr: four of 12 each" [ "$(tally "$answers")" = "rs1=4 rs2=4 rs3=4 rs4=0 FAIL=0" ]
+held_open
+echo "#   a long-lived connection through NAT to $(held_server)"
+check "the NAT connection is in d2's connection table (lvs_sync_daemon)" wait_until 100 eval "dir_run 2 ipvsadm -Lnc | grep -q ' 10.50.0.2:[0-9]* *$VIP:7000 '"
+
+loop_start natkill
+usleep 1000000
+t0=$(now)
+kill -KILL "$(lvsd_pid 1)"
+check "SIGKILL of d1's lvsd: d2 takes both addresses and the NAT table" wait_until 300 nat_owner 2
+echo "#   d2 owned both addresses and the table $(since $t0) s after the SIGKILL"
+usleep 2000000
+loop_stop
+echo "#   the client's longest gap: $(loop_gap natkill)"
+held_check "after-nat-sigkill"
+loop_start natback
+lvsd_start 1
+check "d1's lvsd restarts and preempts both instances" wait_until 300 eval "nat_owner 1 && nat_idle 2"
+usleep 2000000
+loop_stop
+echo "#   the client's longest gap: $(loop_gap natback)"
+held_check "after-nat-preempt"
+
+loop_start natfault
+usleep 1000000
+t0=$(now)
+$IP -n d1 link set eth1 down
+check "d1's eth1 goes down: VI_INT faults and the group takes VI_EXT along, d2 holds both" wait_until 300 eval "nat_owner 2 && lacks_vip 1"
+echo "#   d2 owned both addresses $(since $t0) s after d1's eth1 went down"
+check "d1's instances are both FAULT" eval "[ \"\$(ctl 1 status --json | grep -o '\"state\":\"FAULT\"' | wc -l)\" -ge 2 ]"
+usleep 2000000
+loop_stop
+echo "#   the client's longest gap: $(loop_gap natfault)"
+held_check "after-nat-fault"
+loop_start natrecover
+$IP -n d1 link set eth1 up
+check "d1's eth1 comes back: d1 preempts both" wait_until 300 eval "nat_owner 1 && nat_idle 2"
+usleep 2000000
+loop_stop
+echo "#   the client's longest gap: $(loop_gap natrecover)"
+held_check "after-nat-recovery"
+list 1 | indent "  "
+
 say "Failover gaps: the client's longest time without an answer (requests back to back, each with a 2 s limit)"
 for l in "sigkill:SIGKILL of d1's lvsd, d2 (lvsd) takes over" "preempt:d1's lvsd restarts and preempts d2" \
          "sigterm:SIGTERM of d1's lvsd (priority 0), d2 takes over" \
-         "mixed:SIGKILL of d1's lvsd, d2 (keepalived) takes over" "mixedback:d1's lvsd restarts and preempts keepalived"; do
+         "mixed:SIGKILL of d1's lvsd, d2 (keepalived) takes over" "mixedback:d1's lvsd restarts and preempts keepalived" \
+         "natkill:NAT: SIGKILL of d1's lvsd, d2 takes the sync group" "natback:NAT: d1's lvsd restarts and preempts" \
+         "natfault:NAT: d1's eth1 down, the group fails over" "natrecover:NAT: d1's eth1 up, d1 preempts"; do
     printf '#   %-58s %s\n' "${l#*:}" "$(loop_gap ${l%%:*})"
 done
 
 say "Clean-up"
 held_close
-kill -TERM "$(cat /run/d2/keepalived.pid 2>/dev/null)" 2>/dev/null
 lvsd_stop 1
-wait_until 150 eval "! test -e /run/d2/keepalived.pid" || echo "# keepalived did not stop"
+lvsd_stop 2
 for f in /tmp/lvsd-d1.log /tmp/lvsd-d2.log; do
-    c=$(grep -c -i 'error' $f)
-    echo "#   $f: $(wc -l <$f) lines, $c with 'error'"
+    echo "#   $f: $(wc -l <$f) lines; those with 'error' or 'warning':"
+    grep -i 'error\|warning' $f | cut -c1-160 | indent "  "
 done
 
 echo
