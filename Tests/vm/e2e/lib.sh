@@ -1,33 +1,10 @@
 # The end-to-end scenario's helpers (busybox sh in the guest), sourced by payload.sh.
 #
-# Checks print "ok N - ..." or "not ok N - ..."; lines for a person to read start with "# "
-# or are section titles ("### ..."). Waits poll the state they wait for until a generous
-# deadline (the guest runs under qemu TCG); durations are printed, never asserted.
+# Checks (Tests/vm/checks.sh) print "ok N - ..." or "not ok N - ..."; lines for a person to
+# read start with "# " or are section titles ("### "). Durations are printed, never asserted.
 
-IP=/usr/sbin/ip
+. /usr/local/lib/lvsd-tests/checks.sh
 VIP=10.50.0.100
-failed=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { # check DESCRIPTION COMMAND...
-    _cd=$1; shift
-    if "$@"; then ok "$_cd"; else not_ok "$_cd"; fi
-}
-# wait_until TENTHS COMMAND...: 0 as soon as COMMAND succeeds, 1 after TENTHS tenths of a second.
-# (Helpers keep their variables to names starting with _ so that they never overwrite a caller's.)
-wait_until() {
-    _wt=$1; shift
-    _wi=0
-    while [ "$_wi" -lt "$_wt" ]; do
-        "$@" && return 0
-        usleep 100000
-        _wi=$((_wi + 1))
-    done
-    return 1
-}
-say() { printf '\n### %s\n' "$*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 since() { echo "$(now) $1" | awk '{printf "%.2f", $1 - $2}'; }
 indent() { sed "s/^/#   ${1:-}/"; }
