@@ -86,6 +86,7 @@ EOF
 # write_nat_conf "SERVERS": LVS-NAT as the guides build it: the client-side VIP (VI_EXT on eth0)
 # and the real servers' gateway address $GATEWAY (VI_INT on eth1) in one vrrp_sync_group, so
 # that both are always on the same director; real servers 10.60.0.2N on the internal bridge.
+# Sync group members start as BACKUP (keepalived starts them so whatever the file says).
 write_nat_conf() {
     servers=$1
     {
@@ -105,8 +106,7 @@ vrrp_sync_group VG_NAT {
 }
 
 vrrp_instance VI_EXT {
-@d1 state MASTER
-@d2 state BACKUP
+    state BACKUP
     interface eth0
     virtual_router_id 61
 @d1 priority 150
@@ -118,8 +118,7 @@ vrrp_instance VI_EXT {
 }
 
 vrrp_instance VI_INT {
-@d1 state MASTER
-@d2 state BACKUP
+    state BACKUP
     interface eth1
     virtual_router_id 62
 @d1 priority 150
