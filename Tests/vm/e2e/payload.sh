@@ -390,7 +390,8 @@ lvsd_stop 1
 lvsd_stop 2
 for f in /tmp/lvsd-d1.log /tmp/lvsd-d2.log; do
     echo "#   $f: $(wc -l <$f) lines; those with 'error' or 'warning':"
-    grep -i 'error\|warning' $f | cut -c1-160 | indent "  "
+    # "TIME LEVEL lvsd: METADATA [SOURCE] MESSAGE": the time, the level and the message
+    grep -i ' error \| warning ' $f | sed 's/^\([^ ]*\) \([a-z]*\) lvsd: .*\] /\1 \2 /' | cut -c1-200 | indent "  "
 done
 
 echo
