@@ -57,8 +57,9 @@ public actor Director {
     private var instanceStates: [String: (state: String, isMaster: Bool)] = [:]
     /// Each instance's state as its runner last reported it (every change, for the sync daemon).
     var runnerStates: [String: SyncDaemonSwitch.InstanceState] = [:]
-    /// Where a reload hands the new configuration's VRRP plan (lvsd's VRRP service).
-    private var vrrpReloadHandler: @Sendable (VRRPPlan) -> Void = { _ in }
+    /// Where a reload hands the new configuration's VRRP plan (lvsd's VRRP service); nil
+    /// while no VRRP service runs here.
+    private var vrrpReloadHandler: (@Sendable (VRRPPlan) -> Void)?
     /// The running VRRP instances' status, from lvsd's VRRP service.
     private var vrrpStatus: @Sendable () -> [DirectorStatus.VRRPInstanceStatus] = { [] }
     private var managed: Set<IPVSServiceKey> = []
@@ -405,14 +406,14 @@ public actor Director {
         vrrpReloadHandler = handler
     }
 
-    /// A reload's VRRP instances: the director forgets the states of the instances gone from
-    /// the file (their virtual servers follow the new ownership) and hands the plan on.
+    /// A reload's VRRP instances, when a VRRP service runs here: the director runs the new
+    /// file's instances, forgets the states of those gone (their virtual servers follow the
+    /// new ownership) and hands the plan on.
     private func reloadVRRP(_ plan: VRRPPlan) {
+        guard let vrrpReloadHandler else { return }
         let names = Set(plan.instances.map(\.name))
-        if !vrrpInstances.isEmpty || !names.isEmpty {
-            vrrpInstances = names
-            instanceStates = instanceStates.filter { names.contains($0.key) }
-        }
+        vrrpInstances = names
+        instanceStates = instanceStates.filter { names.contains($0.key) }
         vrrpReloadHandler(plan)
     }
 

@@ -1,4 +1,8 @@
 import Director
+import Foundation
+import Logging
+import Synchronization
+import TestSupport
 import IPVSNetlink
 import Testing
 
@@ -54,5 +58,69 @@ import Testing
         #expect(commands.map(\.change) == row.commands)
         #expect(machine?.settings == row.new)
         #expect(machine?.wanted == row.wanted)
+    }
+}
+
+/// `Director.reload()`: the sync daemon restarts with changed settings, the VRRP plan goes to
+/// the VRRP service, and a refused reload changes neither.
+@Suite struct DirectorVRRPReloadTests {
+    static func file(sync: String, priority: Int = 100) -> String {
+        SyncDaemonTests.configuration(global: sync, instanceExtra: "priority \(priority)\n")
+            .replacingOccurrences(of: "    priority 100\n", with: "")
+    }
+
+    final class Plans: Sendable {
+        let received = Mutex<[VRRPPlan]>([])
+    }
+
+    @Test func syncDaemonRestartsWithNewSettingsAndThePlanIsHandedOn() async throws {
+        let kernel = FakeIPVSKernel()
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/k.conf"
+        try Self.file(sync: "lvs_sync_daemon eth1 VI_1 id 51").write(toFile: path, atomically: true, encoding: .utf8)
+        let (configuration, sources) = try loadConfiguration(try String(contentsOfFile: path, encoding: .utf8))
+        let director = Director(
+            loaded: configuration, sources: sources,
+            options: Director.Options(configurationPath: path, configID: nil, managedServicesPath: directory.path + "/managed",
+                                      maintenancePath: directory.path + "/maintenance", resyncInterval: .seconds(60)),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
+        let plans = Plans()
+        await director.setVRRPReloadHandler { plan in plans.received.withLock { $0.append(plan) } }
+        await director.vrrpInstanceChanged("VI_1", from: "INITIALIZE", to: "BACKUP")
+        await director.vrrpInstanceChanged("VI_1", from: "BACKUP", to: "MASTER")
+        let old = SyncDaemonSwitch.Settings(interface: "eth1", instance: "VI_1", syncID: 51)
+        #expect(try kernel.daemons() == [old.daemon(.master)])
+
+        // The same sync daemon, a new priority: no command; the plan has the priority.
+        try Self.file(sync: "lvs_sync_daemon eth1 VI_1 id 51", priority: 90).write(toFile: path, atomically: true, encoding: .utf8)
+        var sent = kernel.appliedChanges.count
+        #expect(await director.reload().ok)
+        #expect(kernel.appliedChanges.count == sent)
+        #expect(plans.received.withLock { $0.map { $0.instances.map(\.runner.instance.priority) } } == [[90]])
+
+        // New settings: the master daemon stops, the new one starts as master (VI_1 is MASTER).
+        try Self.file(sync: "lvs_sync_daemon eth2 VI_1 id 52", priority: 90).write(toFile: path, atomically: true, encoding: .utf8)
+        sent = kernel.appliedChanges.count
+        #expect(await director.reload().ok)
+        let new = SyncDaemonSwitch.Settings(interface: "eth2", instance: "VI_1", syncID: 52)
+        #expect(Array(kernel.appliedChanges.dropFirst(sent)) == [.stopDaemon(.master), .startDaemon(new.daemon(.master))])
+        #expect(try kernel.daemons() == [new.daemon(.master)])
+        #expect(await director.status().syncDaemon?.interface == "eth2")
+
+        // A file with an error: refused, nothing sent, no plan handed on.
+        try "vrrp_instance VI_1 {\n    priority 300\n}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        sent = kernel.appliedChanges.count
+        #expect(await director.reload().ok == false)
+        #expect(kernel.appliedChanges.count == sent)
+        #expect(plans.received.withLock { $0.count } == 2)
+        #expect(try kernel.daemons() == [new.daemon(.master)])
+
+        // The sync daemon removed: it stops.
+        try Self.file(sync: "", priority: 90).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(await director.reload().ok)
+        #expect(kernel.appliedChanges.last == .stopDaemon(.master))
+        #expect(try kernel.daemons().isEmpty)
+        #expect(await director.status().syncDaemon == nil)
     }
 }
