@@ -167,6 +167,8 @@ struct VRRPService: Sendable {
             logger.notice("VRRP reload: instance restarted", metadata: [
                 "vrrp.instance": "\(restart.name)", "reason": "\(restart.reasons.joined(separator: ", "))"])
         }
+        // A file with no VRRP before or after: nothing to say.
+        if old.instances.isEmpty && plan.instances.isEmpty { return }
         logger.notice("VRRP reload done", metadata: [
             "kept": "\(reload.kept.joined(separator: " "))", "updated": "\(reload.updated.map(\.name).joined(separator: " "))",
             "restarted": "\(restarted.joined(separator: " "))", "stopped": "\(reload.stopped.joined(separator: " "))",

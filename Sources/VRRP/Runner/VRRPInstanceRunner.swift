@@ -301,10 +301,12 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                                                 addresses: next.configuration.installedAddresses.map(\.address))
                 if machine.state == .master { schedule.resumeRefresh(at: now) }
             }
-            for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now: now) }
+            // The settings first: a MASTER brings its addresses up to date (removing those no
+            // longer listed) before a new fault takes the new list down.
             apply(machine.handle(.reconfigure(next.configuration.instance,
                                               priority: trackedPriority(newTracking, next.configuration), at: now)),
                   now: now)
+            for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now: now) }
             for name in oldFaults.subtracting(newFaults).sorted() { apply(machine.handle(.faultCleared(name, at: now)), now: now) }
             tracking = newTracking
             if let syncGroup, oldFaults.isEmpty != newFaults.isEmpty {
