@@ -192,9 +192,12 @@ final class VRRPTaskLifetime: Sendable {
         done.store(true, ordering: .releasing)
     }
 
-    /// Returns once ``run(_:)`` has returned (or the calling task is cancelled).
-    func finished() async {
+    /// Returns once ``run(_:)`` has returned (or the calling task is cancelled), or after
+    /// `limit` when one is given.
+    func finished(within limit: Duration? = nil) async {
+        let deadline = limit.map { ContinuousClock.now.advanced(by: $0) }
         while !done.load(ordering: .acquiring) {
+            if let deadline, ContinuousClock.now >= deadline { return }
             do { try await Task.sleep(for: Self.pollInterval) } catch { return }
         }
     }

@@ -92,9 +92,12 @@ struct VRRPService: Sendable {
     }
 
     /// Starts one task as a child of the service's group, stoppable on its own by a reload.
-    private func start(_ job: VRRPRegistry.Job, in group: inout DiscardingTaskGroup) {
+    /// `after`: a task to wait for first, at most ``deletedNotificationWait`` (the deleted
+    /// notifications of the instance a restart replaces).
+    private func start(_ job: VRRPRegistry.Job, in group: inout DiscardingTaskGroup, after: VRRPTaskLifetime? = nil) {
         let lifetime = registry.begin(job)
         group.addTask {
+            if let after { await after.finished(within: Self.deletedNotificationWait) }
             await lifetime.run {
                 switch job {
                 case .instance(let name): await runInstance(name)
@@ -147,18 +150,28 @@ struct VRRPService: Sendable {
                    + reload.scriptsStopped.map { .script($0) } + reload.scriptsRestarted.map { .script($0) }
                    + reload.groupsReplaced.map { .group($0) })
         registry.replace(with: plan, reload)
+        var notified: [String: VRRPTaskLifetime] = [:]
         for (instance, state, priority) in deleted {
             logger.notice("VRRP instance stopped by a reload", metadata: ["vrrp.instance": "\(instance.name)"])
-            for command in VRRPNotification.deletedCommands(instance.notify, instance: instance.name, lastState: state,
-                                                            priority: priority) {
-                group.addTask { await runNotification(command, instance: instance.name) }
+            let commands = VRRPNotification.deletedCommands(instance.notify, instance: instance.name, lastState: state,
+                                                            priority: priority)
+            let notifications = VRRPTaskLifetime()
+            notified[instance.name] = notifications
+            group.addTask {
+                await notifications.run {
+                    await withDiscardingTaskGroup { scripts in
+                        for command in commands {
+                            scripts.addTask { await runNotification(command, instance: instance.name) }
+                        }
+                    }
+                }
             }
         }
         for name in reload.groupsReplaced where plan.syncGroups.contains(where: { $0.name == name }) {
             start(.group(name), in: &group)
         }
         for name in reload.scriptsRestarted + reload.scriptsStarted { start(.script(name), in: &group) }
-        for name in restarted + reload.started { start(.instance(name), in: &group) }
+        for name in restarted + reload.started { start(.instance(name), in: &group, after: notified[name]) }
         for update in reload.updated {
             logger.notice("VRRP reload: settings changed in place", metadata: [
                 "vrrp.instance": "\(update.name)", "changes": "\(update.changes.map(\.rawValue).joined(separator: ", "))"])
@@ -301,6 +314,11 @@ struct VRRPService: Sendable {
             }
         }
     }
+
+    /// How long a restarted instance waits for the deleted notifications of the one it
+    /// replaces, so that they run before its own (keepalived sends them first too); a script
+    /// that takes longer does not hold the instance back further.
+    static let deletedNotificationWait: Duration = .seconds(2)
 
     /// How often ``forwardStates(_:_:)`` looks at an instance's state.
     static let forwardInterval: Duration = .milliseconds(10)

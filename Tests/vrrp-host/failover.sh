@@ -706,9 +706,12 @@ done
 # from the master's rejects its adverts, addr_list_err, unless skip_check_adv_addr lets the
 # current master's through; both sides set it); VI_2 removed stops (its VIP leaves, its notify
 # gets keepalived's deleted notification `INSTANCE VI_2 FAULT 150`); VI_1's priority lowered
-# to 50 makes B preempt.
+# to 50 makes B preempt. Before VI_2 goes: its virtual_router_id changed restarts it (deleted
+# notification, BACKUP, MASTER again); after: VI_3 added starts and takes its VIP.
+# reload_config PRIORITY EXTRA_VIP_LINE VI_2 [VI_3]: VI_2 is its virtual_router_id, or "no";
+# VI_3 "yes" adds it (vrid 53, 10.9.0.203).
 reload_config() {
-    local priority=$1 extra_vip=$2 with_vi2=$3
+    local priority=$1 extra_vip=$2 vi2=$3 vi3=${4:-no}
     cat <<EOF
 global_defs {
     vrrp_version 3
@@ -726,17 +729,30 @@ $extra_vip
     }
 }
 EOF
-    if [ "$with_vi2" = yes ]; then
+    if [ "$vi2" != no ]; then
         cat <<EOF
 vrrp_instance VI_2 {
     state BACKUP
     interface eth0
-    virtual_router_id 52
+    virtual_router_id $vi2
     priority 150
     advert_int 0.1
     notify "$work/notify.sh reload-vi2"
     virtual_ipaddress {
         10.9.0.200/24
+    }
+}
+EOF
+    fi
+    if [ "$vi3" = yes ]; then
+        cat <<EOF
+vrrp_instance VI_3 {
+    interface eth0
+    virtual_router_id 53
+    priority 150
+    advert_int 0.1
+    virtual_ipaddress {
+        10.9.0.203/24
     }
 }
 EOF
@@ -758,7 +774,8 @@ reloads_done() { awk '/VRRP reload done/ { n++ } END { print n + 0 }' "$work/$1.
 has_addr() { ip -n "$1" -4 -o addr show dev eth0 | grep -q " $2/"; }
 lacks_addr() { ! has_addr "$1" "$2"; }
 more_reloads() { [ "$(reloads_done "$1")" -gt "$2" ]; }
-notified() { grep -qx "$2" "$work/notify-$1.log" 2>/dev/null; }
+# notify_log_is LABEL LINES: notify-LABEL.log holds LINES (comma separated), in order.
+notify_log_is() { [ "$(paste -sd, "$work/notify-$1.log" 2>/dev/null)" = "$2" ]; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 
 # reload_in NS WHAT: lvsctl reload in NS; waits until lvsd logged the VRRP reload as done.
@@ -779,7 +796,7 @@ reload_scenario() {
     rm -f "$work/$nsA.log" "$work/$nsB.log" "$work/notify-reload-vi2.log"
     reload_config 100 "" no > "$work/$nsB.conf"
     launch lvsd "$nsB"; local bpid=$started_pid
-    reload_config 150 "" yes > "$work/$nsA.conf"
+    reload_config 150 "" 52 > "$work/$nsA.conf"
     launch lvsd "$nsA"; local apid=$started_pid
     expect_master "$nsA" "$nsB" lvsd lvsd "$name, start"
     if wait_for 10 has_addr "$nsA" 10.9.0.200 && wait_for 10 field_is "$nsA" VI_2 state MASTER; then
@@ -815,7 +832,7 @@ reload_scenario() {
 
     # 2. A VIP added to VI_1: on A's eth0, no transition, announced; then on B, still BACKUP.
     ta=$(transitions "$nsA"); tb=$(transitions "$nsB")
-    reload_config 150 "        10.9.0.101/24" yes > "$work/$nsA.conf"
+    reload_config 150 "        10.9.0.101/24" 52 > "$work/$nsA.conf"
     t0=$(now_ns)
     reload_in "$nsA" "$name, VIP added"
     if wait_for 10 has_addr "$nsA" 10.9.0.101; then
@@ -844,7 +861,26 @@ reload_scenario() {
         ok "$name, VIP added on B: A still MASTER, no transition logged"
     else fail "$name, VIP added on B: A $(vrrp_field "$nsA" VI_1 state), transitions $ta -> $(transitions "$nsA")"; fi
 
-    # 3. VI_2 removed: it stops, its VIP leaves, keepalived's deleted notification runs.
+    # 3a. VI_2's virtual_router_id 52 -> 54: restarted (keepalived matches instances by VRID):
+    # stopped with its deleted notification, then BACKUP and MASTER again with its VIP.
+    tb=$(transitions "$nsB")
+    reload_config 150 "        10.9.0.101/24" 54 > "$work/$nsA.conf"
+    reload_in "$nsA" "$name, VI_2 vrid 54"
+    if grep -q 'reason=virtual_router_id vrrp.instance=VI_2 .*instance restarted' "$work/$nsA.log"; then
+        ok "$name, VI_2 vrid 54: logged as restarted for virtual_router_id"
+    else fail "$name, VI_2 vrid 54: no restart logged"; fi
+    if wait_for 10 field_is "$nsA" VI_2 virtualRouterID 54 && wait_for 10 field_is "$nsA" VI_2 state MASTER \
+        && wait_for 10 has_addr "$nsA" 10.9.0.200; then
+        ok "$name, VI_2 vrid 54: MASTER again on vrid 54 with 10.9.0.200"
+    else fail "$name, VI_2 vrid 54: $(vrrp_field "$nsA" VI_2 state) on vrid $(vrrp_field "$nsA" VI_2 virtualRouterID)"; fi
+    local expected_notify="INSTANCE VI_2 BACKUP 150,INSTANCE VI_2 MASTER 150,INSTANCE VI_2 FAULT 150,INSTANCE VI_2 BACKUP 150,INSTANCE VI_2 MASTER 150"
+    if wait_for 10 notify_log_is reload-vi2 "$expected_notify"; then ok "$name, VI_2 vrid 54: notify got $expected_notify"
+    else fail "$name, VI_2 vrid 54: notify got $(paste -sd, "$work/notify-reload-vi2.log" 2>&1)"; fi
+    if field_is "$nsA" VI_1 state MASTER && [ "$(transitions "$nsB")" = "$tb" ]; then
+        ok "$name, VI_2 vrid 54: VI_1 untouched on A, B still BACKUP"
+    else fail "$name, VI_2 vrid 54: VI_1 on A $(vrrp_field "$nsA" VI_1 state), B transitions $tb -> $(transitions "$nsB")"; fi
+
+    # 3b. VI_2 removed: it stops, its VIP leaves, keepalived's deleted notification runs.
     tb=$(transitions "$nsB")
     reload_config 150 "        10.9.0.101/24" no > "$work/$nsA.conf"
     t0=$(now_ns)
@@ -854,18 +890,31 @@ reload_scenario() {
     else fail "$name, VI_2 removed: 10.9.0.200 still on A"; fi
     if wait_for 10 field_is "$nsA" VI_2 state absent; then ok "$name, VI_2 removed: gone from lvsctl status"
     else fail "$name, VI_2 removed: lvsctl status still shows it ($(vrrp_field "$nsA" VI_2 state))"; fi
-    if wait_for 10 notified reload-vi2 "INSTANCE VI_2 FAULT 150"; then
+    expected_notify+=",INSTANCE VI_2 FAULT 150"
+    if wait_for 10 notify_log_is reload-vi2 "$expected_notify"; then
         ok "$name, VI_2 removed: notify got 'INSTANCE VI_2 FAULT 150' (keepalived's deleted notification); all its calls:"
         sed 's/^/    /' "$work/notify-reload-vi2.log"
-    else fail "$name, VI_2 removed: notify log: $(cat "$work/notify-reload-vi2.log" 2>&1)"; fi
+    else fail "$name, VI_2 removed: notify log: $(paste -sd, "$work/notify-reload-vi2.log" 2>&1)"; fi
     if field_is "$nsA" VI_1 state MASTER && has_addr "$nsA" "$vip" && has_addr "$nsA" 10.9.0.101; then
         ok "$name, VI_2 removed: VI_1 untouched (MASTER, both VIPs)"
     else fail "$name, VI_2 removed: VI_1 changed"; fi
     if [ "$(transitions "$nsB")" = "$tb" ] && field_is "$nsB" VI_1 state BACKUP; then ok "$name, VI_2 removed: B still BACKUP"
     else fail "$name, VI_2 removed: B $(vrrp_field "$nsB" VI_1 state)"; fi
 
+    # 3c. VI_3 added: it starts and takes its VIP; VI_1 untouched.
+    ta=$(transitions "$nsA")
+    reload_config 150 "        10.9.0.101/24" no yes > "$work/$nsA.conf"
+    t0=$(now_ns)
+    reload_in "$nsA" "$name, VI_3 added"
+    if wait_for 10 field_is "$nsA" VI_3 state MASTER && wait_for 10 has_addr "$nsA" 10.9.0.203; then
+        ok "$name, VI_3 added: MASTER with 10.9.0.203 after $(ms_since "$t0") ms"
+    else fail "$name, VI_3 added: $(vrrp_field "$nsA" VI_3 state)"; fi
+    if [ "$(transitions "$nsA")" = "$((ta + 2))" ] && field_is "$nsA" VI_1 state MASTER; then
+        ok "$name, VI_3 added: A logged only VI_3's two transitions; VI_1 MASTER"
+    else fail "$name, VI_3 added: transitions $ta -> $(transitions "$nsA"), VI_1 $(vrrp_field "$nsA" VI_1 state)"; fi
+
     # 4. VI_1's priority lowered below B's: B preempts.
-    reload_config 50 "        10.9.0.101/24" no > "$work/$nsA.conf"
+    reload_config 50 "        10.9.0.101/24" no yes > "$work/$nsA.conf"
     t0=$(now_ns)
     reload_in "$nsA" "$name, priority 150 -> 50"
     if wait_for 10 has_vip "$nsB"; then
