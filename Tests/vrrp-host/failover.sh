@@ -709,7 +709,8 @@ done
 # to 50 makes B preempt. Before VI_2 goes: its virtual_router_id changed restarts it (deleted
 # notification, BACKUP, MASTER again); after: VI_3 added starts and takes its VIP.
 # reload_config PRIORITY EXTRA_VIP_LINE VI_2 [VI_3]: VI_2 is its virtual_router_id, or "no";
-# VI_3 "yes" adds it (vrid 53, 10.9.0.203).
+# VI_3 "yes" adds it (vrid 53, 10.9.0.203). Last, on B (then MASTER), a failing track_script
+# added by a reload lowers its priority and A preempts.
 reload_config() {
     local priority=$1 extra_vip=$2 vi2=$3 vi3=${4:-no}
     cat <<EOF
@@ -771,8 +772,10 @@ field_is() { [ "$(vrrp_field "$1" "$2" "$3")" = "$4" ]; }
 transitions() { awk '/VRRP [A-Z]+ -> [A-Z]+/ { n++ } END { print n + 0 }' "$work/$1.log"; }
 # reloads_done NS: how many VRRP reloads the lvsd in NS carried out.
 reloads_done() { awk '/VRRP reload done/ { n++ } END { print n + 0 }' "$work/$1.log"; }
-has_addr() { ip -n "$1" -4 -o addr show dev eth0 | grep -q " $2/"; }
-lacks_addr() { ! has_addr "$1" "$2"; }
+# has_addr NS ADDRESS: ADDRESS is on NS's eth0 (the list read whole, so that a failed read is
+# never taken for "absent" by lacks_addr).
+has_addr() { local list; list=$(ip -n "$1" -4 -o addr show dev eth0) && [[ $list == *" $2/"* ]]; }
+lacks_addr() { local list; list=$(ip -n "$1" -4 -o addr show dev eth0) && [[ $list != *" $2/"* ]]; }
 more_reloads() { [ "$(reloads_done "$1")" -gt "$2" ]; }
 # notify_log_is LABEL LINES: notify-LABEL.log holds LINES (comma separated), in order.
 notify_log_is() { [ "$(paste -sd, "$work/notify-$1.log" 2>/dev/null)" = "$2" ]; }
@@ -895,9 +898,12 @@ reload_scenario() {
         ok "$name, VI_2 removed: notify got 'INSTANCE VI_2 FAULT 150' (keepalived's deleted notification); all its calls:"
         sed 's/^/    /' "$work/notify-reload-vi2.log"
     else fail "$name, VI_2 removed: notify log: $(paste -sd, "$work/notify-reload-vi2.log" 2>&1)"; fi
-    if field_is "$nsA" VI_1 state MASTER && has_addr "$nsA" "$vip" && has_addr "$nsA" 10.9.0.101; then
-        ok "$name, VI_2 removed: VI_1 untouched (MASTER, both VIPs)"
-    else fail "$name, VI_2 removed: VI_1 changed"; fi
+    local vi1_state vi1_addrs
+    vi1_state=$(vrrp_field "$nsA" VI_1 state)
+    vi1_addrs=$(ip -n "$nsA" -4 -o addr show dev eth0 | awk '{ print $4 }' | paste -sd' ')
+    if [ "$vi1_state" = MASTER ] && [ "$vi1_addrs" = "10.9.0.1/24 $vip/24 10.9.0.101/24" ]; then
+        ok "$name, VI_2 removed: VI_1 untouched (MASTER, A's eth0: $vi1_addrs)"
+    else fail "$name, VI_2 removed: VI_1 $vi1_state, A's eth0: $vi1_addrs"; fi
     if [ "$(transitions "$nsB")" = "$tb" ] && field_is "$nsB" VI_1 state BACKUP; then ok "$name, VI_2 removed: B still BACKUP"
     else fail "$name, VI_2 removed: B $(vrrp_field "$nsB" VI_1 state)"; fi
 
@@ -931,6 +937,22 @@ reload_scenario() {
     if grep 'VRRP MASTER -> BACKUP' "$work/$nsA.log" | tail -1 | grep -q 'higher priority (100) master 10.9.0.2'; then
         ok "$name, priority 50: A logged yielding to B's priority 100"
     else fail "$name, priority 50: A's transition: $(grep 'VRRP MASTER -> ' "$work/$nsA.log" | tail -1)"; fi
+
+    # 5. On B (MASTER at 100), a failing vrrp_script with weight -80 added to VI_1: the script
+    # starts, the instance takes the track_script in place, its priority drops to 20, A (50)
+    # preempts.
+    reload_config 100 "        10.9.0.101/24" no > "$work/$nsB.conf"
+    sed -i "s|^vrrp_instance VI_1 {|vrrp_script chk {\n    script \"/bin/false\"\n    interval 1\n    weight -80\n}\nvrrp_instance VI_1 {\n    track_script {\n        chk\n    }|" "$work/$nsB.conf"
+    t0=$(now_ns)
+    reload_in "$nsB" "$name, failing track_script added on B"
+    if wait_for 10 has_vip "$nsA" && wait_for 10 field_is "$nsA" VI_1 state MASTER \
+        && wait_for 10 field_is "$nsB" VI_1 state BACKUP && field_is "$nsB" VI_1 effectivePriority 20; then
+        ok "$name, track_script added on B: B at priority 20, A MASTER again after $(ms_since "$t0") ms"
+    else fail "$name, track_script added on B: A $(vrrp_field "$nsA" VI_1 state), B $(vrrp_field "$nsB" VI_1 state)/$(vrrp_field "$nsB" VI_1 effectivePriority)"; fi
+    if grep -q 'changes=track_script vrrp.instance=VI_1 .*settings changed in place' "$work/$nsB.log" \
+        && grep -q 'scripts_restarted=chk .*VRRP reload done' "$work/$nsB.log"; then
+        ok "$name, track_script added on B: logged as changed in place, chk started"
+    else fail "$name, track_script added on B: $(grep 'VRRP reload' "$work/$nsB.log" | tail -2)"; fi
 
     stop_with TERM lvsd "$nsA" "$apid"
     reap "$apid"
