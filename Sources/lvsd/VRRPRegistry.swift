@@ -97,6 +97,11 @@ final class VRRPRegistry: Sendable {
 
     func lifetime(_ task: Job) -> VRRPTaskLifetime? { table.withLock { $0.lifetimes[task] } }
 
+    /// Forgets the lifetimes of tasks that have ended.
+    func end(_ jobs: [Job]) {
+        table.withLock { table in for job in jobs { table.lifetimes[job] = nil } }
+    }
+
     /// Takes the new plan after the tasks the reload stops have ended: entries of stopped
     /// instances go; restarted and started ones begin afresh (a restarted one keeps the
     /// effects of the scripts it still tracks); updated and kept ones take their new

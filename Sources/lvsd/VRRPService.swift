@@ -119,6 +119,7 @@ struct VRRPService: Sendable {
         let lifetimes = jobs.compactMap { registry.lifetime($0) }
         for lifetime in lifetimes { lifetime.stop() }
         for lifetime in lifetimes { await lifetime.finished() }
+        registry.end(jobs)
     }
 
     /// Carries out a reload: stops what goes or restarts, hands new settings to running
