@@ -55,6 +55,11 @@ public actor Director {
     /// Per instance: its state's name (`MASTER`, `BACKUP`, `FAULT`) and whether it is MASTER;
     /// absent until the instance reports.
     private var instanceStates: [String: (state: String, isMaster: Bool)] = [:]
+    /// Each instance's state as its runner last reported it (every change, for the sync daemon).
+    var runnerStates: [String: SyncDaemonSwitch.InstanceState] = [:]
+    /// Where a reload hands the new configuration's VRRP plan (lvsd's VRRP service); nil
+    /// while no VRRP service runs here.
+    private var vrrpReloadHandler: (@Sendable (VRRPPlan) -> Void)?
     /// The running VRRP instances' status, from lvsd's VRRP service.
     private var vrrpStatus: @Sendable () -> [DirectorStatus.VRRPInstanceStatus] = { [] }
     private var managed: Set<IPVSServiceKey> = []
@@ -277,7 +282,8 @@ public actor Director {
         checkPlan = CheckPlan(configuration)
         realServerIndex = Self.index(configuration)
         ownership = Ownership(configuration)
-        noteSyncDaemonReload(configuration)
+        reloadSyncDaemon(configuration)
+        reloadVRRP(VRRPPlan(configuration))
         logNotRun()
         engine.update(checkPlan.checks)
         counters.reloads += 1
@@ -392,6 +398,23 @@ public actor Director {
         vrrpInstances = instances
         eventPending = true
         wakeSink.yield()
+    }
+
+    /// Where a successful ``reload()`` hands the new configuration's VRRP plan: lvsd's VRRP
+    /// service carries out the difference (``VRRPReload``). Not called for a refused reload.
+    public func setVRRPReloadHandler(_ handler: @escaping @Sendable (VRRPPlan) -> Void) {
+        vrrpReloadHandler = handler
+    }
+
+    /// A reload's VRRP instances, when a VRRP service runs here: the director runs the new
+    /// file's instances, forgets the states of those gone (their virtual servers follow the
+    /// new ownership) and hands the plan on.
+    private func reloadVRRP(_ plan: VRRPPlan) {
+        guard let vrrpReloadHandler else { return }
+        let names = Set(plan.instances.map(\.name))
+        vrrpInstances = names
+        instanceStates = instanceStates.filter { names.contains($0.key) }
+        vrrpReloadHandler(plan)
     }
 
     /// Where ``status()`` reads the VRRP instances' state and counters from.

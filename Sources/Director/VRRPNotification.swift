@@ -35,6 +35,19 @@ public struct VRRPNotification: Sendable, Hashable {
         commands(scripts, type: "GROUP", name: group, state: state, priority: 0)
     }
 
+    /// The commands keepalived runs for an instance a reload removes (vrrp.c `clear_diff_vrrp`,
+    /// vrrp_notify.c `send_instance_notifies`): with `notify_deleted`, its command (if it
+    /// names one) and `notify ... DELETED`; without it, the FAULT ones, unless the instance
+    /// was in FAULT already (`lastState`), then none.
+    public static func deletedCommands(_ scripts: NotifyScripts, instance: String, lastState: String,
+                                       priority: Int) -> [VRRPNotification] {
+        if scripts.notifiesDeleted {
+            return commands(scripts, type: "INSTANCE", name: instance, state: "DELETED", priority: priority)
+        }
+        guard lastState != "FAULT" else { return [] }
+        return commands(scripts, type: "INSTANCE", name: instance, state: "FAULT", priority: priority)
+    }
+
     private static func commands(_ scripts: NotifyScripts, type: String, name: String, state: String,
                                  priority: Int) -> [VRRPNotification] {
         let timeout = state == "STOP" ? stopScriptTimeout : stateScriptTimeout
@@ -45,6 +58,7 @@ public struct VRRPNotification: Sendable, Hashable {
         case "BACKUP": own = scripts.backup
         case "FAULT": own = scripts.fault
         case "STOP": own = scripts.stop
+        case "DELETED": own = scripts.deleted
         default: own = nil
         }
         if let own {

@@ -204,10 +204,6 @@ struct InstanceMapper {
         for route in instance.virtualRoutes {
             skip("virtual_routes: the route is not added or removed with the state", at: route.position)
         }
-        let notify = instance.notify
-        if let script = notify.deleted {
-            skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
-        }
         for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
             for reference in references {

@@ -88,12 +88,12 @@ struct DaemonCommand {
                 return 1
             }
         }
-        let vrrp = vrrpPlan.instances.isEmpty
-            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
+        // Always there, so that a reload can add instances to a file that had none.
+        let vrrp = VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket, group: socketGroup),
                                       notifier: Notifier(configuration: configuration, logger: logger),
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
-        await vrrp?.prepare()
+        await vrrp.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",

@@ -94,7 +94,7 @@ private struct SyncGroupSimulation {
                 }
             case .transition(let from, let to, _):
                 submit(d, .memberChanged(member: members[m], from: from, to: to, at: now))
-            case .announceVirtualAddresses, .ownerConflict, .otherMaster:
+            case .announceVirtualAddresses, .updateVirtualAddresses, .ownerConflict, .otherMaster:
                 break
             }
         }

@@ -16,7 +16,7 @@
 #
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
 # FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, split-brain,
-# syncgroup, failover); unset, all run.
+# syncgroup, failover, reload); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -697,6 +697,13 @@ want failover && for version in 2 3; do
         echo "skipped: keepalived scenarios (no $keepalived)"
     fi
 done
+
+# Reload (lvsctl reload, as SIGHUP) of VRRP settings: reload-scenario.sh.
+if want reload; then
+    # shellcheck source=Tests/vrrp-host/reload-scenario.sh
+    source "$root/Tests/vrrp-host/reload-scenario.sh"
+    reload_scenario
+fi
 
 # notify scripts: lvsd's `notify` arguments, in order, are keepalived's in the same role, and
 # notify_master ran as often. (The two scripts of one transition start together, in keepalived

@@ -111,6 +111,12 @@ where Instant.Duration == Duration, Instant: Sendable {
         /// announces its addresses on such an advert (`garp_lower_prio_repeat`) announces them
         /// now too (keepalived `vrrp_state_master_rx` does so for every member of the group).
         case syncGroupLowerPriorityAdvert(at: Instant)
+        /// A reload changed the instance's settings in place: the state, the timers and the
+        /// learned master stay; the new settings apply from now on. `priority`: the
+        /// configured priority with the tracked weights applied under the new settings (nil:
+        /// no weight applies). The identity (`virtual_router_id`, version, family, unicast or
+        /// multicast) must not change: the driver restarts an instance for that.
+        case reconfigure(VRRPInstanceConfiguration, priority: Int?, at: Instant)
     }
 
     public enum Action: Sendable, Equatable {
@@ -127,6 +133,10 @@ where Instant.Duration == Duration, Instant: Sendable {
         /// Gratuitous ARP (IPv4) / unsolicited neighbour advertisement (IPv6) for the virtual
         /// addresses; the driver applies keepalived's repeat and delay settings.
         case announceVirtualAddresses
+        /// While MASTER, a reload changed the settings: install the addresses the new settings
+        /// list and remove those they no longer list (nothing when the list is the same); the
+        /// driver announces the addresses again when it added any, as keepalived's reload does.
+        case updateVirtualAddresses
         case transition(from: State, to: State, reason: VRRPTransitionReason)
         /// Another router also claims priority 255; our priority is now 254.
         case ownerConflict(peer: VRRPAddress)
@@ -137,7 +147,8 @@ where Instant.Duration == Duration, Instant: Sendable {
         case otherMaster(peer: VRRPAddress, priority: UInt8, yielding: Bool)
     }
 
-    public let configuration: VRRPInstanceConfiguration
+    /// The settings in force (a reload replaces them through ``Event/reconfigure(_:at:)``).
+    public private(set) var configuration: VRRPInstanceConfiguration
     /// The address we send from, for priority ties.
     public let primaryAddress: VRRPAddress
     public private(set) var state: State = .initialize
@@ -234,6 +245,9 @@ where Instant.Duration == Duration, Instant: Sendable {
         case .syncGroupLowerPriorityAdvert:
             guard state == .master, configuration.announcesOnLowerPriorityAdvert else { return [] }
             return [.announceVirtualAddresses]
+
+        case .reconfigure(let new, let total, let now):
+            return reconfigure(new, priority: total, now: now)
 
         case .shutdown:
             var actions: [Action] = []
@@ -406,6 +420,52 @@ where Instant.Duration == Duration, Instant: Sendable {
         guard state == .backup, let deadline = masterDownDeadline else { return [] }
         let moved = deadline.advanced(by: masterDownInterval - oldInterval)
         return scheduleMasterDown(at: moved)
+    }
+
+    // MARK: reload
+
+    /// keepalived's reload keeps a matched instance's state (vrrp.c `restore_vrrp_state`) and
+    /// builds the rest from the new file; here, in place:
+    /// - The priority given (the configured one with tracked weights, clamped to 1...254 as
+    ///   for ``Event/priorityChanged(_:at:)``; 255 for an address owner) replaces the
+    ///   advertised one; a running master down timer moves by the change in the interval, as
+    ///   for a tracked priority change.
+    /// - The advert interval replaces Master_Adver_Interval, except in a VRRPv3 BACKUP, which
+    ///   keeps the interval it learned from its master.
+    /// - MASTER: the addresses follow the new list (``Action/updateVirtualAddresses``) and,
+    ///   when the advert's contents or timing changed (priority, interval, addresses,
+    ///   authentication), one advert goes out now and the advert timer restarts from now
+    ///   (keepalived's reloaded master sends at once too). A lower priority is thus heard at
+    ///   once and a BACKUP above it preempts after its master down interval.
+    /// - `preempt_delay` turned off ends a running delay. FAULT, INIT and STOPPED only take
+    ///   the settings.
+    private mutating func reconfigure(_ new: VRRPInstanceConfiguration, priority total: Int?, now: Instant) -> [Action] {
+        let old = configuration
+        let oldPriority = priority
+        let oldDownInterval = masterDownInterval
+        configuration = new
+        if new.isAddressOwner {
+            priority = VRRPPriority.owner
+        } else {
+            priority = UInt8(min(max(total ?? Int(new.priority), 1), Int(VRRPPriority.owner) - 1))
+        }
+        if new.advertisementInterval != old.advertisementInterval, new.version == .v2 || state != .backup {
+            masterAdvertisementInterval = new.advertisementInterval
+        }
+        if new.effectivePreemptDelay == .zero { preemptDeadline = nil }
+        switch state {
+        case .master:
+            var actions: [Action] = [.updateVirtualAddresses]
+            let advertChanged = priority != oldPriority || new.advertisementInterval != old.advertisementInterval
+                || new.virtualAddresses != old.virtualAddresses || new.authentication != old.authentication
+            if advertChanged { actions += sendAdvertNow(now: now) }
+            return actions
+        case .backup:
+            guard let deadline = masterDownDeadline, masterDownInterval != oldDownInterval else { return [] }
+            return scheduleMasterDown(at: deadline.advanced(by: masterDownInterval - oldDownInterval))
+        case .initialize, .fault, .stopped:
+            return []
+        }
     }
 
     /// -1, 0, 1 as `lhs` is below, equal to or above `rhs` (keepalived `vrrp_saddr_cmp`);
