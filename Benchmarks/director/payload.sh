@@ -307,40 +307,46 @@ has_vip() { $IP -n d$1 -4 -o addr show dev eth0 | grep -q " $VIP/"; }
 last_complete() { [ "$(in_ns $1 ipvsadm -Ln -t $VIP:1999 2>/dev/null | grep -c '^  -> [0-9]')" = 10 ]; }
 # wait_for TENTHS COMMAND...: polls every 50 ms
 wait_for() { t=$(($1 * 2)); shift; i=0; while [ $i -lt $t ]; do "$@" && return 0; usleep 50000; i=$((i + 1)); done; return 1; }
+# The tools are started in the background through `ip netns exec`, so $! is not their pid:
+# they are stopped by the pid in their pid files.
 pair_start() { # pair_start TOOL D
     mkdir -p /run/t$2
     case $1 in
-    keepalived) in_ns $2 keepalived -n -l -G -f /bench/takeover.conf -i d$2 -p /run/t$2/k.pid -r /run/t$2/v.pid \
-                    -c /run/t$2/c.pid >/tmp/takeover-keepalived-d$2.log 2>&1 & ;;
-    lvsd) in_ns $2 lvsd -f /bench/takeover.conf -i d$2 --pid-file /run/t$2/pid --control-socket /run/t$2/sock \
+    keepalived) in_ns $2 keepalived -n -l -G -f /bench/takeover.conf -i d$2 -p /run/t$2/main.pid -r /run/t$2/vrrp.pid \
+                    -c /run/t$2/checkers.pid >/tmp/takeover-keepalived-d$2.log 2>&1 & ;;
+    lvsd) in_ns $2 lvsd -f /bench/takeover.conf -i d$2 --pid-file /run/t$2/main.pid --control-socket /run/t$2/sock \
               --state-dir /run/t$2/state --log-level warning >/tmp/takeover-lvsd-d$2.log 2>&1 & ;;
     esac
-    eval "pair_pid_$2=\$!"
 }
+pair_pid() { cat /run/t$1/main.pid 2>/dev/null; }
 pair_stop() { # pair_stop D
-    eval "p=\$pair_pid_$1"
-    kill -TERM "$p" 2>/dev/null
-    i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
-    kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
+    p=$(pair_pid $1)
+    if [ -n "$p" ]; then
+        kill -TERM "$p" 2>/dev/null
+        i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
+        kill -9 "$p" 2>/dev/null
+    fi
     in_ns $1 ipvsadm -C
     $IP -n d$1 addr del $VIP/24 dev eth0 2>/dev/null
     rm -rf /run/t$1
 }
+show_logs() { for f in /tmp/takeover-$1-d1.log /tmp/takeover-$1-d2.log; do echo "    $f:"; tail -n 8 $f | cut -c1-160 | sed 's/^/      /'; done; }
 for round in $(seq 1 "$ROUNDS"); do
     for tool in keepalived lvsd; do
         pair_start $tool 1
         pair_start $tool 2
-        if ! wait_for 2400 eval "has_vip 1 && last_complete 1"; then
-            echo "  round $round $tool: d1 did not become MASTER with the full table"; pair_stop 1; pair_stop 2; continue
+        if ! wait_for 2400 eval "has_vip 1 && last_complete 1 && [ -n \"\$(pair_pid 2)\" ]"; then
+            echo "  round $round $tool: d1 did not become MASTER with the full table"; show_logs $tool; pair_stop 1; pair_stop 2; continue
         fi
         [ $tool = keepalived ] && wait_for 2400 last_complete 2
         sleep 5
         standby=$(in_ns 2 ipvsadm -Ln | grep -c '^  -> [0-9]')
         t0=$(now)
-        eval "kill -TERM \$pair_pid_1"
+        kill -TERM "$(pair_pid 1)"
         if wait_for 600 has_vip 2; then vip=$(elapsed "$t0" "$(now)"); else vip="timeout"; fi
         if wait_for 2400 last_complete 2; then full=$(elapsed "$t0" "$(now)"); else full="timeout"; fi
         echo "  round $round $tool: the BACKUP had $standby destinations before; after the MASTER's SIGTERM it held the VIP after $vip s and the full table after $full s"
+        [ "$vip" = timeout ] || [ "$full" = timeout ] && show_logs $tool
         pair_stop 1
         pair_stop 2
     done
