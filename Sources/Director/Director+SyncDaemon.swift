@@ -52,12 +52,31 @@ extension Director {
                 logger.notice("\(operation)", metadata: metadata)
             case .failure(let error) where command.ignoresErrors:
                 logger.debug("\(operation): \(error) (ignored)", metadata: metadata)
+            case .failure(let error) where error.code == .exists && Self.alreadyRuns(command.change, in: kernel):
+                // An earlier lvsd (killed, so it could not stop it) left this very daemon running.
+                syncDaemonCounters.applied += 1
+                logger.notice("\(operation): the kernel already runs this daemon (left by an earlier run); kept",
+                              metadata: metadata)
             case .failure(let error):
                 syncDaemonCounters.failed += 1
                 // The error names the operation already.
                 syncDaemonCounters.lastError = "\(error)"
                 logger.error("\(operation) failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
+        }
+    }
+
+    /// Whether `change` starts a daemon the kernel already runs with the same role, interface
+    /// and sync id, and with every setting the command gives (the kernel reports its defaults
+    /// for the others).
+    static func alreadyRuns(_ change: IPVSChange, in kernel: some IPVSKernel) -> Bool {
+        guard case .startDaemon(let wanted) = change, let running = try? kernel.daemons() else { return false }
+        return running.contains { daemon in
+            daemon.role == wanted.role && daemon.interface == wanted.interface && daemon.syncID == wanted.syncID
+                && (wanted.maxLength == nil || daemon.maxLength == wanted.maxLength)
+                && (wanted.group == nil || daemon.group == wanted.group)
+                && (wanted.port == nil || daemon.port == wanted.port)
+                && (wanted.ttl == nil || daemon.ttl == wanted.ttl)
         }
     }
 

@@ -219,6 +219,32 @@ import Testing
         #expect(try kernel.daemons().map(\.role) == [.backup])
     }
 
+    /// After kill -9 the kernel still runs the master daemon the killed lvsd started: the
+    /// restarted lvsd's start of that same daemon gets EEXIST and keeps it (no failure, no
+    /// error in the status); a daemon with other settings is still a failure.
+    @Test func aDaemonLeftByAKilledRunIsKept() async throws {
+        let kernel = FakeIPVSKernel()
+        let directory = try TemporaryDirectory()
+        let director = try Self.director(Self.configuration(global: "lvs_sync_daemon eth1 VI_1"), kernel: kernel,
+                                         directory: directory)
+        let settings = Switch.Settings(interface: "eth1", instance: "VI_1", syncID: 51)
+        _ = kernel.apply([.startDaemon(settings.daemon(.master))])
+        await director.vrrpInstanceChanged("VI_1", from: "INITIALIZE", to: "MASTER")
+        #expect(try kernel.daemons() == [settings.daemon(.master)])
+        var status = try #require(await director.status().syncDaemon)
+        #expect(status.commandsFailed == 0)
+        #expect(status.lastError == nil)
+        #expect(status.text == "sync daemon: eth1, syncid 51, follows VI_1: wanted master; kernel runs master; 3 commands, 0 failed\n")
+
+        // A master daemon of another sync id is not the one wanted: the start fails as before.
+        await director.vrrpInstanceChanged("VI_1", from: "MASTER", to: "STOPPED")
+        _ = kernel.apply([.startDaemon(IPVSSyncDaemon(role: .master, interface: "eth1", syncID: 7))])
+        await director.vrrpInstanceChanged("VI_1", from: "INITIALIZE", to: "MASTER")
+        status = try #require(await director.status().syncDaemon)
+        #expect(status.commandsFailed == 1)
+        #expect(status.lastError?.hasPrefix("start master sync daemon: ") == true)
+    }
+
     /// No instance named: the director's start stops leftovers (errors ignored) and starts
     /// both; its stop stops both.
     @Test func withoutAnInstanceTheDirectorRunsBoth() async throws {
