@@ -339,7 +339,9 @@ for round in $(seq 1 "$ROUNDS"); do
             echo "  round $round $tool: d1 did not become MASTER with the full table"; show_logs $tool; pair_stop 1; pair_stop 2; continue
         fi
         [ $tool = keepalived ] && wait_for 2400 last_complete 2
-        sleep 5
+        # Both tools start 10,000 checks per director at once; the SIGTERM comes once that
+        # first round is well over (delay_loop 60).
+        sleep 30
         standby=$(in_ns 2 ipvsadm -Ln | grep -c '^  -> [0-9]')
         t0=$(now)
         kill -TERM "$(pair_pid 1)"

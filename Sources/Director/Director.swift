@@ -432,10 +432,16 @@ public actor Director {
             logger.notice(isMaster ? "VRRP MASTER: installing the instance's virtual servers"
                                    : "VRRP not MASTER: removing the instance's virtual servers",
                           metadata: ["vrrp.instance": "\(name)", "vrrp.state": "\(stateName)",
-                                     "virtual_servers": "\(services.joined(separator: ", "))"])
+                                     "virtual_servers": "\(Self.abbreviated(services))"])
         }
         eventPending = true
         reconcile()
+    }
+
+    /// The first ten names and how many more: a log line for 1,000 virtual servers stays short.
+    static func abbreviated(_ names: [String], first: Int = 10) -> String {
+        let shown = names.prefix(first).joined(separator: ", ")
+        return names.count > first ? shown + " and \(names.count - first) more" : shown
     }
 
     private func decision(for virtualServer: VirtualServer) -> Ownership.Decision {

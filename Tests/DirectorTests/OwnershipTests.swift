@@ -1,4 +1,4 @@
-import Director
+@testable import Director
 import IPVSNetlink
 import KeepalivedConfig
 import Logging
@@ -117,5 +117,12 @@ import Testing
 struct NoProber: Prober {
     func probe(_ spec: CheckSpec) async throws(CheckConfigurationError) -> ProbeOutcome {
         .unhealthy(reason: "no prober in this test")
+    }
+
+    /// The log line of a MASTER/BACKUP change names ten virtual servers and counts the rest.
+    @Test func theLogLineNamesTenVirtualServers() {
+        let names = (1...12).map { "TCP 10.0.0.1:\($0)" }
+        #expect(Director.abbreviated(names) == (1...10).map { "TCP 10.0.0.1:\($0)" }.joined(separator: ", ") + " and 2 more")
+        #expect(Director.abbreviated(Array(names.prefix(3))) == "TCP 10.0.0.1:1, TCP 10.0.0.1:2, TCP 10.0.0.1:3")
     }
 }
