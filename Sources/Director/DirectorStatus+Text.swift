@@ -32,6 +32,7 @@ extension DirectorStatus {
         for checker in checkersNotRun { out += "not run: \(checker)\n" }
         out += vrrpText
         if let syncDaemon { out += syncDaemon.text }
+        out += routeAnnouncementText
         for vs in virtualServers {
             out += "\n\(vs.name) (\(vs.position)) \(vs.scheduler), quorum \(vs.quorum): "
             out += "\(vs.hasQuorum ? "held" : "lost"), live weight \(vs.liveWeight)"

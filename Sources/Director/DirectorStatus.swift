@@ -12,6 +12,8 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
     public var syncDaemon: SyncDaemonStatus? = nil
     /// VRRP settings that lvsd does not carry out, with their position (``VRRPPlan/notRun``).
     public var vrrpNotRun: [String] = []
+    /// `lvsd_route_announce`: each VIP's announcement; nil without the block.
+    public var routeAnnouncement: RouteAnnouncementStatus? = nil
 
     public struct Daemon: Codable, Sendable, Hashable {
         public var pid: Int32
