@@ -5,6 +5,7 @@ extension RouteAnnouncementSettings {
 
     static let keywords = KeywordTable<RouteAnnouncementSettings>(blockKeyword, [
         .value("table") { a, s, c in
+            a.tableWritten = true
             guard let n = c.integer(s, in: 1...Int(UInt32.max)) else { return }
             c.extraArguments(s, after: 1)
             if systemTables.contains(n) {
@@ -79,7 +80,8 @@ extension RouteAnnouncementSettings {
     /// The checks across blocks: a table is given, every announced address is a virtual
     /// server's, and something is announced.
     func check(virtualServers: [VirtualServer], groups: [VirtualServerGroup], _ context: inout ReadContext) {
-        if table == 0 {
+        // A `table` with a bad value has its own error already.
+        if table == 0 && !tableWritten {
             context.error("\(Self.blockKeyword) needs 'table N': the routing table lvsd writes its routes to", at: position)
         }
         let known = Set(Self.virtualAddresses(of: virtualServers, groups: groups))

@@ -40,6 +40,8 @@ public struct RouteAnnouncementSettings: Sendable, Hashable {
     /// `announce ADDRESS...`: the VIPs to announce; nil: every address of a virtual server
     /// (and of the address entries of the groups virtual servers use).
     public internal(set) var addresses: [InetAddress]?
+    /// A `table` statement was read (valid or not).
+    var tableWritten = false
     /// Where each of ``addresses`` is written.
     var addressPositions: [SourcePosition] = []
 
