@@ -254,10 +254,14 @@ extension Director {
         }
     }
 
+    /// Counts every failure; logs an error when it differs from the last one (a missing
+    /// interface fails every pass: one line, not one per pass).
     private func noteRouteError(_ message: String, _ error: RouteNetlinkError) {
         routeCounters.failures += 1
-        routeCounters.lastError = "\(error)"
-        logger.error(Logger.Message(stringLiteral: message), metadata: ["error": "\(error)"])
+        let text = "\(message): \(error)"
+        logger.log(level: routeCounters.lastError == text ? .debug : .error, Logger.Message(stringLiteral: message),
+                   metadata: ["error": "\(error)"])
+        routeCounters.lastError = text
     }
 
     private func log(_ transitions: [RouteAnnouncer.Transition]) {
