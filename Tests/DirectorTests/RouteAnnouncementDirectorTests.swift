@@ -123,6 +123,10 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
             #expect(vips.map(\.phase) == ["announced", "withdrawn"])
             #expect(vips[1].reason == "not installed: tcp:10.0.0.2:80")
             #expect(vips.map(\.routeInstalled) == [true, false])
+            let metrics = MetricsExposition.render(status: await director.status(), configuration: await director.configuration,
+                                                   kernel: nil)
+            #expect(metrics.contains("lvsd_vip_announced{vip=\"10.0.0.1\"} 1\nlvsd_vip_announced{vip=\"10.0.0.2\"} 0\n"))
+            #expect(metrics.contains("lvsd_vip_servable{vip=\"10.0.0.1\"} 1\nlvsd_vip_servable{vip=\"10.0.0.2\"} 0\n"))
 
             // The kernel takes the service at the next resync pass: announced.
             kernel.refuse(nil)
@@ -180,6 +184,23 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
             #expect(status.vips.map(\.phase) == ["draining", "draining"])
             #expect(status.draining?.activeConnections == 0)
             #expect(status.routesAdded == 1 && status.routesRemoved == 2)
+            // lvsctl status's text and the metrics say the same.
+            let full = await director.status()
+            let text = full.text.split(separator: "\n").map(String.init)
+            #expect(text.contains("route announce: table 100 proto 200 dev lvs0; rise 0.0 s, fall 0.0 s, hold-down 0.0 s; "
+                                  + "1 routes added, 2 removed"))
+            #expect(text.contains { $0.hasPrefix("draining for 0s: 0 active connections, stops in at most ") })
+            let vipLines = text.filter { $0.hasPrefix("  10.0.0.") }
+            #expect(vipLines.count == 2)
+            #expect(vipLines.allSatisfy { $0.contains("draining    no route") && $0.hasSuffix("draining (lvsctl drain-director)") })
+            let metrics = MetricsExposition.render(status: full, configuration: await director.configuration, kernel: nil)
+                .split(separator: "\n").map(String.init)
+            for line in ["lvsd_vip_announced{vip=\"10.0.0.1\"} 0", "lvsd_vip_servable{vip=\"10.0.0.2\"} 0",
+                         "lvsd_vip_route_installed{vip=\"10.0.0.1\"} 0", "lvsd_route_changes_total{operation=\"add\"} 1",
+                         "lvsd_route_changes_total{operation=\"remove\"} 2", "lvsd_director_draining 1",
+                         "lvsd_route_failures_total 0"] {
+                #expect(metrics.contains(line), "\(line)")
+            }
             #expect(await director.handle(ControlRequest(command: .drainDirector)).message?.hasPrefix("already draining") == true)
             director.finish()
             group.cancelAll()

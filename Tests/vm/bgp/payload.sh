@@ -1,0 +1,290 @@
+#!/bin/sh
+# Runs in the guest (busybox sh) under scripts/vm/run, started by Tests/vm/bgp/run.sh.
+#
+# Two active directors behind an ECMP router, VRRP-less. Namespaces:
+#   rt   the router: BIRD with `merge paths`, BGP + BFD to both directors
+#        ra 192.0.2.1/30 <-> da 192.0.2.2/30 in d1;  rb 192.0.2.5/30 <-> db 192.0.2.6/30 in d2
+#   d1, d2  a director each: lvsd (lvsd_route_announce: table 100 proto 200, VIP on dummy lvs0)
+#        and BIRD (kernel table 100 learnt, exported by BGP with BFD)
+#   srv  the real servers 10.200.0.11 and .12 (busybox httpd), reached by d1 over
+#        s1a 10.201.1.1 <-> s1b 10.201.1.2 and by d2 over s2a 10.201.2.1 <-> s2b 10.201.2.2,
+#        so that one director's view of them can fail alone (its link goes down)
+#
+# The router's route to the VIP must have two next hops, then one after each of: all real
+# servers failing in d1's view, lvsctl drain-director on d1, SIGTERM to d1's lvsd, and back to
+# two each time; SIGKILL of d1's lvsd leaves the route in place (nothing withdraws it: BIRD
+# still exports what is in table 100, and the IPVS table lvsd left keeps forwarding); BIRD's
+# own death (SIGKILL) and a hung BIRD (SIGSTOP: only BFD notices) take d1 out. Each change is
+# timed from the action to the router's kernel route (/proc/uptime, 10 ms steps) and printed.
+# Each check prints "ok N - ..." or "not ok N - ..."; the exit status is the number of failed
+# checks. Waits poll with a deadline; no duration is asserted.
+set -u
+IP=/usr/sbin/ip
+VIP=10.0.0.1
+failed=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+say() { printf '\n### %s\n' "$*"; }
+# now: centiseconds of uptime.
+now() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}" | sed 's/^0*//;s/^$/0/'; }
+seconds_since() { t=$(( $(now) - $1 )); printf '%d.%02d' $((t / 100)) $((t % 100)); }
+# wait_until TENTHS COMMAND...: 0 as soon as COMMAND succeeds, 1 after TENTHS tenths of a second.
+wait_until() {
+    t=$1; shift
+    i=0
+    while [ "$i" -lt "$((t * 2))" ]; do
+        "$@" && return 0
+        usleep 50000
+        i=$((i + 1))
+    done
+    return 1
+}
+# next_hops: how many next hops the router's kernel route to the VIP has (0: no route).
+next_hops() { $IP -n rt route show $VIP | grep -c ' via '; }
+has_next_hops() { [ "$(next_hops)" = "$1" ]; }
+# expect_next_hops N WHAT START TENTHS: waits for N next hops, prints the time since START.
+expect_next_hops() {
+    if wait_until "$4" has_next_hops "$1"; then
+        ok "$2: router has $1 next hop(s) after $(seconds_since "$3") s"
+        echo "time: $2: $(seconds_since "$3") s"
+    else
+        not_ok "$2: router has $(next_hops) next hop(s), not $1, after $(seconds_since "$3") s"
+        $IP -n rt route show $VIP
+    fi
+}
+lvsctl_d() { $IP netns exec "$1" lvsctl --control-socket "/run/$1/lvsd.sock" "$@"; }
+status_json() { $IP netns exec "$1" lvsctl status --json --control-socket "/run/$1/lvsd.sock"; }
+lvsd_pid() { cat "/run/$1/lvsd.pid" 2>/dev/null; }
+running() { kill -0 "$1" 2>/dev/null; }
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+start_lvsd() {
+    mkdir -p "/run/$1"
+    $IP netns exec "$1" lvsd -f "/etc/lvsd/$1.conf" --pid-file "/run/$1/lvsd.pid" \
+        --control-socket "/run/$1/lvsd.sock" --state-dir "/run/$1" --resync-interval 1 \
+        --log-level info >>"/tmp/lvsd-$1.log" 2>&1 &
+    wait_until 300 test -S "/run/$1/lvsd.sock"
+}
+start_bird() { # start_bird NS
+    $IP netns exec "$1" bird -c "/etc/bird/$1.conf" -s "/run/bird-$1.ctl" -P "/run/bird-$1.pid"
+}
+bird_pid() { cat "/run/bird-$1.pid" 2>/dev/null; }
+vip_phase() { status_json "$1" | grep -o '"phase":"[a-z]*"' | head -n1 | cut -d'"' -f4; }
+phase_is() { [ "$(vip_phase "$1")" = "$2" ]; }
+vip_reason() { status_json "$1" | grep -o '"reason":"[^"]*"' | tail -n1 | cut -d'"' -f4; }
+route_in_table() { $IP -n "$1" route show table 100 | grep -q "^$VIP dev lvs0 proto 200"; }
+no_route_in_table() { ! route_in_table "$1"; }
+
+# MARK: network
+say "network"
+for ns in rt d1 d2 srv; do $IP netns add $ns; $IP -n $ns link set lo up; done
+$IP link add ra netns rt type veth peer name da netns d1
+$IP link add rb netns rt type veth peer name db netns d2
+$IP -n rt addr add 192.0.2.1/30 dev ra; $IP -n rt link set ra up
+$IP -n rt addr add 192.0.2.5/30 dev rb; $IP -n rt link set rb up
+$IP -n d1 addr add 192.0.2.2/30 dev da; $IP -n d1 link set da up
+$IP -n d2 addr add 192.0.2.6/30 dev db; $IP -n d2 link set db up
+$IP -n srv addr add 10.200.0.11/32 dev lo; $IP -n srv addr add 10.200.0.12/32 dev lo
+for i in 1 2; do
+    $IP link add s${i}a netns d$i type veth peer name s${i}b netns srv
+    $IP -n d$i addr add 10.201.$i.1/24 dev s${i}a; $IP -n d$i link set s${i}a up
+    $IP -n srv addr add 10.201.$i.2/24 dev s${i}b; $IP -n srv link set s${i}b up
+    $IP -n d$i route add 10.200.0.0/24 via 10.201.$i.2
+    $IP -n d$i link add lvs0 type dummy; $IP -n d$i link set lvs0 up
+done
+mkdir -p /srv/www && echo "real server" >/srv/www/index.html
+$IP netns exec srv busybox httpd -p 10.200.0.11:80 -h /srv/www
+$IP netns exec srv busybox httpd -p 10.200.0.12:80 -h /srv/www
+
+# MARK: configuration
+mkdir -p /etc/lvsd /etc/bird
+for i in 1 2; do
+    cat >/etc/lvsd/d$i.conf <<EOF
+global_defs {
+    router_id director-$i
+}
+lvsd_route_announce {
+    table 100
+    protocol 200
+    interface lvs0
+    rise 1
+    fall 0
+    hold_down 2
+    drain_timeout 20
+}
+virtual_server $VIP 80 {
+    delay_loop 1
+    lvs_sched mh
+    mh-port
+    lvs_method DR
+    protocol TCP
+    real_server 10.200.0.11 80 {
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+    real_server 10.200.0.12 80 {
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+EOF
+done
+# The directors' BIRD: as samples/bird-director.conf, with test timers.
+for i in 1 2; do
+    if [ $i = 1 ]; then me=192.0.2.2; peer=192.0.2.1; else me=192.0.2.6; peer=192.0.2.5; fi
+    cat >/etc/bird/d$i.conf <<EOF
+router id $me;
+protocol device { scan time 10; }
+ipv4 table vips4;
+protocol kernel lvsd4 {
+    kernel table 100;
+    learn;
+    scan time 10;
+    ipv4 { table vips4; import where krt_source = 200 && net.len = 32; export none; };
+}
+protocol bfd { interface "*" { min rx interval 100 ms; min tx interval 100 ms; multiplier 3; }; }
+protocol bgp uplink {
+    local $me as 65010;
+    neighbor $peer as 65000;
+    bfd on;
+    hold time 6; keepalive time 2; connect retry time 1;
+    ipv4 { table vips4; import none; export all; next hop self; };
+}
+EOF
+done
+# The router's BIRD: as samples/bird-router.conf.
+cat >/etc/bird/rt.conf <<EOF
+router id 192.0.2.1;
+protocol device { scan time 10; }
+protocol kernel {
+    merge paths on;
+    ipv4 { import none; export where source = RTS_BGP; };
+}
+protocol bfd { interface "*" { min rx interval 100 ms; min tx interval 100 ms; multiplier 3; }; }
+template bgp director {
+    local as 65000;
+    bfd on;
+    hold time 6; keepalive time 2; connect retry time 1;
+    graceful restart off;
+    ipv4 { import where net ~ [ 10.0.0.0/24{32,32} ]; export none; };
+}
+protocol bgp d1 from director { neighbor 192.0.2.2 as 65010; source address 192.0.2.1; }
+protocol bgp d2 from director { neighbor 192.0.2.6 as 65010; source address 192.0.2.5; }
+EOF
+
+# MARK: start
+say "start"
+t0=$(now)
+for ns in rt d1 d2; do start_bird $ns || not_ok "bird starts in $ns"; done
+for ns in d1 d2; do start_lvsd $ns || not_ok "lvsd starts in $ns"; done
+expect_next_hops 2 "both directors announce at start" "$t0" 600
+for ns in d1 d2; do
+    if route_in_table $ns && [ "$(vip_phase $ns)" = announced ]; then
+        ok "$ns: the VIP route is in table 100 and lvsctl status says announced"
+    else
+        not_ok "$ns: table 100: $($IP -n $ns route show table 100); phase $(vip_phase $ns)"
+    fi
+done
+$IP -n rt route show $VIP
+$IP netns exec d1 ipvsadm -Ln
+lvsctl_d d1 status | sed -n '/^route announce/,/^$/p'
+
+# MARK: real servers fail in d1's view
+say "all real servers fail in d1's view (its link to them goes down)"
+t=$(now)
+$IP -n d1 link set s1a down
+expect_next_hops 1 "d1 loses quorum: withdrawn" "$t" 300
+if [ "$(vip_reason d1)" = "quorum lost: TCP $VIP:80" ] && no_route_in_table d1; then
+    ok "d1: reason 'quorum lost: TCP $VIP:80', no route in table 100"
+else
+    not_ok "d1: reason '$(vip_reason d1)'; table 100: $($IP -n d1 route show table 100)"
+fi
+lvsctl_d d1 status | sed -n '/^route announce/,/^$/p'
+t=$(now)
+$IP -n d1 link set s1a up
+$IP -n d1 route add 10.200.0.0/24 via 10.201.1.2 2>/dev/null
+expect_next_hops 2 "d1's real servers back: announced again (checks, rise 1 s, hold-down 2 s)" "$t" 300
+
+# MARK: drain
+say "lvsctl drain-director on d1"
+pid=$(lvsd_pid d1)
+t=$(now)
+lvsctl_d d1 drain-director
+expect_next_hops 1 "drain-director: withdrawn" "$t" 300
+if wait_until 300 not_running "$pid"; then
+    ok "d1's lvsd stopped by itself after the drain, $(seconds_since "$t") s after the request"
+else
+    not_ok "d1's lvsd still runs $(seconds_since "$t") s after drain-director"
+fi
+tail -n 4 /tmp/lvsd-d1.log
+t=$(now)
+start_lvsd d1
+expect_next_hops 2 "d1's lvsd restarted: announced again" "$t" 300
+
+# MARK: SIGTERM
+say "SIGTERM to d1's lvsd"
+pid=$(lvsd_pid d1)
+t=$(now)
+kill -TERM "$pid"
+expect_next_hops 1 "SIGTERM: withdrawn" "$t" 300
+wait_until 300 not_running "$pid" && ok "d1's lvsd exited on SIGTERM" || not_ok "d1's lvsd still runs after SIGTERM"
+if no_route_in_table d1 && $IP netns exec d1 ipvsadm -Sn | grep -q "^-A -t $VIP:80"; then
+    ok "after SIGTERM: no route in table 100, the IPVS service is still there (no lvs_flush_on_stop)"
+else
+    not_ok "after SIGTERM: table 100: $($IP -n d1 route show table 100)"
+fi
+t=$(now)
+start_lvsd d1
+expect_next_hops 2 "d1's lvsd restarted after SIGTERM" "$t" 300
+
+# MARK: SIGKILL
+say "SIGKILL to d1's lvsd"
+pid=$(lvsd_pid d1)
+t=$(now)
+kill -KILL "$pid"
+wait_until 100 not_running "$pid"
+# Nothing withdraws the route: it stays in table 100, BIRD keeps exporting it, and the IPVS
+# table lvsd left keeps forwarding (without health checks) until lvsd starts again.
+usleep 3000000
+if has_next_hops 2 && route_in_table d1; then
+    ok "SIGKILL of lvsd: the route stays (nothing withdraws it), router still has 2 next hops after $(seconds_since "$t") s"
+else
+    not_ok "SIGKILL of lvsd: router has $(next_hops) next hop(s); table 100: $($IP -n d1 route show table 100)"
+fi
+t=$(now)
+start_lvsd d1
+if wait_until 100 phase_is d1 announced && has_next_hops 2; then
+    ok "lvsd restarted after SIGKILL adopts the route it finds (announced, still 2 next hops)"
+else
+    not_ok "after the restart: phase $(vip_phase d1), $(next_hops) next hop(s)"
+fi
+grep 'announcing virtual IPs by route' /tmp/lvsd-d1.log | tail -n 1
+
+# MARK: BIRD dies
+say "SIGKILL to d1's BIRD (the BGP session's TCP connection closes)"
+t=$(now)
+kill -KILL "$(bird_pid d1)"
+expect_next_hops 1 "BIRD killed: withdrawn by the router" "$t" 300
+t=$(now)
+start_bird d1
+expect_next_hops 2 "BIRD restarted" "$t" 300
+
+say "SIGSTOP to d1's BIRD (a hung host: only BFD notices)"
+t=$(now)
+kill -STOP "$(bird_pid d1)"
+expect_next_hops 1 "BIRD stopped: BFD withdraws" "$t" 300
+kill -CONT "$(bird_pid d1)"
+t=$(now)
+expect_next_hops 2 "BIRD continued: session re-established" "$t" 600
+
+# MARK: cleanup
+say "cleanup"
+for ns in d1 d2; do kill -TERM "$(lvsd_pid $ns)" 2>/dev/null; done
+for ns in rt d1 d2; do kill -TERM "$(bird_pid $ns)" 2>/dev/null; done
+echo "$n checks, $failed failed"
+exit "$failed"
