@@ -112,7 +112,10 @@ struct DaemonCommand {
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
         await vrrp?.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            // The service returns on its own only when `lvsctl drain-director` has finished: a
+            // normal stop (exit 0), not a failure.
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",
                                                  "control_socket": "\(controlSocket)"])
         do {

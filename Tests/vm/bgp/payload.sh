@@ -29,17 +29,17 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 say() { printf '\n### %s\n' "$*"; }
 # now: centiseconds of uptime.
 now() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}" | sed 's/^0*//;s/^$/0/'; }
-seconds_since() { t=$(( $(now) - $1 )); printf '%d.%02d' $((t / 100)) $((t % 100)); }
-# wait_until TENTHS COMMAND...: 0 as soon as COMMAND succeeds, 1 after TENTHS tenths of a second.
+seconds_since() { local c; c=$(( $(now) - $1 )); printf '%d.%02d' $((c / 100)) $((c % 100)); }
+# wait_until TENTHS COMMAND...: 0 as soon as COMMAND succeeds, 1 once TENTHS tenths of a second
+# have passed (by the clock: each try runs programs, slow under TCG).
 wait_until() {
-    t=$1; shift
-    i=0
-    while [ "$i" -lt "$((t * 2))" ]; do
+    local deadline
+    deadline=$(( $(now) + $1 * 10 )); shift
+    while :; do
         "$@" && return 0
+        [ "$(now)" -lt "$deadline" ] || return 1
         usleep 50000
-        i=$((i + 1))
     done
-    return 1
 }
 # next_hops: how many next hops the router's kernel route to the VIP has (0: no route).
 next_hops() { $IP -n rt route show $VIP | grep -c ' via '; }
@@ -54,8 +54,7 @@ expect_next_hops() {
         $IP -n rt route show $VIP
     fi
 }
-lvsctl_d() { $IP netns exec "$1" lvsctl --control-socket "/run/$1/lvsd.sock" "$@"; }
-status_json() { $IP netns exec "$1" lvsctl status --json --control-socket "/run/$1/lvsd.sock"; }
+lvsctl_d() { local ns=$1; shift; $IP netns exec "$ns" lvsctl "$@" --control-socket "/run/$ns/lvsd.sock"; }
 lvsd_pid() { cat "/run/$1/lvsd.pid" 2>/dev/null; }
 running() { kill -0 "$1" 2>/dev/null; }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
@@ -70,9 +69,11 @@ start_bird() { # start_bird NS
     $IP netns exec "$1" bird -c "/etc/bird/$1.conf" -s "/run/bird-$1.ctl" -P "/run/bird-$1.pid"
 }
 bird_pid() { cat "/run/bird-$1.pid" 2>/dev/null; }
-vip_phase() { status_json "$1" | grep -o '"phase":"[a-z]*"' | head -n1 | cut -d'"' -f4; }
+# The VIP's line of lvsctl status: "  10.0.0.1  announced  route in table  for 3s  servable".
+vip_line() { lvsctl_d "$1" status | grep "^  $VIP "; }
+vip_phase() { vip_line "$1" | awk '{print $2}'; }
 phase_is() { [ "$(vip_phase "$1")" = "$2" ]; }
-vip_reason() { status_json "$1" | grep -o '"reason":"[^"]*"' | tail -n1 | cut -d'"' -f4; }
+vip_reason() { vip_line "$1" | sed 's/.* for [0-9dhms]* *//; s/.*since start *//; s/ (hold-down [0-9.]* s)$//'; }
 route_in_table() { $IP -n "$1" route show table 100 | grep -q "^$VIP dev lvs0 proto 200"; }
 no_route_in_table() { ! route_in_table "$1"; }
 
@@ -152,7 +153,7 @@ protocol bgp uplink {
     local $me as 65010;
     neighbor $peer as 65000;
     bfd on;
-    hold time 6; keepalive time 2; connect retry time 1;
+    hold time 6; keepalive time 2; connect retry time 1; error wait time 1, 5;
     ipv4 { table vips4; import none; export all; next hop self; };
 }
 EOF
@@ -169,7 +170,7 @@ protocol bfd { interface "*" { min rx interval 100 ms; min tx interval 100 ms; m
 template bgp director {
     local as 65000;
     bfd on;
-    hold time 6; keepalive time 2; connect retry time 1;
+    hold time 6; keepalive time 2; connect retry time 1; error wait time 1, 5;
     graceful restart off;
     ipv4 { import where net ~ [ 10.0.0.0/24{32,32} ]; export none; };
 }
@@ -218,6 +219,9 @@ lvsctl_d d1 drain-director
 expect_next_hops 1 "drain-director: withdrawn" "$t" 300
 if wait_until 300 not_running "$pid"; then
     ok "d1's lvsd stopped by itself after the drain, $(seconds_since "$t") s after the request"
+    wait "$pid"
+    status=$?
+    [ "$status" = 0 ] && ok "d1's lvsd exited with status 0 after the drain" || not_ok "d1's lvsd exited with status $status after the drain"
 else
     not_ok "d1's lvsd still runs $(seconds_since "$t") s after drain-director"
 fi
