@@ -610,7 +610,9 @@ public actor Director {
             desiredWeights[entry.service.key] = weights
         }
         var observedDestinations: [IPVSServiceKey: [DestinationEndpoint: IPVSDestination]] = [:]
+        var observedEntries: [IPVSServiceKey: IPVSServiceEntry] = [:]
         for entry in observed {
+            observedEntries[entry.service.key] = entry
             var destinations: [DestinationEndpoint: IPVSDestination] = [:]
             for d in entry.destinations { destinations[DestinationEndpoint(d)] = d }
             observedDestinations[entry.service.key] = destinations
@@ -653,7 +655,8 @@ public actor Director {
                 owned: decision(for: virtualServer) == .install, realServers: realServers,
                 sorryServer: virtualServer.sorryServer.map { s in
                     s.address.isIPv6 ? "[\(s.address)]:\(s.port)" : "\(s.address):\(s.port)"
-                }))
+                },
+                destinationDigest: DestinationDigest.digest(of: serviceKeys.map(\.0), in: observedEntries)))
         }
         let ago = counters.lastPass.map { ContinuousClock.now - $0 }
         return DirectorStatus(

@@ -38,6 +38,7 @@ extension DirectorStatus {
             out += "\(vs.hasQuorum ? "held" : "lost"), live weight \(vs.liveWeight)"
             if let sorry = vs.sorryServer { out += ", sorry server \(sorry)\(vs.hasQuorum ? "" : " (in use)")" }
             if !vs.owned { out += ", not owned" }
+            if let digest = vs.destinationDigest { out += ", destinations \(digest)" }
             out += "\n"
             for rs in vs.realServers {
                 var line = "  " + Self.pad(rs.address, 22) + Self.pad(rs.health, 12)

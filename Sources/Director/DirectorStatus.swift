@@ -58,6 +58,10 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
         public var owned: Bool
         public var realServers: [RealServerStatus]
         public var sorryServer: String?
+        /// ``DestinationDigest`` of the kernel's destination lists for this virtual server's
+        /// services; nil when the kernel lacks one of them. Equal on directors that hold
+        /// identical lists.
+        public var destinationDigest: String? = nil
     }
 
     public struct RealServerStatus: Codable, Sendable, Hashable {

@@ -223,3 +223,34 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
         #expect(await director.status().routeAnnouncement == nil)
     }
 }
+
+/// The destination digest `lvsctl status` shows per virtual server: equal for equal lists,
+/// different when the order, a weight or the flags differ, nil when the kernel lacks a service.
+@Suite struct DestinationDigestTests {
+    static let key = IPVSServiceKey.address(.tcp, IPAddress("10.0.0.1")!, port: 80)
+
+    static func table(_ servers: [(String, UInt32)], flags: IPVSServiceFlags = []) -> [IPVSServiceKey: IPVSServiceEntry] {
+        [key: IPVSServiceEntry(
+            service: IPVSService(key: key, scheduler: "mh", flags: flags),
+            destinations: servers.map { IPVSDestination(address: IPAddress($0.0)!, port: 80, forwarding: .route, weight: $0.1) })]
+    }
+
+    @Test func digestFollowsOrderWeightsAndFlags() {
+        let a = DestinationDigest.digest(of: [Self.key], in: Self.table([("192.168.1.1", 1), ("192.168.1.2", 1)]))
+        // FNV-1a 64 of "tcp:10.0.0.1:80 mh flags 0\n192.168.1.1:80 Route w1\n192.168.1.2:80 Route w1\n",
+        // computed with Python: h = 0xcbf29ce484222325; for b in data: h = ((h ^ b) * 0x100000001b3) % 2**64.
+        #expect(a == "352085e10ca4fb9b")
+        let others = [
+            DestinationDigest.digest(of: [Self.key], in: Self.table([("192.168.1.2", 1), ("192.168.1.1", 1)])),
+            DestinationDigest.digest(of: [Self.key], in: Self.table([("192.168.1.1", 1), ("192.168.1.2", 0)])),
+            DestinationDigest.digest(of: [Self.key], in: Self.table([("192.168.1.1", 1), ("192.168.1.2", 1)], flags: .schedulerFlag2)),
+        ]
+        for other in others { #expect(other != nil && other != a) }
+        #expect(DestinationDigest.digest(of: [Self.key], in: [:]) == nil)
+    }
+
+    /// FNV-1a of no bytes is the offset basis (draft-eastlake-fnv).
+    @Test func noServiceIsTheOffsetBasis() {
+        #expect(DestinationDigest.digest(of: [], in: [:]) == "cbf29ce484222325")
+    }
+}
