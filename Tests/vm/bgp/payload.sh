@@ -3,12 +3,15 @@
 #
 # Two active directors behind an ECMP router, VRRP-less. Namespaces:
 #   rt   the router: BIRD with `merge paths`, BGP + BFD to both directors
-#        ra 192.0.2.1/30 <-> da 192.0.2.2/30 in d1;  rb 192.0.2.5/30 <-> db 192.0.2.6/30 in d2
-#   d1, d2  a director each: lvsd (lvsd_route_announce: table 100 proto 200, VIP on dummy lvs0)
-#        and BIRD (kernel table 100 learnt, exported by BGP with BFD)
-#   srv  the real servers 10.200.0.11 and .12 (busybox httpd), reached by d1 over
-#        s1a 10.201.1.1 <-> s1b 10.201.1.2 and by d2 over s2a 10.201.2.1 <-> s2b 10.201.2.2,
-#        so that one director's view of them can fail alone (its link goes down)
+#        ra 192.0.2.1/30 <-> da 192.0.2.2/30 in d1;  rb 192.0.2.5/30 <-> db 192.0.2.6/30 in d2;
+#        rc 198.51.100.1/24 <-> c0 198.51.100.2 in cl (the client); lan0 10.203.0.1 towards lan
+#   d1, d2  a director each: lvsd (lvsd_route_announce: table 100 proto 200, VIP on dummy lvs0;
+#        mh with mh-port, IPIP tunnelling, sloppy_tcp) and BIRD (kernel table 100 learnt,
+#        exported by BGP with BFD); s1a 10.201.1.1 and s2a 10.201.2.1 towards lan
+#   lan  a router between the directors, the real servers rs1 10.202.1.2 and rs2 10.202.2.2
+#        (echo servers, VIP on lo, IPIP on tunl0) and the router (lan0 10.203.0.1), which
+#        carries the real servers' direct replies. One director's view of the real servers
+#        fails alone when its link to lan goes down.
 #
 # The router's route to the VIP must have two next hops, then one after each of: all real
 # servers failing in d1's view, lvsctl drain-director on d1, SIGTERM to d1's lvsd, and back to
@@ -74,29 +77,62 @@ vip_line() { lvsctl_d "$1" status | grep "^  $VIP "; }
 vip_phase() { vip_line "$1" | awk '{print $2}'; }
 phase_is() { [ "$(vip_phase "$1")" = "$2" ]; }
 vip_reason() { vip_line "$1" | sed 's/.* for [0-9dhms]* *//; s/.*since start *//; s/ (hold-down [0-9.]* s)$//'; }
+digest() { lvsctl_d "$1" status | grep -o 'destinations [0-9a-f]*' | head -n1 | cut -d' ' -f2; }
 route_in_table() { $IP -n "$1" route show table 100 | grep -q "^$VIP dev lvs0 proto 200"; }
 no_route_in_table() { ! route_in_table "$1"; }
 
 # MARK: network
 say "network"
-for ns in rt d1 d2 srv; do $IP netns add $ns; $IP -n $ns link set lo up; done
+for ns in rt d1 d2 lan rs1 rs2 cl; do $IP netns add $ns; $IP -n $ns link set lo up; done
 $IP link add ra netns rt type veth peer name da netns d1
 $IP link add rb netns rt type veth peer name db netns d2
 $IP -n rt addr add 192.0.2.1/30 dev ra; $IP -n rt link set ra up
 $IP -n rt addr add 192.0.2.5/30 dev rb; $IP -n rt link set rb up
 $IP -n d1 addr add 192.0.2.2/30 dev da; $IP -n d1 link set da up
 $IP -n d2 addr add 192.0.2.6/30 dev db; $IP -n d2 link set db up
-$IP -n srv addr add 10.200.0.11/32 dev lo; $IP -n srv addr add 10.200.0.12/32 dev lo
+# The client behind the router; the router hashes flows on ports too (L4) over its next hops.
+$IP link add rc netns rt type veth peer name c0 netns cl
+$IP -n rt addr add 198.51.100.1/24 dev rc; $IP -n rt link set rc up
+$IP -n cl addr add 198.51.100.2/24 dev c0; $IP -n cl link set c0 up
+$IP -n cl route add default via 198.51.100.1
+$IP netns exec rt sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward; echo 1 >/proc/sys/net/ipv4/fib_multipath_hash_policy
+    for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
+# "lan": a router of its own between the directors, the real servers and the router (no
+# bridge module in the guest, so it is routed; the directors use IPIP tunnelling, which needs
+# no shared segment). d1 s1a 10.201.1.1, d2 s2a 10.201.2.1, rs1 e0 10.202.1.2, rs2 e0
+# 10.202.2.2, rt lan0 10.203.0.1; the real servers reply to the client directly through it
+# and the router.
+modprobe ipip
+$IP netns exec lan sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward
+    for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
+lan_link() { # lan_link NS IFACE NET: NS's IFACE is NET.1 or .2, lan's end NET.254
+    $IP link add "l-$1" netns lan type veth peer name "$2" netns "$1"
+    $IP -n lan addr add "$3.254/24" dev "l-$1"; $IP -n lan link set "l-$1" up
+    $IP -n "$1" addr add "$3.$4/24" dev "$2"; $IP -n "$1" link set "$2" up
+}
+lan_link d1 s1a 10.201.1 1
+lan_link d2 s2a 10.201.2 1
+lan_link rt lan0 10.203.0 1
+$IP -n lan route add 198.51.100.0/24 via 10.203.0.1
+for i in 1 2; do $IP -n d$i route add 10.202.0.0/16 via 10.201.$i.254; done
 for i in 1 2; do
-    $IP link add s${i}a netns d$i type veth peer name s${i}b netns srv
-    $IP -n d$i addr add 10.201.$i.1/24 dev s${i}a; $IP -n d$i link set s${i}a up
-    $IP -n srv addr add 10.201.$i.2/24 dev s${i}b; $IP -n srv link set s${i}b up
-    $IP -n d$i route add 10.200.0.0/24 via 10.201.$i.2
-    $IP -n d$i link add lvs0 type dummy; $IP -n d$i link set lvs0 up
+    lan_link rs$i e0 10.202.$i 2
+    $IP -n rs$i route add default via 10.202.$i.254
+    # IPIP: the VIP on lo, packets decapsulated on tunl0 (whose source is the client).
+    $IP -n rs$i addr add $VIP/32 dev lo
+    $IP -n rs$i link set tunl0 up
+    $IP netns exec rs$i sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done
+        echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore; echo 2 >/proc/sys/net/ipv4/conf/all/arp_announce'
+    # An echo server that names itself: "rs1 LINE" for each LINE, one process per connection.
+    printf '#!/bin/sh\nwhile read -r line; do echo "rs%s $line"; done\n' $i >/usr/local/bin/echo-rs$i
+    chmod +x /usr/local/bin/echo-rs$i
+    $IP netns exec rs$i busybox nc -ll -p 80 -e /usr/local/bin/echo-rs$i &
 done
-mkdir -p /srv/www && echo "real server" >/srv/www/index.html
-$IP netns exec srv busybox httpd -p 10.200.0.11:80 -h /srv/www
-$IP netns exec srv busybox httpd -p 10.200.0.12:80 -h /srv/www
+for i in 1 2; do
+    $IP -n d$i link add lvs0 type dummy; $IP -n d$i link set lvs0 up
+    # A flow ECMP moves here mid-stream is taken up (mh picks the same real server).
+    $IP netns exec d$i sh -c 'echo 1 >/proc/sys/net/ipv4/vs/sloppy_tcp'
+done
 
 # MARK: configuration
 mkdir -p /etc/lvsd /etc/bird
@@ -118,15 +154,15 @@ virtual_server $VIP 80 {
     delay_loop 1
     lvs_sched mh
     mh-port
-    lvs_method DR
+    lvs_method TUN
     protocol TCP
-    real_server 10.200.0.11 80 {
+    real_server 10.202.1.2 80 {
         TCP_CHECK {
             connect_timeout 1
             retry 0
         }
     }
-    real_server 10.200.0.12 80 {
+    real_server 10.202.2.2 80 {
         TCP_CHECK {
             connect_timeout 1
             retry 0
@@ -194,6 +230,12 @@ done
 $IP -n rt route show $VIP
 $IP netns exec d1 ipvsadm -Ln
 lvsctl_d d1 status | sed -n '/^route announce/,/^$/p'
+digest1=$(digest d1); digest2=$(digest d2)
+if [ -n "$digest1" ] && [ "$digest1" = "$digest2" ]; then
+    ok "both directors hold the same destination list (lvsctl status: destinations $digest1)"
+else
+    not_ok "destination digests differ: d1 '$digest1', d2 '$digest2'"
+fi
 
 # MARK: real servers fail in d1's view
 say "all real servers fail in d1's view (its link to them goes down)"
@@ -208,7 +250,7 @@ fi
 lvsctl_d d1 status | sed -n '/^route announce/,/^$/p'
 t=$(now)
 $IP -n d1 link set s1a up
-$IP -n d1 route add 10.200.0.0/24 via 10.201.1.2 2>/dev/null
+$IP -n d1 route add 10.202.0.0/16 via 10.201.1.254
 expect_next_hops 2 "d1's real servers back: announced again (checks, rise 1 s, hold-down 2 s)" "$t" 300
 
 # MARK: drain
@@ -285,6 +327,76 @@ expect_next_hops 1 "BIRD stopped: BFD withdraws" "$t" 300
 kill -CONT "$(bird_pid d1)"
 t=$(now)
 expect_next_hops 2 "BIRD continued: session re-established" "$t" 600
+
+# MARK: data path
+# The client opens CONNS connections to the VIP through the router; each sends a line and
+# the real server's echo names it. Director 1 then fails as a host would (its link to the
+# router goes down: the router's BFD and BGP withdraw it); every connection sends again.
+# Those ECMP hashed to d1 now reach d2, which has no entry for them: with sloppy_tcp it takes
+# them up mid-stream and mh sends them to the same real server. Then d1 comes back and they
+# move back. Counted, and the counts printed; none should break.
+say "data path: connections across a director's failure (mh, sloppy_tcp, IPIP)"
+CONNS=24
+mkdir -p /tmp/c
+open_connection() { # open_connection I: nc reads /tmp/c/in.I (held open by a sleep), writes /tmp/c/out.I
+    mkfifo /tmp/c/in.$1
+    $IP netns exec cl busybox nc $VIP 80 </tmp/c/in.$1 >/tmp/c/out.$1 2>/dev/null &
+    sleep 900 >/tmp/c/in.$1 &
+    echo $! >/tmp/c/holder.$1
+}
+send_all() { # send_all WORD: every connection sends "WORD I"
+    i=1; while [ $i -le $CONNS ]; do echo "$1 $i" >/tmp/c/in.$i; i=$((i + 1)); done
+}
+answered() { # answered WORD: how many connections got "rsN WORD I" back
+    c=0; i=1
+    while [ $i -le $CONNS ]; do grep -q " $1 $i\$" /tmp/c/out.$i && c=$((c + 1)); i=$((i + 1)); done
+    echo $c
+}
+all_answered() { [ "$(answered "$1")" = "$CONNS" ]; }
+established() { $IP netns exec "$1" ipvsadm -Lnc | grep -c ESTABLISHED; }
+i=1; while [ $i -le $CONNS ]; do open_connection $i; i=$((i + 1)); done
+send_all hello
+if wait_until 200 all_answered hello; then
+    ok "$CONNS connections through the router answered"
+else
+    not_ok "$(answered hello) of $CONNS connections answered"
+fi
+e1=$(established d1); e2=$(established d2)
+echo "connections: d1 holds $e1, d2 holds $e2; real servers: rs1 $(cat /tmp/c/out.* | grep -c '^rs1 hello'), rs2 $(cat /tmp/c/out.* | grep -c '^rs2 hello')"
+[ "$e1" -gt 0 ] && [ "$e2" -gt 0 ] && ok "ECMP spread the connections over both directors ($e1 + $e2)" \
+    || not_ok "ECMP did not spread the connections: d1 $e1, d2 $e2"
+t=$(now)
+$IP -n d1 link set da down
+expect_next_hops 1 "director 1 fails (its router link goes down): withdrawn" "$t" 300
+send_all again
+wait_until 100 all_answered again
+survived=$(answered again)
+echo "connections that survived director 1's failure: $survived of $CONNS (broken: $((CONNS - survived)))"
+[ "$survived" = "$CONNS" ] && ok "every connection survived director 1's failure" \
+    || not_ok "$((CONNS - survived)) of $CONNS connections broke when director 1 failed"
+# Those that were on d1 went on through d2: it holds an entry for every connection now.
+e2=$(established d2)
+[ "$e2" = "$CONNS" ] && ok "director 2 took up d1's connections: it holds all $CONNS" \
+    || not_ok "director 2 holds $e2 connections, not $CONNS"
+# New connections go to the director that remains.
+c=0; i=1
+while [ $i -le 8 ]; do
+    # stdin stays open a second: busybox nc stops at its end, the answer may come after.
+    r=$( (echo "new $i"; sleep 1) | $IP netns exec cl busybox nc -w 3 $VIP 80 2>/dev/null | head -n 1)
+    case "$r" in rs?" new $i") c=$((c + 1)) ;; esac
+    i=$((i + 1))
+done
+[ $c = 8 ] && ok "8 new connections through director 2 answered" || not_ok "$c of 8 new connections answered"
+t=$(now)
+$IP -n d1 link set da up
+expect_next_hops 2 "director 1 back (link up, BGP and BFD up again)" "$t" 600
+send_all third
+wait_until 100 all_answered third
+survived=$(answered third)
+echo "connections that survived director 1's return: $survived of $CONNS (broken: $((CONNS - survived)))"
+[ "$survived" = "$CONNS" ] && ok "every connection survived director 1's return" \
+    || not_ok "$((CONNS - survived)) of $CONNS connections broke when director 1 came back"
+i=1; while [ $i -le $CONNS ]; do kill "$(cat /tmp/c/holder.$i)" 2>/dev/null; i=$((i + 1)); done
 
 # MARK: cleanup
 say "cleanup"
