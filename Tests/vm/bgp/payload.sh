@@ -20,7 +20,8 @@
 # own death (SIGKILL) and a hung BIRD (SIGSTOP: only BFD notices) take d1 out. Each change is
 # timed from the action to the router's kernel route (/proc/uptime, 10 ms steps) and printed.
 # Each check prints "ok N - ..." or "not ok N - ..."; the exit status is the number of failed
-# checks. Waits poll with a deadline; no duration is asserted.
+# checks. Waits poll with a deadline; no duration is asserted. With `--no-sloppy` (a control
+# run) sloppy_tcp stays off and the connections director 1 carried break when it fails.
 set -u
 IP=/usr/sbin/ip
 VIP=10.0.0.1
@@ -131,7 +132,8 @@ done
 for i in 1 2; do
     $IP -n d$i link add lvs0 type dummy; $IP -n d$i link set lvs0 up
     # A flow ECMP moves here mid-stream is taken up (mh picks the same real server).
-    $IP netns exec d$i sh -c 'echo 1 >/proc/sys/net/ipv4/vs/sloppy_tcp'
+    # `--no-sloppy` leaves it off: the control run, where moved connections break.
+    [ "${1:-}" = --no-sloppy ] || $IP netns exec d$i sh -c 'echo 1 >/proc/sys/net/ipv4/vs/sloppy_tcp'
 done
 
 # MARK: configuration
