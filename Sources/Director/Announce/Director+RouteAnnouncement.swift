@@ -48,7 +48,7 @@ extension Director {
     }
 
     func reloadAnnouncements(_ configuration: KeepalivedConfiguration) {
-        guard announcer != nil else {
+        guard let running = announcer?.settings else {
             if configuration.routeAnnouncement != nil {
                 logger.warning("lvsd_route_announce added by a reload: it takes effect when lvsd restarts")
             }
@@ -60,7 +60,6 @@ extension Director {
             syncRoutes()
             return
         }
-        let running = announcer!.settings
         if settings.table != running.table || settings.routeProtocol != running.routeProtocol
             || settings.interface != running.interface {
             logger.warning("lvsd_route_announce: a new table, protocol or interface takes effect when lvsd restarts")
