@@ -207,6 +207,42 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
         }
     }
 
+    /// A reload keeps the VIPs still configured (no withdrawal, no re-announcement), drops the
+    /// route of a VIP whose virtual server is gone, and withdraws everything when the block goes.
+    @Test func reloadKeepsDropsAndWithdraws() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("k.conf", Self.configuration)
+        let (configuration, sources) = try loadConfiguration(Self.configuration)
+        let kernel = FakeIPVSKernel()
+        let routes = FakeAnnouncedRoutes()
+        let director = Director(
+            loaded: configuration, sources: sources,
+            options: Director.Options(configurationPath: file, configID: nil,
+                                      managedServicesPath: directory.path + "/managed",
+                                      maintenancePath: directory.path + "/maintenance",
+                                      resyncInterval: .milliseconds(50)),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel }, announcedRoutes: routes)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await director.run() }
+            try await OwnershipTests.waitFor { routes.routeSet == [Self.vip1, Self.vip2] }
+            let withoutSecond = Self.configuration.replacingOccurrences("virtual_server 10.0.0.2 80 {", with: "virtual_server 10.0.0.3 80 {")
+            _ = try directory.write("k.conf", withoutSecond)
+            #expect(await director.reload().ok)
+            try await OwnershipTests.waitFor { routes.routeSet == [Self.vip1, IPAddress("10.0.0.3")!] }
+            // One pass: the new VIP's route is added, then the old one's removed.
+            #expect(routes.log == ["add 10.0.0.1", "add 10.0.0.2", "add 10.0.0.3", "del 10.0.0.2"])
+            let noBlock = withoutSecond.replacingOccurrences("lvsd_route_announce {", with: "global_defs {")
+                .replacingOccurrences("    table 100\n    interface lvs0\n    rise 0\n    fall 0\n    hold_down 0\n    drain_timeout 30\n", with: "")
+            _ = try directory.write("k.conf", noBlock)
+            let response = await director.reload()
+            #expect(response.ok, "\(response)")
+            #expect(routes.routeSet.isEmpty)
+            director.finish()
+            group.cancelAll()
+        }
+    }
+
     @Test func drainWithoutTheBlockIsRefused() async throws {
         let (configuration, sources) = try loadConfiguration("virtual_server 10.0.0.1 80 {\n protocol TCP\n}\n")
         let directory = try TemporaryDirectory()
