@@ -4,12 +4,15 @@ real servers, every real server with a TCP_CHECK (or, with --check http, an HTTP
 /health expecting 200) on port 80.
 
     usage: generate.py [--virtual-servers N] [--real-servers M] [--delay-loop S]
-                       [--changed-weights K] [--check tcp|http]
+                       [--changed-weights K] [--check tcp|http] [--vrrp-vip ADDRESS]
 
 Virtual servers are 10.0.x.y:80 (NAT, wlc), real servers 10.64.0.1 upwards, port 80: the
 benchmark payload routes 10.64.0.0/10 to the guest's loopback and listens on port 80, so
 every check connects. --changed-weights K gives the first K real servers weight 2 instead
-of 1 (a reload that changes K destinations). The output is a pure function of the options.
+of 1 (a reload that changes K destinations). --vrrp-vip ADDRESS puts every virtual server on
+ADDRESS (ports 1000 upwards) and adds a VRRP instance holding it on eth0, for two directors
+sharing the file: -i d1 reads priority 150, -i d2 priority 100. The output is a pure function
+of the options.
 """
 import argparse
 
@@ -25,11 +28,26 @@ def main() -> None:
     parser.add_argument("--delay-loop", type=int, default=10)
     parser.add_argument("--changed-weights", type=int, default=0)
     parser.add_argument("--check", choices=["tcp", "http"], default="tcp")
+    parser.add_argument("--vrrp-vip")
     args = parser.parse_args()
     out = ["global_defs {", "    router_id bench", "}"]
+    if args.vrrp_vip:
+        out += ["vrrp_instance VI_1 {",
+                "@d1 state MASTER",
+                "@d2 state BACKUP",
+                "    interface eth0",
+                "    virtual_router_id 51",
+                "@d1 priority 150",
+                "@d2 priority 100",
+                "    advert_int 1",
+                "    virtual_ipaddress {",
+                f"        {args.vrrp_vip}/24",
+                "    }",
+                "}"]
     n = 0
     for vs in range(args.virtual_servers):
-        out += [f"virtual_server {address(1 + vs)} 80 {{",
+        service = f"{args.vrrp_vip} {1000 + vs}" if args.vrrp_vip else f"{address(1 + vs)} 80"
+        out += [f"virtual_server {service} {{",
                 f"    delay_loop {args.delay_loop}",
                 "    lvs_sched wlc",
                 "    lvs_method NAT",

@@ -282,3 +282,75 @@ for round in $(seq 1 "$ROUNDS"); do
     ' /tmp/syscalls.strace.keepalived /tmp/syscalls.strace.lvsd /tmp/syscalls.perf.keepalived /tmp/syscalls.perf.lvsd
 done
 fi
+
+if want takeover; then
+echo
+echo "(f) VRRP takeover, 1,000 x 10 on the instance's VIP (/bench/takeover.conf, one file, -i d1 / -i d2):"
+echo "    two directors in network namespaces joined by a veth pair, each with its own listener for"
+echo "    the checks; SIGTERM of the MASTER (it sends priority 0), until the BACKUP holds the VIP and"
+echo "    the full table. keepalived installs the table on both directors at start; lvsd only on the"
+echo "    MASTER, so its takeover includes installing 10,000 destinations."
+VIP=10.99.0.100
+$IP netns add d1
+$IP netns add d2
+$IP link add eth0 netns d1 type veth peer name eth0 netns d2
+for d in 1 2; do
+    $IP -n d$d link set lo up
+    $IP -n d$d addr add 10.99.0.$d/24 dev eth0
+    $IP -n d$d link set eth0 up
+    $IP -n d$d route add local 10.64.0.0/10 dev lo
+    $IP netns exec d$d checks-bench serve-any --port 80 >/tmp/listener-d$d.log 2>&1 &
+done
+usleep 300000
+in_ns() { d=$1; shift; $IP netns exec d$d "$@"; }
+has_vip() { $IP -n d$1 -4 -o addr show dev eth0 | grep -q " $VIP/"; }
+last_complete() { [ "$(in_ns $1 ipvsadm -Ln -t $VIP:1999 2>/dev/null | grep -c '^  -> [0-9]')" = 10 ]; }
+# wait_for TENTHS COMMAND...: polls every 50 ms
+wait_for() { t=$(($1 * 2)); shift; i=0; while [ $i -lt $t ]; do "$@" && return 0; usleep 50000; i=$((i + 1)); done; return 1; }
+# The tools are started in the background through `ip netns exec`, so $! is not their pid:
+# they are stopped by the pid in their pid files.
+pair_start() { # pair_start TOOL D
+    mkdir -p /run/t$2
+    case $1 in
+    keepalived) in_ns $2 keepalived -n -l -G -f /bench/takeover.conf -i d$2 -p /run/t$2/main.pid -r /run/t$2/vrrp.pid \
+                    -c /run/t$2/checkers.pid >/tmp/takeover-keepalived-d$2.log 2>&1 & ;;
+    lvsd) in_ns $2 lvsd -f /bench/takeover.conf -i d$2 --pid-file /run/t$2/main.pid --control-socket /run/t$2/sock \
+              --state-dir /run/t$2/state --log-level warning >/tmp/takeover-lvsd-d$2.log 2>&1 & ;;
+    esac
+}
+pair_pid() { cat /run/t$1/main.pid 2>/dev/null; }
+pair_stop() { # pair_stop D
+    p=$(pair_pid $1)
+    if [ -n "$p" ]; then
+        kill -TERM "$p" 2>/dev/null
+        i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
+        kill -9 "$p" 2>/dev/null
+    fi
+    in_ns $1 ipvsadm -C
+    $IP -n d$1 addr del $VIP/24 dev eth0 2>/dev/null
+    rm -rf /run/t$1
+}
+show_logs() { for f in /tmp/takeover-$1-d1.log /tmp/takeover-$1-d2.log; do echo "    $f:"; tail -n 8 $f | cut -c1-160 | sed 's/^/      /'; done; }
+for round in $(seq 1 "$ROUNDS"); do
+    for tool in keepalived lvsd; do
+        pair_start $tool 1
+        pair_start $tool 2
+        if ! wait_for 2400 eval "has_vip 1 && last_complete 1 && [ -n \"\$(pair_pid 2)\" ]"; then
+            echo "  round $round $tool: d1 did not become MASTER with the full table"; show_logs $tool; pair_stop 1; pair_stop 2; continue
+        fi
+        [ $tool = keepalived ] && wait_for 2400 last_complete 2
+        sleep 5
+        standby=$(in_ns 2 ipvsadm -Ln | grep -c '^  -> [0-9]')
+        t0=$(now)
+        kill -TERM "$(pair_pid 1)"
+        if wait_for 600 has_vip 2; then vip=$(elapsed "$t0" "$(now)"); else vip="timeout"; fi
+        if wait_for 2400 last_complete 2; then full=$(elapsed "$t0" "$(now)"); else full="timeout"; fi
+        echo "  round $round $tool: the BACKUP had $standby destinations before; after the MASTER's SIGTERM it held the VIP after $vip s and the full table after $full s"
+        [ "$vip" = timeout ] || [ "$full" = timeout ] && show_logs $tool
+        pair_stop 1
+        pair_stop 2
+    done
+done
+$IP netns del d1
+$IP netns del d2
+fi

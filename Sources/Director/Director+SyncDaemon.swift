@@ -17,6 +17,7 @@ extension Director {
     public func vrrpInstanceChanged(_ name: String, from: String, to: String) {
         guard let from = SyncDaemonSwitch.InstanceState(rawValue: from),
               let to = SyncDaemonSwitch.InstanceState(rawValue: to) else { return }
+        runnerStates[name] = to
         applySyncDaemon(.instanceChanged(name, from: from, to: to))
     }
 
@@ -25,9 +26,13 @@ extension Director {
         guard var machine = syncDaemon else { return }
         let commands = machine.handle(event)
         syncDaemon = machine
+        send(commands, settings: machine.settings)
+    }
+
+    /// Sends sync daemon commands to the kernel; a failure is logged and counted, never more.
+    private func send(_ commands: [SyncDaemonSwitch.Command], settings: SyncDaemonSwitch.Settings) {
         guard !commands.isEmpty else { return }
-        let metadata: Logger.Metadata = ["syncd.interface": "\(machine.settings.interface)",
-                                         "syncd.id": "\(machine.settings.syncID)"]
+        let metadata: Logger.Metadata = ["syncd.interface": "\(settings.interface)", "syncd.id": "\(settings.syncID)"]
         guard let kernel = kernelHandle() else {
             let reported = commands.filter { !$0.ignoresErrors }
             syncDaemonCounters.failed += reported.count
@@ -56,13 +61,22 @@ extension Director {
         }
     }
 
-    /// The sync daemon is started with the configuration lvsd started with, as its VRRP
-    /// instances are: a reload that changes `lvs_sync_daemon` is logged.
-    func noteSyncDaemonReload(_ configuration: KeepalivedConfiguration) {
+    /// A reload that changes `lvs_sync_daemon`: the running daemons stop and those of the new
+    /// settings start, in the role the followed instance's state calls for
+    /// (``SyncDaemonSwitch/reload(from:to:instanceState:)``).
+    func reloadSyncDaemon(_ configuration: KeepalivedConfiguration) {
+        let old = syncDaemon
         let new = SyncDaemonSwitch.Settings(configuration)
-        guard new != syncDaemon?.settings else { return }
-        logger.warning("lvs_sync_daemon changed: the change takes effect when lvsd restarts",
-                       metadata: ["syncd.running": "\(syncDaemon.map { "\($0.settings)" } ?? "none")"])
+        let (machine, commands) = SyncDaemonSwitch.reload(from: old, to: new) { runnerStates[$0] }
+        guard old?.settings != new else { return }
+        logger.notice("lvs_sync_daemon changed: restarting the sync daemon with the new settings",
+                      metadata: ["syncd.old": "\(old.map { "\($0.settings)" } ?? "none")",
+                                 "syncd.new": "\(new.map { "\($0)" } ?? "none")"])
+        syncDaemon = machine
+        // The old daemons' stops come first, one per role they left running.
+        let stops = old?.wanted.count ?? 0
+        if let old { send(Array(commands.prefix(stops)), settings: old.settings) }
+        if let new { send(Array(commands.dropFirst(stops)), settings: new) }
     }
 
     func syncDaemonStatus() -> DirectorStatus.SyncDaemonStatus? {

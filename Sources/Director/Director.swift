@@ -55,6 +55,11 @@ public actor Director {
     /// Per instance: its state's name (`MASTER`, `BACKUP`, `FAULT`) and whether it is MASTER;
     /// absent until the instance reports.
     private var instanceStates: [String: (state: String, isMaster: Bool)] = [:]
+    /// Each instance's state as its runner last reported it (every change, for the sync daemon).
+    var runnerStates: [String: SyncDaemonSwitch.InstanceState] = [:]
+    /// Where a reload hands the new configuration's VRRP plan (lvsd's VRRP service); nil
+    /// while no VRRP service runs here.
+    private var vrrpReloadHandler: (@Sendable (VRRPPlan) -> Void)?
     /// The running VRRP instances' status, from lvsd's VRRP service.
     private var vrrpStatus: @Sendable () -> [DirectorStatus.VRRPInstanceStatus] = { [] }
     private var managed: Set<IPVSServiceKey> = []
@@ -67,6 +72,9 @@ public actor Director {
     /// `lvs_sync_daemon`: the commands' state (see ``SyncDaemonSwitch``); nil without one.
     var syncDaemon: SyncDaemonSwitch?
     var syncDaemonCounters = SyncDaemonCounters()
+    /// `lvs_timeouts`: what was set last, and the kernel's values before lvsd set any
+    /// (see ``applyTimeouts(_:)``).
+    var timeouts = TimeoutsState()
     private var firstPassDone = false
     /// The state changed since the last pass (health, maintenance, configuration).
     private var eventPending = true
@@ -275,12 +283,12 @@ public actor Director {
         return index
     }
 
-    /// Reads the configuration file again; with errors, nothing changes and the
-    /// diagnostics come back. Otherwise only the difference is applied: unchanged checks
+    /// Reads the configuration file again and checks it as lvsd's start does
+    /// (``StartupCheck``); with errors, nothing changes and the diagnostics come back. Otherwise only the difference is applied: unchanged checks
     /// keep their state and schedule.
     public func reload() -> ControlResponse {
-        let result = KeepalivedConfiguration.load(path: options.configurationPath,
-                                                  options: ConfigReadOptions(configID: options.configID))
+        let result = StartupCheck.load(path: options.configurationPath,
+                                       options: ConfigReadOptions(configID: options.configID))
         let text = result.diagnosticsText(path: options.configurationPath, strict: false)
         guard result.passes(strict: false), let configuration = result.configuration else {
             counters.lastRefusedReload = text
@@ -297,7 +305,8 @@ public actor Director {
         checkPlan = CheckPlan(configuration)
         realServerIndex = Self.index(configuration)
         ownership = Ownership(configuration)
-        noteSyncDaemonReload(configuration)
+        reloadSyncDaemon(configuration)
+        reloadVRRP(VRRPPlan(configuration))
         reloadAnnouncements(configuration)
         logNotRun()
         engine.update(checkPlan.checks)
@@ -415,6 +424,23 @@ public actor Director {
         wakeSink.yield()
     }
 
+    /// Where a successful ``reload()`` hands the new configuration's VRRP plan: lvsd's VRRP
+    /// service carries out the difference (``VRRPReload``). Not called for a refused reload.
+    public func setVRRPReloadHandler(_ handler: @escaping @Sendable (VRRPPlan) -> Void) {
+        vrrpReloadHandler = handler
+    }
+
+    /// A reload's VRRP instances, when a VRRP service runs here: the director runs the new
+    /// file's instances, forgets the states of those gone (their virtual servers follow the
+    /// new ownership) and hands the plan on.
+    private func reloadVRRP(_ plan: VRRPPlan) {
+        guard let vrrpReloadHandler else { return }
+        let names = Set(plan.instances.map(\.name))
+        vrrpInstances = names
+        instanceStates = instanceStates.filter { names.contains($0.key) }
+        vrrpReloadHandler(plan)
+    }
+
     /// Where ``status()`` reads the VRRP instances' state and counters from.
     public func setVRRPStatusSource(_ source: @escaping @Sendable () -> [DirectorStatus.VRRPInstanceStatus]) {
         vrrpStatus = source
@@ -497,6 +523,7 @@ public actor Director {
             announceAfterPass(nil)
             return
         }
+        applyTimeouts(kernel)
         let clock = ContinuousClock()
         let passStarted = clock.now
         var owned = Set<String>()

@@ -33,11 +33,16 @@ extension DirectorStatus {
         public var errors: Int
         /// The last failure, or why the instance does not run.
         public var error: String?
+        /// The `vrrp_sync_group` the instance is a member of, and the group's state (`INIT`,
+        /// `BACKUP`, `MASTER`, `FAULT`); nil outside a group.
+        public var syncGroup: String?
+        public var syncGroupState: String?
 
         public init(name: String, interface: String, virtualRouterID: Int, version: Int, state: String, priority: Int,
                     effectivePriority: Int? = nil, master: String? = nil, sinceTransition: Double? = nil,
                     advertsSent: Int = 0, advertsReceived: Int = 0, announcementsSent: Int = 0,
-                    otherMasterAdverts: Int = 0, rejections: [String: Int] = [:], errors: Int = 0, error: String? = nil) {
+                    otherMasterAdverts: Int = 0, rejections: [String: Int] = [:], errors: Int = 0, error: String? = nil,
+                    syncGroup: String? = nil, syncGroupState: String? = nil) {
             self.name = name
             self.interface = interface
             self.virtualRouterID = virtualRouterID
@@ -54,13 +59,15 @@ extension DirectorStatus {
             self.rejections = rejections
             self.errors = errors
             self.error = error
+            self.syncGroup = syncGroup
+            self.syncGroupState = syncGroupState
         }
 
         /// The status of an instance from what its runner reports; `error`, when given, says
         /// why it does not run.
         public init(configuration: VRRPRunnerConfiguration, state: String, effectivePriority: UInt8?,
                     master: VRRPAddress?, sinceTransition: Duration?, statistics: VRRPRunnerStatistics,
-                    error: String? = nil) {
+                    error: String? = nil, syncGroup: String? = nil, syncGroupState: String? = nil) {
             var rejections: [String: Int] = [:]
             for (counter, count) in statistics.rejections where count > 0 { rejections[counter.rawValue] = count }
             self.init(
@@ -74,19 +81,21 @@ extension DirectorStatus {
                 rejections: rejections,
                 errors: statistics.sendErrors + statistics.receiveErrors + statistics.addressErrors
                     + statistics.announcementErrors + statistics.linkErrors,
-                error: error ?? statistics.lastError)
+                error: error ?? statistics.lastError, syncGroup: syncGroup, syncGroupState: syncGroupState)
         }
 
         /// ```
         /// VI_1 (eth0, vrid 51, v2): MASTER for 3m07s, priority 150 (effective 150), master 192.0.2.1
         ///   adverts sent 187 received 2, announcements 10, other master adverts 0, rejected: auth_failure 3
         /// ```
+        /// A member of a sync group ends the first line with `, sync group NAME STATE`.
         var text: String {
             var out = "\(name) (\(interface), vrid \(virtualRouterID), v\(version)): \(state)"
             if let since = sinceTransition { out += " for \(DirectorStatus.duration(since))" }
             out += ", priority \(priority)"
             if let effectivePriority { out += " (effective \(effectivePriority))" }
             if let master { out += ", master \(master)" }
+            if let syncGroup { out += ", sync group \(syncGroup) \(syncGroupState ?? "INIT")" }
             out += "\n  adverts sent \(advertsSent) received \(advertsReceived), announcements \(announcementsSent)"
             out += ", other master adverts \(otherMasterAdverts)"
             if rejections.isEmpty {

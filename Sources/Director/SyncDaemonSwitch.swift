@@ -140,6 +140,35 @@ public struct SyncDaemonSwitch: Sendable {
         }
     }
 
+    /// A reload with different settings (keepalived restarts the daemon with the new ones):
+    /// the commands that stop the daemons `old` left running, and the new switch with the
+    /// commands that start what the new settings call for now — with an instance, the role
+    /// of its state (`instanceState` gives the state its runner last reported; nothing while
+    /// it has not started, its start will do it); without one, master and backup. Same
+    /// settings: `old` unchanged and no command.
+    public static func reload(from old: SyncDaemonSwitch?, to settings: Settings?,
+                              instanceState: (String) -> InstanceState?) -> (SyncDaemonSwitch?, [Command]) {
+        guard old?.settings != settings else { return (old, []) }
+        var commands = (old?.wanted ?? []).map { Command(.stopDaemon($0)) }
+        guard let settings else { return (nil, commands) }
+        var machine = SyncDaemonSwitch(settings: settings)
+        if let instance = settings.instance {
+            switch instanceState(instance) {
+            case .master?:
+                machine.wanted = [.master]
+                commands.append(machine.start(.master))
+            case .backup?, .fault?:
+                machine.wanted = [.backup]
+                commands.append(machine.start(.backup))
+            case .initialize?, .stopped?, nil:
+                break
+            }
+        } else {
+            commands += machine.handle(.directorStarted)
+        }
+        return (machine, commands)
+    }
+
     private func start(_ role: IPVSSyncDaemon.Role) -> Command {
         Command(.startDaemon(settings.daemon(role)))
     }

@@ -4,7 +4,8 @@ import KeepalivedConfig
 /// (keepalived/vrrp/vrrp_notify.c, send_instance_notifies and notify_script_exec): the
 /// state's own script (`notify_master`, `notify_backup`, `notify_fault`, `notify_stop`) with
 /// its arguments as written, then `notify` with four arguments appended:
-/// `INSTANCE NAME STATE PRIORITY`, the priority being the effective one.
+/// `INSTANCE NAME STATE PRIORITY`, the priority being the effective one; for a sync group
+/// (``groupCommands(_:group:state:)``) `GROUP NAME STATE 0`.
 public struct VRRPNotification: Sendable, Hashable {
     /// The program and its arguments.
     public var arguments: [String]
@@ -24,6 +25,31 @@ public struct VRRPNotification: Sendable, Hashable {
     /// `BACKUP`, `FAULT`, `STOP`) with `priority`; states without a script give none.
     public static func commands(_ scripts: NotifyScripts, instance: String, state: String,
                                 priority: Int) -> [VRRPNotification] {
+        commands(scripts, type: "INSTANCE", name: instance, state: state, priority: priority)
+    }
+
+    /// The commands to run, in keepalived's order, when `vrrp_sync_group` `group` enters
+    /// `state` (keepalived send_group_notifies): the state's own script as written, then
+    /// `notify` with `GROUP NAME STATE 0` appended (a group's priority is always given as 0).
+    public static func groupCommands(_ scripts: NotifyScripts, group: String, state: String) -> [VRRPNotification] {
+        commands(scripts, type: "GROUP", name: group, state: state, priority: 0)
+    }
+
+    /// The commands keepalived runs for an instance a reload removes (vrrp.c `clear_diff_vrrp`,
+    /// vrrp_notify.c `send_instance_notifies`): with `notify_deleted`, its command (if it
+    /// names one) and `notify ... DELETED`; without it, the FAULT ones, unless the instance
+    /// was in FAULT already (`lastState`), then none.
+    public static func deletedCommands(_ scripts: NotifyScripts, instance: String, lastState: String,
+                                       priority: Int) -> [VRRPNotification] {
+        if scripts.notifiesDeleted {
+            return commands(scripts, type: "INSTANCE", name: instance, state: "DELETED", priority: priority)
+        }
+        guard lastState != "FAULT" else { return [] }
+        return commands(scripts, type: "INSTANCE", name: instance, state: "FAULT", priority: priority)
+    }
+
+    private static func commands(_ scripts: NotifyScripts, type: String, name: String, state: String,
+                                 priority: Int) -> [VRRPNotification] {
         let timeout = state == "STOP" ? stopScriptTimeout : stateScriptTimeout
         var result: [VRRPNotification] = []
         let own: ScriptCommand?
@@ -32,13 +58,14 @@ public struct VRRPNotification: Sendable, Hashable {
         case "BACKUP": own = scripts.backup
         case "FAULT": own = scripts.fault
         case "STOP": own = scripts.stop
+        case "DELETED": own = scripts.deleted
         default: own = nil
         }
         if let own {
             result.append(VRRPNotification(arguments: own.arguments, user: own.user, group: own.group, timeout: timeout))
         }
         if let any = scripts.any {
-            result.append(VRRPNotification(arguments: any.arguments + ["INSTANCE", instance, state, "\(priority)"],
+            result.append(VRRPNotification(arguments: any.arguments + [type, name, state, "\(priority)"],
                                            user: any.user, group: any.group, timeout: timeout))
         }
         return result

@@ -22,8 +22,11 @@ public struct VRRPPlan: Sendable {
         /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`
         /// (see ``VRRPNotification``).
         public var notify: NotifyScripts
-        /// `track_script`, with the weights in force (see ``VRRPScriptStatus/effect(of:weight:reversed:)``).
+        /// `track_script`, with the weights in force (see ``VRRPScriptStatus/effect(of:weight:reversed:)``);
+        /// its sync group's come after its own.
         public var trackScripts: [TrackReference]
+        /// The `vrrp_sync_group` the instance is a member of.
+        public var syncGroup: String? = nil
 
         /// The runner's configuration with the primary address found on the interface.
         public func configuration(primaryAddress: VRRPAddress) -> VRRPRunnerConfiguration {
@@ -31,6 +34,19 @@ public struct VRRPPlan: Sendable {
             configuration.primaryAddress = sourceAddress ?? primaryAddress
             return configuration
         }
+    }
+
+    /// One `vrrp_sync_group`: its members change state together (``VRRP/VRRPSyncGroupCoordinator``).
+    /// Its `track_interface` and `track_script` entries are added to every member's (keepalived's
+    /// sync_group_tracking_init), replacing a member's own entry for the same object.
+    public struct SyncGroup: Sendable {
+        public var name: String
+        public var position: SourcePosition
+        /// The member instances, in the `group` block's order.
+        public var members: [String]
+        /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify` (see
+        /// ``VRRPNotification/groupCommands(_:group:state:)``).
+        public var notify: NotifyScripts
     }
 
     /// A setting that lvsd does not carry out, where it is written.
@@ -42,6 +58,8 @@ public struct VRRPPlan: Sendable {
     }
 
     public var instances: [Instance] = []
+    /// The sync groups, in file order.
+    public var syncGroups: [SyncGroup] = []
     /// The `vrrp_script` blocks a planned instance tracks, in file order.
     public var scripts: [VRRPScript] = []
     /// global_defs `script_user`: who runs notify scripts that name no user; nil: root.
@@ -62,8 +80,10 @@ public struct VRRPPlan: Sendable {
             notRun += mapper.notRun
         }
         for group in vrrp.syncGroups {
-            notRun.append(Item(position: group.position, owner: "vrrp_sync_group \(group.name)",
-                               message: "sync groups are not run: its members \(group.members.joined(separator: ", ")) change state independently, and the group's notify scripts and tracked objects are not run"))
+            var mapper = SyncGroupMapper(group: group)
+            mapper.apply(to: &instances)
+            syncGroups.append(mapper.planned)
+            notRun += mapper.notRun
         }
         let tracked = Set(instances.flatMap { $0.trackScripts.map(\.name) })
         scripts = vrrp.scripts.filter { tracked.contains($0.name) }
@@ -71,7 +91,10 @@ public struct VRRPPlan: Sendable {
             notRun.append(Item(position: process.position, owner: "vrrp_track_process \(process.name)",
                                message: "processes are not tracked"))
         }
-        for file in vrrp.trackedFiles {
+        // A track_file only a FILE_CHECK follows is read by the checker; only VRRP's use is not run.
+        let trackedByVRRP = Set(vrrp.instances.flatMap { $0.trackFiles.map(\.name) }
+                                + vrrp.syncGroups.flatMap { $0.trackFiles.map(\.name) })
+        for file in vrrp.trackedFiles where trackedByVRRP.contains(file.name) {
             notRun.append(Item(position: file.position, owner: "track_file \(file.name)", message: "files are not tracked"))
         }
         for address in vrrp.staticAddresses {
@@ -120,7 +143,8 @@ struct InstanceMapper {
             case .password:
                 authentication = VRRP.VRRPAuthentication(type: .simplePassword, data: auth.secret)
             case .ipsecAH:
-                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none")
+                refuse("auth_type AH (IPsec AH authentication) is not implemented; use PASS or none",
+                       at: auth.typePosition)
             }
         }
 
@@ -134,6 +158,12 @@ struct InstanceMapper {
             if group.description != standard {
                 refuse("adverts to the multicast group \(group) are not supported; lvsd sends to \(standard)")
             }
+        }
+
+        // keepalived puts vrrp_mcast_group4 in the old checksum; the VRRP library puts 224.0.0.18.
+        if instance.unicastChecksum == .old, instance.family == .ipv4,
+           global.vrrpMulticastGroup4.description != "224.0.0.18" {
+            refuse("old_unicast_checksum with vrrp_mcast_group4 \(global.vrrpMulticastGroup4) is not supported; lvsd computes the old checksum with 224.0.0.18")
         }
 
         var virtualAddresses: [VRRP.VirtualIPAddress] = []
@@ -174,10 +204,6 @@ struct InstanceMapper {
         for route in instance.virtualRoutes {
             skip("virtual_routes: the route is not added or removed with the state", at: route.position)
         }
-        let notify = instance.notify
-        if let script = notify.deleted {
-            skip("notify_deleted is not run: a reload does not remove running instances", at: script.position)
-        }
         for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
             for reference in references {
@@ -214,10 +240,13 @@ struct InstanceMapper {
             initialStateMaster: instance.initialState == .master, downTimerAdverts: instance.downTimerAdverts,
             lowerPriorityNoAdvert: instance.lowerPriorityNoAdvert,
             // keepalived's default is off; lvsd's is on (the master that stays after a partition
-            // heals hears a lower priority advert and announces its addresses again).
-            higherPrioritySendAdvert: instance.higherPrioritySendAdvert ? true : nil,
+            // heals hears a lower priority advert and announces its addresses again). A value
+            // written in the instance or global_defs (or strict mode's off) is kept.
+            higherPrioritySendAdvert: instance.writtenHigherPrioritySendAdvert,
             refreshAddressesOnLowerPriorityAdvert: garp.lowerPriorityRepeat > 0,
-            strict: instance.strictMode)
+            strict: instance.strictMode,
+            v3IPv4Checksum: instance.unicastChecksum == .old ? .pseudoHeaderWithMulticastGroup : .keepalived,
+            detectOldUnicastChecksum: instance.unicastChecksum != .never)
         let unspecified = VRRPAddress(bytes: [UInt8](repeating: 0, count: instance.family == .ipv6 ? 16 : 4))!
         let runner = VRRPRunnerConfiguration(
             name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,
@@ -262,5 +291,57 @@ struct InstanceMapper {
             address: address, prefixLength: UInt8(clamping: vip.prefix.length),
             broadcast: vip.broadcast.flatMap { VRRPAddress(bytes: $0.bytes) }, device: vip.device, scope: scope,
             label: vip.label)
+    }
+}
+
+/// Plans one `vrrp_sync_group`: adds its tracked interfaces and scripts to its members and
+/// names what it does not carry out.
+struct SyncGroupMapper {
+    let group: KeepalivedConfig.VRRPSyncGroup
+    var notRun: [VRRPPlan.Item] = []
+
+    init(group: KeepalivedConfig.VRRPSyncGroup) {
+        self.group = group
+    }
+
+    private var owner: String { "vrrp_sync_group \(group.name)" }
+
+    var planned: VRRPPlan.SyncGroup {
+        VRRPPlan.SyncGroup(name: group.name, position: group.position, members: group.members, notify: group.notify)
+    }
+
+    mutating func apply(to instances: inout [VRRPPlan.Instance]) {
+        var interfaces: [VRRP.TrackedInterface] = []
+        for track in group.trackInterfaces {
+            if track.isReversed {
+                notRun.append(VRRPPlan.Item(
+                    position: track.position, owner: owner,
+                    message: "track_interface \(track.interface) weight \(track.weight) reverse: 'reverse' is not applied"))
+            }
+            interfaces.append(VRRP.TrackedInterface(name: track.interface, weight: track.weight))
+        }
+        for index in instances.indices where group.members.contains(instances[index].name) {
+            instances[index].syncGroup = group.name
+            for tracked in interfaces {
+                instances[index].runner.trackedInterfaces.removeAll { $0.name == tracked.name }
+                instances[index].runner.trackedInterfaces.append(tracked)
+            }
+            for reference in group.trackScripts {
+                instances[index].trackScripts.removeAll { $0.name == reference.name }
+                instances[index].trackScripts.append(reference)
+            }
+        }
+        for (keyword, references) in [("track_file", group.trackFiles), ("track_process", group.trackProcesses),
+                                      ("track_bfd", group.trackBFDs)] {
+            for reference in references {
+                notRun.append(VRRPPlan.Item(
+                    position: reference.position, owner: owner,
+                    message: "\(keyword) \(reference.name) is not applied: the members' priority and state do not follow it"))
+            }
+        }
+        if group.smtpAlert == true {
+            notRun.append(VRRPPlan.Item(position: group.position, owner: owner,
+                                        message: "smtp_alert: no mail is sent on sync group state changes"))
+        }
     }
 }

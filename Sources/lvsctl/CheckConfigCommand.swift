@@ -1,4 +1,5 @@
 import ArgumentParser
+import Director
 import IPVSAdm
 import KeepalivedConfig
 
@@ -22,7 +23,7 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         let path = file ?? KeepalivedConfiguration.defaultPath()
-        let result = KeepalivedConfiguration.load(
+        let result = StartupCheck.load(
             path: path, options: ConfigReadOptions(configID: configID ?? ConfigReadOptions.hostConfigID()))
         if json {
             Console.write(result.diagnosticsJSON(strict: strict))

@@ -5,7 +5,9 @@ import KeepalivedConfig
 import Glibc
 #endif
 
-/// `lvsd --config-test [--print-table] [--json] [--strict] -f FILE`.
+/// `lvsd --config-test [--print-table] [--json] [--strict] -f FILE`: the configuration as
+/// lvsd starts it (``Director/StartupCheck``): what the start refuses is an error here, what it
+/// does not run a warning.
 struct ConfigCheckCommand {
     var path: String
     var configID: String?
@@ -18,7 +20,7 @@ struct ConfigCheckCommand {
     /// configuration's hundreds of thousands of objects one by one would only delay the exit
     /// (Console writes are unbuffered, so nothing is lost).
     func run() -> Never {
-        let result = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: configID))
+        let result = StartupCheck.load(path: path, options: ConfigReadOptions(configID: configID))
         let passes = result.passes(strict: strict)
         if json {
             Console.write(result.diagnosticsJSON(strict: strict))

@@ -28,7 +28,8 @@ struct DaemonCommand {
     /// Runs until SIGTERM/SIGINT; returns the exit status (1: the configuration has errors
     /// or the pid file cannot be written).
     func run() async -> Int32 {
-        let loaded = KeepalivedConfiguration.load(path: path, options: ConfigReadOptions(configID: configID))
+        // The same check as --config-test: what lvsd refuses at start is an error there too.
+        let loaded = StartupCheck.load(path: path, options: ConfigReadOptions(configID: configID))
         let diagnostics = loaded.diagnosticsText(path: path, strict: false)
         if !diagnostics.isEmpty { Console.write(diagnostics, to: .error) }
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
@@ -37,12 +38,6 @@ struct DaemonCommand {
         let place: @Sendable (SourcePosition) -> String = { [sources = loaded.sources, path] position in
             let file = sources.files.indices.contains(position.file) ? sources.files[position.file].path : path
             return "\(file):\(position.line):\(position.column)"
-        }
-        if !vrrpPlan.refused.isEmpty {
-            for item in vrrpPlan.refused {
-                Console.write("\(place(item.position)): error: \(item.owner): \(item.message)\n", to: .error)
-            }
-            return 1
         }
 
         var socketGroup: ControlSocketGroup?
@@ -105,12 +100,12 @@ struct DaemonCommand {
                 return 1
             }
         }
-        let vrrp = vrrpPlan.instances.isEmpty
-            ? nil : VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
+        // Always there, so that a reload can add instances to a file that had none.
+        let vrrp = VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket, group: socketGroup),
                                       notifier: Notifier(configuration: configuration, logger: logger),
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
-        await vrrp?.prepare()
+        await vrrp.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             // The service returns on its own only when `lvsctl drain-director` has finished: a
             // normal stop (exit 0), not a failure.

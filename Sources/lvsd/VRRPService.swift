@@ -15,7 +15,7 @@ import VRRP
 /// - Cancelling ``run()`` (graceful shutdown) stops every runner: a MASTER sends priority 0
 ///   and removes its addresses before ``run()`` returns; ``notifyStop()`` then runs the
 ///   `notify_stop` / `notify ... STOP` scripts, as keepalived does at shutdown.
-/// - States reach the director through one forwarder per instance (``forwardStates(_:_:index:)``),
+/// - States reach the director through one forwarder per instance (``forwardStates(_:_:)``),
 ///   in order. The first BACKUP after start is held back until a master is heard: a
 ///   restarted director keeps the table it finds while its instance settles, and removes the
 ///   instance's services only once another MASTER is known (or after a FAULT).
@@ -26,8 +26,18 @@ import VRRP
 ///   kernel's sync daemon with it, as keepalived does, without the hold-back above.
 /// - An advert from another master while MASTER (split brain) is logged with its address and
 ///   priority; `notify_master_rx_lower_pri` runs when the instance stays MASTER.
+/// - The members of a `vrrp_sync_group` share one ``VRRP/VRRPSyncGroupHub``: they become
+///   MASTER together, follow a member to BACKUP, and stay in FAULT while any member is. Each
+///   group transition is logged and runs the group's notify scripts once
+///   (``VRRPNotification/groupCommands(_:group:state:)``); at shutdown the group's
+///   `notify_stop` / `notify ... STOP` run after the instances', as keepalived's do. A member
+///   that cannot start keeps its group out of MASTER (a keepalived member in INIT does too).
+/// - A reload (``Director/reload()``) hands the new plan over; the difference
+///   (``VRRPReload``) is carried out in ``apply(_:group:)``: unchanged instances are not
+///   touched, changed settings go to the running runner, instances whose identity or sync
+///   group changed are stopped and started again, removed ones stop (with keepalived's
+///   deleted notifications), new ones start; changed `vrrp_script`s start again.
 struct VRRPService: Sendable {
-    var plan: VRRPPlan
     var director: Director
     var logger: Logger
     /// Runs notify scripts (the MISC_CHECK runner).
@@ -35,127 +45,176 @@ struct VRRPService: Sendable {
     /// Formats a position as `FILE:LINE`.
     var place: @Sendable (SourcePosition) -> String
     var retryInterval: Duration = .seconds(5)
-    private let registry: Registry
+    private let registry: VRRPRegistry
+    /// The plans of successful reloads, in order (``Director/setVRRPReloadHandler(_:)``).
+    private let reloads: AsyncStream<VRRPPlan>
+    private let reloadSink: AsyncStream<VRRPPlan>.Continuation
 
     init(plan: VRRPPlan, director: Director, logger: Logger, prober: any Prober,
          place: @escaping @Sendable (SourcePosition) -> String) {
-        self.plan = plan
         self.director = director
         self.logger = logger
         self.prober = prober
         self.place = place
-        registry = Registry(plan)
+        registry = VRRPRegistry(plan)
+        (reloads, reloadSink) = AsyncStream.makeStream(of: VRRPPlan.self)
     }
 
-    /// The live state of every instance, read by `lvsctl status`.
-    final class Registry: Sendable {
-        struct Entry: Sendable {
-            var configuration: VRRPRunnerConfiguration
-            var runner: VRRPInstanceRunner<ContinuousClock>?
-            var state: String
-            var lastTransition: ContinuousClock.Instant?
-            var error: String?
-            /// The effective priority at the last state change, for notify scripts.
-            var lastPriority: Int
-            /// What each tracked `vrrp_script` does to the instance now.
-            var trackedEffects: [String: VRRPTrackedEffect] = [:]
-        }
+    /// Tells the director which instances run here, before its first pass: until an
+    /// instance reports, the virtual servers on its addresses are left as the kernel has them.
+    /// From now on a reload's plan comes here (and is carried out once ``run()`` runs).
+    func prepare() async {
+        await director.runVRRP(instances: Set(registry.plan.instances.map(\.name)))
+        await director.setVRRPReloadHandler { [reloadSink] in reloadSink.yield($0) }
+    }
 
-        private let entries: Mutex<[Entry]>
-
-        init(_ plan: VRRPPlan) {
-            entries = Mutex(plan.instances.map {
-                Entry(configuration: $0.runner, runner: nil, state: DirectorStatus.VRRPInstanceStatus.notRunning,
-                      lastTransition: nil, error: nil, lastPriority: Int($0.runner.instance.priority))
-            })
-        }
-
-        func update(_ index: Int, _ body: (inout Entry) -> Void) {
-            entries.withLock { body(&$0[index]) }
-        }
-
-        func entry(_ index: Int) -> Entry { entries.withLock { $0[index] } }
-
-        /// Records a tracked object's effect and hands it to the instance's runner, if it runs.
-        func setTracked(_ index: Int, _ name: String, _ effect: VRRPTrackedEffect) {
-            entries.withLock {
-                $0[index].trackedEffects[name] = effect
-                $0[index].runner?.setTracked(name, effect)
+    func run() async {
+        logNotRun(registry.plan)
+        await director.setVRRPStatusSource { [registry] in registry.statuses() }
+        await withDiscardingTaskGroup { group in
+            let plan = registry.plan
+            for script in plan.scripts { start(.script(script.name), in: &group) }
+            for syncGroup in plan.syncGroups { start(.group(syncGroup.name), in: &group) }
+            for instance in plan.instances { start(.instance(instance.name), in: &group) }
+            // Ends when the service is cancelled (shutdown); the children are cancelled then.
+            for await plan in reloads {
+                await apply(plan, group: &group)
             }
         }
+        reloadSink.finish()
+    }
 
-        /// Makes `runner` the instance's, with the tracked effects known so far.
-        func attach(_ index: Int, _ runner: VRRPInstanceRunner<ContinuousClock>) {
-            entries.withLock {
-                $0[index].configuration = runner.configuration
-                $0[index].runner = runner
-                $0[index].error = nil
-                for (name, effect) in $0[index].trackedEffects { runner.setTracked(name, effect) }
-            }
+    private func logNotRun(_ plan: VRRPPlan) {
+        for item in plan.notRun {
+            logger.warning("VRRP setting not run", metadata: ["at": "\(place(item.position))", "vrrp.block": "\(item.owner)",
+                                                              "reason": "\(item.message)"])
         }
+    }
 
-        func statuses() -> [DirectorStatus.VRRPInstanceStatus] {
-            let now = ContinuousClock.now
-            return entries.withLock { entries in
-                entries.map { entry in
-                    let since = entry.lastTransition.map { now - $0 }
-                    guard let runner = entry.runner else {
-                        return DirectorStatus.VRRPInstanceStatus(
-                            configuration: entry.configuration, state: entry.state, effectivePriority: nil,
-                            master: nil, sinceTransition: since, statistics: VRRPRunnerStatistics(), error: entry.error)
+    /// Starts one task as a child of the service's group, stoppable on its own by a reload.
+    /// `after`: a task to wait for first, at most ``deletedNotificationWait`` (the deleted
+    /// notifications of the instance a restart replaces).
+    private func start(_ job: VRRPRegistry.Job, in group: inout DiscardingTaskGroup, after: VRRPTaskLifetime? = nil) {
+        let lifetime = registry.begin(job)
+        group.addTask {
+            if let after { await after.finished(within: Self.deletedNotificationWait) }
+            await lifetime.run {
+                switch job {
+                case .instance(let name): await runInstance(name)
+                case .script(let name):
+                    if let script = registry.plan.scripts.first(where: { $0.name == name }) { await track(script) }
+                case .group(let name):
+                    if let syncGroup = registry.plan.syncGroups.first(where: { $0.name == name }),
+                       let hub = registry.hub(name) {
+                        await followGroup(syncGroup.name, hub)
                     }
-                    return DirectorStatus.VRRPInstanceStatus(
-                        configuration: entry.configuration, state: entry.state,
-                        effectivePriority: runner.effectivePriority, master: runner.masterAddress,
-                        sinceTransition: since, statistics: runner.statistics, error: nil)
                 }
             }
         }
     }
 
-    /// Tells the director which instances run here, before its first pass: until an
-    /// instance reports, the virtual servers on its addresses are left as the kernel has them.
-    func prepare() async {
-        await director.runVRRP(instances: Set(plan.instances.map(\.name)))
+    /// Stops the tasks and waits until each has ended (a MASTER has sent priority 0 and
+    /// removed its addresses).
+    private func stop(_ jobs: [VRRPRegistry.Job]) async {
+        let lifetimes = jobs.compactMap { registry.lifetime($0) }
+        for lifetime in lifetimes { lifetime.stop() }
+        for lifetime in lifetimes { await lifetime.finished() }
+        registry.end(jobs)
     }
 
-    func run() async {
-        for item in plan.notRun {
-            logger.warning("VRRP setting not run", metadata: ["at": "\(place(item.position))", "vrrp.block": "\(item.owner)",
-                                                              "reason": "\(item.message)"])
-        }
-        await director.setVRRPStatusSource { registry.statuses() }
-        await withDiscardingTaskGroup { group in
-            for script in plan.scripts {
-                group.addTask { await track(script) }
+    /// Carries out a reload: stops what goes or restarts, hands new settings to running
+    /// runners, starts what is new or restarts; logs what it did.
+    private func apply(_ plan: VRRPPlan, group: inout DiscardingTaskGroup) async {
+        let old = registry.plan
+        var reload = VRRPReload(from: old, to: plan)
+        logNotRun(plan)
+        // A runner that cannot take its new settings is restarted instead.
+        var failed: [VRRPReload.Restart] = []
+        for update in reload.updated {
+            guard let runner = registry.entry(update.name)?.runner,
+                  let instance = plan.instances.first(where: { $0.name == update.name }) else { continue }
+            do throws(VRRPRunnerError) {
+                try runner.reconfigure(instance.configuration(primaryAddress: runner.configuration.primaryAddress))
+            } catch {
+                failed.append(VRRPReload.Restart(name: update.name, reasons: ["\(error)"]))
             }
-            for (index, instance) in plan.instances.enumerated() {
-                group.addTask { await runInstance(instance, index: index, registry: registry) }
+        }
+        reload.updated.removeAll { update in failed.contains { $0.name == update.name } }
+        reload.restarted += failed
+        let restarted = reload.restarted.map(\.name)
+        // keepalived runs the deleted notifications for an instance a reload removes, and for
+        // the old one of a changed match; with the state it had before it stopped.
+        let deleted = (reload.stopped + restarted).compactMap { name in
+            registry.entry(name).map { ($0.instance, $0.state, $0.lastPriority) }
+        }
+        await stop(reload.stopped.map { .instance($0) } + restarted.map { .instance($0) }
+                   + reload.scriptsStopped.map { .script($0) } + reload.scriptsRestarted.map { .script($0) }
+                   + reload.groupsReplaced.map { .group($0) })
+        registry.replace(with: plan, reload)
+        var notified: [String: VRRPTaskLifetime] = [:]
+        for (instance, state, priority) in deleted {
+            logger.notice("VRRP instance stopped by a reload", metadata: ["vrrp.instance": "\(instance.name)"])
+            let commands = VRRPNotification.deletedCommands(instance.notify, instance: instance.name, lastState: state,
+                                                            priority: priority)
+            let notifications = VRRPTaskLifetime()
+            notified[instance.name] = notifications
+            group.addTask {
+                await notifications.run {
+                    await withDiscardingTaskGroup { scripts in
+                        for command in commands {
+                            scripts.addTask { await runNotification(command, instance: instance.name) }
+                        }
+                    }
+                }
             }
         }
+        for name in reload.groupsReplaced where plan.syncGroups.contains(where: { $0.name == name }) {
+            start(.group(name), in: &group)
+        }
+        for name in reload.scriptsRestarted + reload.scriptsStarted { start(.script(name), in: &group) }
+        for name in restarted + reload.started { start(.instance(name), in: &group, after: notified[name]) }
+        for update in reload.updated {
+            logger.notice("VRRP reload: settings changed in place", metadata: [
+                "vrrp.instance": "\(update.name)", "changes": "\(update.changes.map(\.rawValue).joined(separator: ", "))"])
+        }
+        for restart in reload.restarted {
+            logger.notice("VRRP reload: instance restarted", metadata: [
+                "vrrp.instance": "\(restart.name)", "reason": "\(restart.reasons.joined(separator: ", "))"])
+        }
+        // A file with no VRRP before or after: nothing to say.
+        if old.instances.isEmpty && plan.instances.isEmpty { return }
+        logger.notice("VRRP reload done", metadata: [
+            "kept": "\(reload.kept.joined(separator: " "))", "updated": "\(reload.updated.map(\.name).joined(separator: " "))",
+            "restarted": "\(restarted.joined(separator: " "))", "stopped": "\(reload.stopped.joined(separator: " "))",
+            "started": "\(reload.started.joined(separator: " "))",
+            "scripts_restarted": "\((reload.scriptsRestarted + reload.scriptsStarted).joined(separator: " "))",
+            "groups_replaced": "\(reload.groupsReplaced.joined(separator: " "))"])
     }
 
     /// Opens the instance (again every ``retryInterval`` until it works), then runs it and
-    /// forwards its state changes until cancelled.
-    private func runInstance(_ instance: VRRPPlan.Instance, index: Int, registry: Registry) async {
-        let metadata: Logger.Metadata = ["vrrp.instance": "\(instance.name)",
-                                         "vrrp.vrid": "\(instance.runner.instance.virtualRouterID)",
-                                         "vrrp.interface": "\(instance.runner.interface)"]
+    /// forwards its state changes until cancelled (at shutdown, or by a reload).
+    private func runInstance(_ name: String) async {
         var reportedError: String?
         while !Task.isCancelled {
+            // The plan in force: a reload may have changed its settings while it could not start.
+            guard let instance = registry.entry(name)?.instance else { return }
+            let metadata: Logger.Metadata = ["vrrp.instance": "\(instance.name)",
+                                             "vrrp.vrid": "\(instance.runner.instance.virtualRouterID)",
+                                             "vrrp.interface": "\(instance.runner.interface)"]
             let runner: VRRPInstanceRunner<ContinuousClock>
             do {
                 let configuration = try instance.sourceAddress.map { _ in instance.runner }
                     ?? instance.configuration(primaryAddress: Self.primaryAddress(of: instance.runner))
-                runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock())
-                registry.attach(index, runner)
+                runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock(),
+                                                syncGroup: registry.entry(name)?.syncGroup)
+                registry.attach(name, runner)
             } catch {
                 let text = "\(error)"
                 if text != reportedError {
                     reportedError = text
                     logger.error("VRRP instance cannot start; retrying every \(retryInterval)",
                                  metadata: metadata.merging(["error": "\(text)"]) { $1 })
-                    registry.update(index) { $0.error = text }
+                    registry.update(name) { $0.error = text }
                     await director.setInstanceState(instance.name, state: DirectorStatus.VRRPInstanceStatus.notRunning,
                                                     isMaster: false)
                 }
@@ -169,31 +228,34 @@ struct VRRPService: Sendable {
             var given = VRRPStateMachine<ContinuousClock.Instant>.State.initialize
             await withDiscardingTaskGroup { group in
                 group.addTask { await runner.run() }
-                group.addTask { await forwardStates(runner, instance, index: index) }
-                group.addTask { await reportOtherMasters(runner, instance, metadata: metadata) }
+                group.addTask { await forwardStates(runner, name) }
+                group.addTask { await reportOtherMasters(runner, name, metadata: metadata) }
                 for await change in runner.stateChanges {
                     // Every change, at once: the sync daemon follows the state as keepalived's does.
                     await director.vrrpInstanceChanged(instance.name, from: given.description,
                                                        to: change.to.description)
                     given = change.to
                     let priority = runner.effectivePriority.map(Int.init) ?? Int(instance.runner.instance.priority)
-                    registry.update(index) {
+                    registry.update(name) {
                         $0.state = change.to.description
                         $0.lastTransition = change.at
                         $0.lastPriority = priority
                     }
-                    for command in VRRPNotification.commands(instance.notify, instance: instance.name,
+                    let notify = registry.entry(name)?.instance.notify ?? instance.notify
+                    for command in VRRPNotification.commands(notify, instance: instance.name,
                                                              state: change.to.description, priority: priority) {
                         group.addTask { await runNotification(command, instance: instance.name) }
                     }
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
                 }
+                // The runner stopped: the forwarder and the reporter end with it.
+                group.cancelAll()
             }
             if given != .initialize && given != .stopped {
                 await director.vrrpInstanceChanged(instance.name, from: given.description, to: "STOPPED")
             }
-            registry.update(index) { $0.state = "STOPPED" }
+            registry.update(name) { $0.state = "STOPPED" }
             return
         }
     }
@@ -201,17 +263,16 @@ struct VRRPService: Sendable {
     /// Hands the instance's state to the director whenever it differs from what was handed
     /// last, checking every ``forwardInterval``; the first BACKUP waits until the runner has
     /// heard a master (a BACKUP that hears none becomes MASTER after the master down interval).
-    private func forwardStates(_ runner: VRRPInstanceRunner<ContinuousClock>, _ instance: VRRPPlan.Instance,
-                               index: Int) async {
+    private func forwardStates(_ runner: VRRPInstanceRunner<ContinuousClock>, _ name: String) async {
         var forwarded: String?
         while !Task.isCancelled {
-            let state = registry.entry(index).state
+            guard let state = registry.entry(name)?.state else { return }
             // The stream can lag behind the runner: wait until both say the same.
             let current = runner.state.description == state
             let settling = forwarded == nil && state == "BACKUP"
                 && (runner.masterAddress == nil || runner.masterAddress == runner.configuration.primaryAddress)
             if current, state != forwarded, state == "BACKUP" || state == "MASTER" || state == "FAULT", !settling {
-                await director.setInstanceState(instance.name, state: state, isMaster: state == "MASTER")
+                await director.setInstanceState(name, state: state, isMaster: state == "MASTER")
                 forwarded = state
             }
             do { try await Task.sleep(for: Self.forwardInterval) } catch { return }
@@ -221,9 +282,8 @@ struct VRRPService: Sendable {
     /// Logs every advert another master sends while the instance is MASTER (split brain; the
     /// runner counts them for `lvsctl status` and the metrics) and runs
     /// `notify_master_rx_lower_pri` when the instance stays MASTER, as keepalived does.
-    private func reportOtherMasters(_ runner: VRRPInstanceRunner<ContinuousClock>, _ instance: VRRPPlan.Instance,
+    private func reportOtherMasters(_ runner: VRRPInstanceRunner<ContinuousClock>, _ name: String,
                                     metadata: Logger.Metadata) async {
-        let script = VRRPNotification.masterReceivedLowerPriority(instance.notify)
         await withDiscardingTaskGroup { group in
             for await other in runner.otherMasters {
                 logger.warning(other.yielding
@@ -232,14 +292,36 @@ struct VRRPService: Sendable {
                                metadata: metadata.merging(["vrrp.peer": "\(other.address)",
                                                            "vrrp.peer_priority": "\(other.priority)",
                                                            "vrrp.priority": "\(other.ourPriority)"]) { $1 })
-                if !other.yielding, let script {
-                    group.addTask { await runNotification(script, instance: instance.name) }
+                if !other.yielding, let notify = registry.entry(name)?.instance.notify,
+                   let script = VRRPNotification.masterReceivedLowerPriority(notify) {
+                    group.addTask { await runNotification(script, instance: name) }
                 }
             }
         }
     }
 
-    /// How often ``forwardStates(_:_:index:)`` looks at an instance's state.
+    /// Logs each transition of a sync group and runs the group's notify scripts for it.
+    private func followGroup(_ name: String, _ hub: VRRPSyncGroupHub<ContinuousClock.Instant>) async {
+        let metadata: Logger.Metadata = ["vrrp.group": "\(name)"]
+        await withDiscardingTaskGroup { group in
+            for await change in hub.changes {
+                logger.notice("VRRP sync group \(change.from) -> \(change.to)",
+                              metadata: metadata.merging(["vrrp.reason": "\(change.reason)"]) { $1 })
+                // The notify scripts in force (a reload may change them without replacing the group).
+                guard let notify = registry.plan.syncGroups.first(where: { $0.name == name })?.notify else { continue }
+                for command in VRRPNotification.groupCommands(notify, group: name, state: change.to) {
+                    group.addTask { await runNotification(command, instance: name, group: true) }
+                }
+            }
+        }
+    }
+
+    /// How long a restarted instance waits for the deleted notifications of the one it
+    /// replaces, so that they run before its own (keepalived sends them first too); a script
+    /// that takes longer does not hold the instance back further.
+    static let deletedNotificationWait: Duration = .seconds(2)
+
+    /// How often ``forwardStates(_:_:)`` looks at an instance's state.
     static let forwardInterval: Duration = .milliseconds(10)
 
     /// Runs a `vrrp_script` every `interval` until cancelled, counts rise and fall, and sets
@@ -247,13 +329,13 @@ struct VRRPService: Sendable {
     private func track(_ script: VRRPScript) async {
         guard let command = script.command else { return }
         let name = "vrrp_script \(script.name)"
-        let references = plan.instances.enumerated().flatMap { index, instance in
-            instance.trackScripts.filter { $0.name == script.name }.map { (index, $0) }
+        let references = registry.plan.instances.flatMap { instance in
+            instance.trackScripts.filter { $0.name == script.name }.map { (instance.name, $0) }
         }
         var status = VRRPScriptStatus(rise: script.rise, fall: script.fall, startsFailed: script.startsFailed)
         func publish() {
-            for (index, reference) in references {
-                registry.setTracked(index, name, VRRPScriptStatus.effect(of: status.state, weight: reference.weight,
+            for (instance, reference) in references {
+                registry.setTracked(instance, name, VRRPScriptStatus.effect(of: status.state, weight: reference.weight,
                                                                          reversed: reference.isReversed))
             }
         }
@@ -300,24 +382,32 @@ struct VRRPService: Sendable {
         name.map { RealServerChecks.ScriptUser(name: $0, group: group) }
     }
 
-    /// Runs `notify_stop` and `notify ... STOP` of every instance (keepalived's
-    /// notify_shutdown), waiting for them at most ``VRRPNotification/stopScriptTimeout``.
+    /// Runs `notify_stop` and `notify ... STOP` of every instance, then of every sync group
+    /// (keepalived's notify_shutdown), waiting for them at most ``VRRPNotification/stopScriptTimeout``.
     func notifyStop() async {
         await withDiscardingTaskGroup { group in
-            for (index, instance) in plan.instances.enumerated() {
-                let priority = registry.entry(index).lastPriority
+            let plan = registry.plan
+            for instance in plan.instances {
+                let priority = registry.entry(instance.name)?.lastPriority ?? Int(instance.runner.instance.priority)
                 for command in VRRPNotification.commands(instance.notify, instance: instance.name, state: "STOP",
                                                          priority: priority) {
                     group.addTask { await runNotification(command, instance: instance.name) }
                 }
             }
+            for syncGroup in plan.syncGroups {
+                for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: "STOP") {
+                    group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
+                }
+            }
         }
     }
 
-    private func runNotification(_ command: VRRPNotification, instance: String) async {
+    /// Runs one notify script of an instance (or, with `group`, of a sync group) and logs how it went.
+    private func runNotification(_ command: VRRPNotification, instance: String, group: Bool = false) async {
         let check = MiscCheck(arguments: command.arguments, timeout: command.timeout,
                               user: scriptUser(command.user, command.group))
-        let metadata: Logger.Metadata = ["vrrp.instance": "\(instance)", "script": "\(command.arguments.joined(separator: " "))"]
+        let metadata: Logger.Metadata = [group ? "vrrp.group" : "vrrp.instance": "\(instance)",
+                                         "script": "\(command.arguments.joined(separator: " "))"]
         do {
             switch try await prober.probe(CheckSpec(.misc(check))) {
             case .healthy, .weightOffset: logger.info("notify script ran", metadata: metadata)

@@ -18,8 +18,12 @@ import Glibc
         return parts.joined(separator: "/")
     }()
     static let samples = root + "/samples"
-    static let configurations = ["dr-farm.conf", "fwmark.conf", "keepalived-backup.conf", "keepalived-master.conf",
-                                 "misc-check.conf", "nat-web-farm.conf"]
+    static let configurations = ["dr-farm.conf", "fwmark.conf", "ha-pair-dr.conf", "ha-pair-nat.conf",
+                                 "keepalived-backup.conf", "keepalived-master.conf", "misc-check.conf",
+                                 "nat-web-farm.conf"]
+    /// The shared files' director ids (`@lb1` / `@lb2` lines): each sample is checked as read
+    /// with no id and with each of these.
+    static let configIDs: [String?] = [nil, "lb1", "lb2"]
     /// Configurations with lvsd's own keywords, which keepalived refuses.
     static let lvsdOnlyConfigurations = ["ecmp-director.conf"]
     /// BIRD 2 configurations for scaling out (README: "Scaling out: ECMP and BGP").
@@ -57,21 +61,26 @@ import Glibc
         #expect(result == CommandResult(status: 0, stdout: "", stderr: ""))
     }
 
-    @Test(arguments: configurations)
-    func lvsdChecksItWithoutADiagnostic(_ name: String) throws {
-        let result = try CommandRunner.run("lvsd", ["--config-test", "--strict", "-f", Self.samples + "/" + name])
+    @Test(arguments: configurations, configIDs)
+    func lvsdChecksItWithoutADiagnostic(_ name: String, _ configID: String?) throws {
+        let id = configID.map { ["-i", $0] } ?? []
+        let result = try CommandRunner.run("lvsd", ["--config-test", "--strict", "-f", Self.samples + "/" + name] + id)
         #expect(result == CommandResult(status: 0, stdout: "", stderr: ""))
     }
 
     /// keepalived -t needs the MISC_CHECK program to exist: the sample's installed path is
-    /// replaced by the copy in samples/.
-    @Test(arguments: configurations)
-    func keepalivedAcceptsIt(_ name: String) throws {
+    /// replaced by the copy in samples/. It also looks up the interfaces the file names: it
+    /// runs in a network namespace of its own that has eth0 and eth1 (a veth pair), whatever
+    /// this machine's interfaces are called.
+    @Test(arguments: configurations, configIDs)
+    func keepalivedAcceptsIt(_ name: String, _ configID: String?) throws {
         let text = try CommandRunner.readFile(Self.samples + "/" + name)
             .replacingOccurrences("/usr/local/lib/lvsd/check-postgres", with: Self.samples + "/check-postgres")
         let directory = try TemporaryDirectory()
         let file = try directory.write(name, text)
-        let result = try CommandRunner.runProgram("/usr/sbin/keepalived", ["-t", "-l", "-D", "-f", file])
+        let id = configID.map { ["-i", $0] } ?? []
+        let script = "ip link add eth0 type veth peer name eth1 && exec /usr/sbin/keepalived -t -l -D -f \"$@\""
+        let result = try CommandRunner.runProgram("/usr/bin/unshare", ["-n", "sh", "-c", script, "keepalived", file] + id)
         #expect(result.status == 0, "keepalived -t: \(result.stderr)")
     }
 

@@ -197,7 +197,7 @@ import VRRP
         let plan = VRRPPlan(configuration)
         #expect(plan.instances.map(\.name) == ["OK"])
         #expect(plan.refused.map(\.owner) == ["vrrp_instance AH_1"])
-        #expect(plan.refused.first?.position == configuration.vrrp.instances[0].position)
+        #expect(plan.refused.first.map { "\($0.position.line):\($0.position.column)" } == "5:19")
         #expect(plan.refused.first?.message.contains("auth_type AH") == true)
     }
 
@@ -247,8 +247,129 @@ import VRRP
         #expect(lines == [
             "15 vrrp_instance VI_1: address options of 192.0.2.100/24 not applied: no_track",
             "5 vrrp_instance VI_1: use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface",
-            "25 vrrp_sync_group G: sync groups are not run: its members VI_1, VI_2 change state independently, and the group's notify scripts and tracked objects are not run",
         ])
+        // The sync group runs: it is planned, not listed.
+        #expect(plan.syncGroups.map(\.name) == ["G"])
+        #expect(plan.syncGroups.first?.members == ["VI_1", "VI_2"])
+        #expect(plan.instances.map(\.syncGroup) == ["G", "G"])
+    }
+
+    /// The group's tracked interfaces and scripts go to every member (replacing a member's own
+    /// entry for the same object, as keepalived does with its "configured on VRRP instance and
+    /// sync group" error); what the group cannot do is named with its position.
+    @Test func syncGroupTrackingAppliesToEveryMember() throws {
+        let plan = try Self.plan("""
+            global_defs {
+                vrrp_version 2
+            }
+            vrrp_script chk {
+                script "/bin/true"
+            }
+            track_file flag {
+                file "/tmp/flag"
+            }
+            vrrp_instance VI_EXT {
+                interface eth0
+                virtual_router_id 51
+                track_interface {
+                    eth1
+                }
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            vrrp_instance VI_INT {
+                interface eth1
+                virtual_router_id 52
+                virtual_ipaddress {
+                    198.51.100.1
+                }
+            }
+            vrrp_instance VI_ALONE {
+                interface eth2
+                virtual_router_id 53
+                virtual_ipaddress {
+                    203.0.113.1
+                }
+            }
+            vrrp_sync_group G {
+                group {
+                    VI_EXT
+                    VI_INT
+                }
+                track_interface {
+                    eth1 weight -10
+                    eth3 weight 5 reverse
+                }
+                track_script {
+                    chk weight 0
+                }
+                track_file {
+                    flag
+                }
+                sync_group_tracking_weight
+                smtp_alert
+                notify_master "/bin/m G"
+                notify "/bin/n"
+            }
+            """)
+        #expect(plan.refused.isEmpty)
+        #expect(plan.instances.map(\.syncGroup) == ["G", "G", nil])
+        #expect(plan.instances[0].runner.trackedInterfaces
+                == [VRRP.TrackedInterface(name: "eth1", weight: -10), VRRP.TrackedInterface(name: "eth3", weight: 5)])
+        #expect(plan.instances[1].runner.trackedInterfaces
+                == [VRRP.TrackedInterface(name: "eth1", weight: -10), VRRP.TrackedInterface(name: "eth3", weight: 5)])
+        #expect(plan.instances[2].runner.trackedInterfaces == [])
+        #expect(plan.instances.map { $0.trackScripts.map(\.name) } == [["chk"], ["chk"], []])
+        #expect(plan.scripts.map(\.name) == ["chk"])
+        #expect(plan.syncGroups.first?.notify.master?.arguments == ["/bin/m", "G"])
+        let lines = plan.notRun.map { "\($0.position.line) \($0.owner): \($0.message)" }
+        #expect(lines.filter { $0.contains("vrrp_sync_group") } == [
+            "41 vrrp_sync_group G: track_interface eth3 weight 5 reverse: 'reverse' is not applied",
+            "47 vrrp_sync_group G: track_file flag is not applied: the members' priority and state do not follow it",
+            "34 vrrp_sync_group G: smtp_alert: no mail is sent on sync group state changes",
+        ])
+    }
+
+    @Test(arguments: [
+        ("MASTER", [["/bin/m", "G"], ["/bin/n", "GROUP", "G", "MASTER", "0"]]),
+        ("BACKUP", [["/bin/b"], ["/bin/n", "GROUP", "G", "BACKUP", "0"]]),
+        ("FAULT", [["/bin/f"], ["/bin/n", "GROUP", "G", "FAULT", "0"]]),
+        ("STOP", [["/bin/n", "GROUP", "G", "STOP", "0"]]),
+    ])
+    func groupNotifyCommandsCarryKeepalivedsArguments(_ state: String, _ expected: [[String]]) throws {
+        let plan = try Self.plan("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 51
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth1
+                virtual_router_id 52
+                virtual_ipaddress {
+                    192.0.2.101
+                }
+            }
+            vrrp_sync_group G {
+                group {
+                    VI_1
+                    VI_2
+                }
+                notify_master "/bin/m G"
+                notify_backup /bin/b
+                notify_fault /bin/f
+                notify /bin/n nobody
+            }
+            """)
+        let commands = VRRPNotification.groupCommands(plan.syncGroups[0].notify, group: "G", state: state)
+        #expect(commands.map(\.arguments) == expected)
+        #expect(commands.last?.user == "nobody")
+        #expect(commands.allSatisfy {
+            $0.timeout == (state == "STOP" ? VRRPNotification.stopScriptTimeout : VRRPNotification.stateScriptTimeout)
+        })
     }
 
     @Test(arguments: [

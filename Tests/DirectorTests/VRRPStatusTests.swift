@@ -69,4 +69,21 @@ import VRRP
 
             """))
     }
+
+    /// A member of a sync group names its group and the group's state (text and JSON).
+    @Test func syncGroupMemberShowsItsGroup() throws {
+        let instance = DirectorStatus.VRRPInstanceStatus(
+            configuration: Self.configuration, state: "BACKUP", effectivePriority: 150,
+            master: VRRPAddress("192.0.2.2"), sinceTransition: .seconds(4), statistics: VRRPRunnerStatistics(),
+            syncGroup: "G", syncGroupState: "FAULT")
+        let status = Self.status(vrrp: [instance], notRun: [])
+        #expect(status.text.contains(
+            "\nVI_1 (eth0, vrid 51, v2): BACKUP for 4s, priority 150 (effective 150), master 192.0.2.2, sync group G FAULT\n"))
+        let json = try JSONEncoder().encode(status)
+        #expect(try JSONDecoder().decode(DirectorStatus.self, from: json) == status)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let vrrp = try #require(object["vrrp"] as? [[String: Any]])
+        #expect(vrrp.first?["syncGroup"] as? String == "G")
+        #expect(vrrp.first?["syncGroupState"] as? String == "FAULT")
+    }
 }

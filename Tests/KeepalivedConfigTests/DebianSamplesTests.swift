@@ -10,7 +10,6 @@ import KeepalivedConfig
 /// - IPv6: keepalived says nothing about an unused virtual_server_group.
 /// - vrrp.scripts, vrrp.sync: keepalived silently starts MASTER members of a sync group that
 ///   has non-owner members as BACKUP (vrrp.c vrrp_complete_init); lvsd says so.
-/// - SSL_GET: auth_type AH is not implemented by lvsd's VRRP.
 /// - vrrp.lvs_syncd: keepalived's "Unknown keyword 'VI_2'" is an error here (the group
 ///   members outside a `group { }` block), and keepalived's "Sync group VG1 has no virtual
 ///   router(s). removing" is the warning at the group's name.
@@ -60,7 +59,6 @@ struct DebianSamplesTests {
         ]),
         Sample("SSL_GET", configID: nil, [
             "14:11: warning: initial state MASTER does not work with AH authentication; keepalived starts as BACKUP",
-            "20:19: warning: auth_type AH is not implemented by lvsd's VRRP; Director refuses to start this instance",
             "32:5: warning: 'lb_algo' is deprecated; use 'lvs_sched'",
             "33:5: warning: 'lb_kind' is deprecated; use 'lvs_method'",
             "57:5: warning: 'lb_algo' is deprecated; use 'lvs_sched'",

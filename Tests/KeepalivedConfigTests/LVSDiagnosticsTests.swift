@@ -319,6 +319,7 @@ struct LVSDiagnosticsTests {
                 "8:31: warning: write 'id 12' for the lvs_sync_daemon sync id",
                 "9:5: error: lvs_sync_daemon is given twice",
                 "  note 8:5: first given here",
+                "10:5: warning: 'dynamic_interfaces' is read but not carried out by lvsd: lvsd acts the same with or without it (a VRRP instance whose interface cannot be opened is retried every 5 seconds)",
                 "10:24: error: unknown dynamic_interfaces option 'sometimes' (expected 'allow_if_changes')",
             ]),
         Case(name: "families", text: """

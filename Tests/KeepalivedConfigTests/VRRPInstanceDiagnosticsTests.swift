@@ -106,9 +106,8 @@ struct VRRPInstanceDiagnosticsTests {
         Case("auth_pass longer than 8", body: "authentication {\nauth_type PASS\nauth_pass secretpassword\n}", [
             "9:11: warning: auth_pass is longer than 8 characters; keepalived uses 'secretpa'",
         ]),
-        Case("auth_type AH", body: "authentication {\nauth_type AH\nauth_pass abc\n}", [
-            "8:11: warning: auth_type AH is not implemented by lvsd's VRRP; Director refuses to start this instance",
-        ]),
+        // keepalived's language accepts AH; lvsd refuses it at start (Director's VRRPPlan).
+        Case("auth_type AH", body: "authentication {\nauth_type AH\nauth_pass abc\n}", []),
         Case("auth_type unknown", body: "authentication {\nauth_type MD5\n}", [
             "8:11: error: unknown auth_type 'MD5'; expected PASS or AH",
         ]),
@@ -123,7 +122,6 @@ struct VRRPInstanceDiagnosticsTests {
         ]),
         Case("AH with MASTER and priority 100", body: "state MASTER\npriority 100\nauthentication {\nauth_type AH\nauth_pass x\n}", [
             "7:7: warning: initial state MASTER does not work with AH authentication; keepalived starts as BACKUP",
-            "10:11: warning: auth_type AH is not implemented by lvsd's VRRP; Director refuses to start this instance",
         ]),
         Case("lvs_sync_daemon_interface", body: "lvs_sync_daemon_interface eth1", [
             "7:1: warning: 'lvs_sync_daemon_interface' in vrrp_instance is deprecated; use global_defs 'lvs_sync_daemon eth1 VI_1'",

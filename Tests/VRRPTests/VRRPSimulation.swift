@@ -63,7 +63,7 @@ struct VRRPSimulation {
             for other in nodes.indices where other != index && hear(index, other) {
                 send(.advertReceived(advert, at: now), to: other)
             }
-        case .announceVirtualAddresses, .transition, .ownerConflict, .otherMaster:
+        case .announceVirtualAddresses, .updateVirtualAddresses, .transition, .ownerConflict, .otherMaster:
             break
         }
     }

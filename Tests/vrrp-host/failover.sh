@@ -16,7 +16,7 @@
 #
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
 # FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, split-brain,
-# failover); unset, all run.
+# syncgroup, failover, reload); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -423,7 +423,8 @@ split_brain_scenario() {
     config 3 100 "$bkind" > "$work/$nsB.conf"
     sed -i "s|^    interface eth0|    interface eth0\n    unicast_peer {\n        10.9.0.1\n    }|" "$work/$nsB.conf"
     # Only this scenario's part of A's log counts (earlier scenarios append to it).
-    local logged; logged=$(cat "$work/$nsA.log" 2>/dev/null | wc -l)
+    local logged=0
+    if [ -f "$work/$nsA.log" ]; then logged=$(wc -l < "$work/$nsA.log"); fi
     launch "$akind" "$nsA"; local apid=$started_pid
     wait_for 20 has_vip "$nsA" || fail "$name: $nsA alone never took the VIP"
     launch "$bkind" "$nsB"; local bpid=$started_pid
@@ -476,6 +477,217 @@ if want split-brain; then
     fi
 fi
 
+# Sync group (LVS-NAT): VI_EXT on eth0 (VIP 10.9.0.100) and VI_INT, the gateway VIP, on eth1
+# (a second bridge; VIP 10.10.0.100), in vrrp_sync_group G on both directors; A 150, B 100.
+# Both VIPs are always on one director: A at start; B when A's eth1 goes down (VI_INT to FAULT),
+# when A's VI_INT track_script fails and when the group's track_script fails on A; A again when
+# each recovers (preempting together).
+# Run lvsd vs lvsd, lvsd vs keepalived and keepalived vs lvsd; then the group's `notify`
+# arguments (GROUP G STATE 0), in order, are compared with keepalived's in the same role.
+sg_vip_int=10.10.0.100
+# has_vip_on NS DEV VIP
+has_vip_on() { ip -n "$1" -4 -o addr show dev "$2" | grep -q " $3/"; }
+# sg_holds NS: NS holds both VIPs.
+sg_holds() { has_vip_on "$1" eth0 "$vip" && has_vip_on "$1" eth1 "$sg_vip_int"; }
+# sg_holds_none NS: NS holds neither.
+sg_holds_none() { ! has_vip_on "$1" eth0 "$vip" && ! has_vip_on "$1" eth1 "$sg_vip_int"; }
+# sg_states NS: "STATE STATE GROUP-STATE" of VI_EXT, VI_INT from lvsctl status --json.
+sg_states() {
+    ip netns exec "$1" "$lvsctl" status --json --control-socket "$work/$1.sock" 2>/dev/null \
+        | python3 -c 'import json,sys; v={i["name"]: i for i in json.load(sys.stdin)["lvsd"]["vrrp"]}; print(v["VI_EXT"]["state"], v["VI_INT"]["state"], v["VI_EXT"].get("syncGroupState"))' \
+        2>/dev/null || echo unreachable
+}
+sg_states_are() { [ "$(sg_states "$1")" = "$2" ]; }
+
+# sg_config PRIORITY LABEL FLAG: one director's configuration; VI_INT tracks a script that
+# fails while FLAG exists, the group one that fails while FLAG-group exists.
+sg_config() {
+    local priority=$1 label=$2 flag=$3
+    cat <<EOF
+global_defs {
+    vrrp_version 3
+}
+vrrp_script chk_int {
+    script "/usr/bin/test ! -e $flag"
+    interval 1
+}
+vrrp_script chk_group {
+    script "/usr/bin/test ! -e $flag-group"
+    interval 1
+}
+vrrp_instance VI_EXT {
+    state BACKUP
+    interface eth0
+    virtual_router_id 61
+    priority $priority
+    advert_int 0.1
+    notify "$work/notify.sh $label-VI_EXT"
+    virtual_ipaddress {
+        $vip/24
+    }
+}
+vrrp_instance VI_INT {
+    state BACKUP
+    interface eth1
+    virtual_router_id 62
+    priority $priority
+    advert_int 0.1
+    notify "$work/notify.sh $label-VI_INT"
+    track_script {
+        chk_int
+    }
+    virtual_ipaddress {
+        $sg_vip_int/24
+    }
+}
+vrrp_sync_group G {
+    group {
+        VI_EXT
+        VI_INT
+    }
+    track_script {
+        chk_group
+    }
+    notify_master "$work/notify.sh $label master-script"
+    notify "$work/notify.sh $label"
+}
+EOF
+}
+
+# sg_expect NS OTHER KIND OTHERKIND WHAT: NS holds both VIPs, OTHER none; lvsd sides report.
+sg_expect() {
+    local ns=$1 other=$2 kind=$3 otherkind=$4 what=$5
+    if wait_for 20 sg_holds "$ns"; then ok "$what: $ns holds both VIPs"; else fail "$what: $ns does not hold both VIPs"; fi
+    if wait_for 10 sg_holds_none "$other"; then ok "$what: $other holds neither VIP"
+    else fail "$what: $other still holds a VIP"; fi
+    if [ "$kind" = lvsd ]; then
+        if wait_for 10 sg_states_are "$ns" "MASTER MASTER MASTER"; then ok "$what: lvsctl status in $ns: MASTER MASTER, group MASTER"
+        else fail "$what: lvsctl status in $ns: $(sg_states "$ns")"; fi
+    fi
+    if [ "$otherkind" = lvsd ]; then
+        if wait_for 10 sg_states_are "$other" "BACKUP BACKUP BACKUP"; then ok "$what: lvsctl status in $other: BACKUP BACKUP, group BACKUP"
+        else fail "$what: lvsctl status in $other: $(sg_states "$other")"; fi
+    fi
+}
+
+# sg_takeover WHAT: B takes both VIPs, A holds neither (A's lvsd says FAULT); prints the time.
+sg_takeover() {
+    local what=$1 t0=$2
+    if wait_for 20 sg_holds "$nsB"; then
+        local ms=$(( ($(now_ns) - t0) / 1000000 ))
+        ok "$name: $what: $nsB took both VIPs after $ms ms"
+        results+=("sync group, $bkind as B, $akind as A, $what: $ms ms")
+    else
+        fail "$name: $what: $nsB does not hold both VIPs"
+    fi
+    if wait_for 10 sg_holds_none "$nsA"; then ok "$name: $what: $nsA holds neither VIP"
+    else fail "$name: $what: $nsA still holds a VIP"; fi
+    if [ "$akind" = lvsd ]; then
+        if wait_for 10 sg_states_are "$nsA" "FAULT FAULT FAULT"; then ok "$name: $what: lvsctl status in $nsA: FAULT FAULT, group FAULT"
+        else fail "$name: $what: lvsctl status in $nsA: $(sg_states "$nsA")"; fi
+    fi
+}
+
+# syncgroup_scenario AKIND BKIND (sets name, akind, bkind for sg_takeover)
+syncgroup_scenario() {
+    akind=$1 bkind=$2
+    name="sync group: $akind(150, A) vs $bkind(100, B)"
+    echo "=== $name"
+    ip -n "$nsBr" link add br1 type bridge
+    ip -n "$nsBr" link set br1 up
+    for side in a b; do
+        ip link add eth1 netns "${tag}$side" type veth peer name "q$side" netns "$nsBr"
+        ip -n "$nsBr" link set "q$side" master br1 up
+        ip -n "${tag}$side" link set eth1 up
+    done
+    ip -n "$nsA" addr add 10.10.0.1/24 dev eth1
+    ip -n "$nsB" addr add 10.10.0.2/24 dev eth1
+    local alabel="sg-$akind-A-vs-$bkind" blabel="sg-$bkind-B-vs-$akind"
+    rm -f "$work/sg-down-a" "$work/sg-down-b" "$work/sg-down-a-group" "$work/sg-down-b-group" "$work/notify-$alabel"*.log "$work/notify-$blabel"*.log
+    sg_config 150 "$alabel" "$work/sg-down-a" > "$work/$nsA.conf"
+    sg_config 100 "$blabel" "$work/sg-down-b" > "$work/$nsB.conf"
+    launch "$akind" "$nsA"; local apid=$started_pid
+    wait_for 20 sg_holds "$nsA" || fail "$name: $nsA alone never took both VIPs"
+    launch "$bkind" "$nsB"; local bpid=$started_pid
+    sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, start"
+    if [ "$akind" = lvsd ]; then
+        if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
+            && grep -q "^VI_EXT (eth0, vrid 61, v3): MASTER.*, sync group G MASTER$" "$work/status.txt" \
+            && grep -q "^VI_INT (eth1, vrid 62, v3): MASTER.*, sync group G MASTER$" "$work/status.txt"; then
+            ok "$name: lvsctl status text names the group:"
+            sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
+        else
+            fail "$name: lvsctl status text: $(cat "$work/status.txt")"
+        fi
+    fi
+
+    # A's eth1 goes down: VI_INT to FAULT, and VI_EXT with it; B takes both.
+    ip -n "$nsA" link set eth1 down
+    sg_takeover "A's eth1 down" "$(now_ns)"
+    ip -n "$nsA" link set eth1 up
+    sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, A's eth1 up again"
+
+    # A's VI_INT track_script fails: the same.
+    touch "$work/sg-down-a"
+    sg_takeover "A's VI_INT track_script failed" "$(now_ns)"
+    rm -f "$work/sg-down-a"
+    sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, A's script succeeds again"
+
+    # The group's own track_script fails on A: every member goes to FAULT.
+    touch "$work/sg-down-a-group"
+    sg_takeover "A's group track_script failed" "$(now_ns)"
+    rm -f "$work/sg-down-a-group"
+    sg_expect "$nsA" "$nsB" "$akind" "$bkind" "$name, A's group script succeeds again"
+
+    stop_with TERM "$akind" "$nsA" "$apid"
+    reap "$apid"
+    if wait_for 20 sg_holds "$nsB"; then ok "$name: A stopped: $nsB holds both VIPs"
+    else fail "$name: A stopped: $nsB does not hold both VIPs"; fi
+    stop_with TERM "$bkind" "$nsB" "$bpid"
+    reap "$bpid"
+    for ns in "$nsA" "$nsB"; do
+        if has_vip_on "$ns" eth0 "$vip"; then fail "$name: $ns kept $vip after SIGTERM"; ip -n "$ns" addr del "$vip/24" dev eth0; fi
+        ip -n "$ns" link del eth1
+    done
+    ip -n "$nsBr" link del br1
+}
+
+# sg_compare OURS THEIRS: the group's notify lines (GROUP G STATE 0) lvsd ran, in order, are
+# keepalived's in the same role, and notify_master ran as often; so are each member's own
+# notify lines (INSTANCE NAME STATE PRIORITY).
+sg_compare() {
+    local ours=$work/notify-$1.log theirs=$work/notify-$2.log
+    if [ -f "$ours" ] && [ -f "$theirs" ] \
+        && diff -u <(grep '^GROUP ' "$theirs") <(grep '^GROUP ' "$ours") \
+        && [ "$(grep -c '^master-script$' "$theirs")" = "$(grep -c '^master-script$' "$ours")" ]; then
+        ok "sync group notify: $1 ran what $2 ran:"
+        sed 's/^/    /' "$ours"
+    else
+        fail "sync group notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
+    fi
+    local member
+    for member in VI_EXT VI_INT; do
+        ours=$work/notify-$1-$member.log theirs=$work/notify-$2-$member.log
+        if [ -f "$ours" ] && [ -f "$theirs" ] && diff -u "$theirs" "$ours"; then
+            ok "sync group notify: $1's $member ran what $2's ran: $(tr '\n' ';' < "$ours")"
+        else
+            fail "sync group notify: $1's $member differs from $2's (above)"
+        fi
+    done
+}
+
+if want syncgroup; then
+    syncgroup_scenario lvsd lvsd
+    if [ -x "$keepalived" ]; then
+        syncgroup_scenario lvsd keepalived
+        syncgroup_scenario keepalived lvsd
+        sg_compare sg-lvsd-A-vs-keepalived sg-keepalived-A-vs-lvsd
+        sg_compare sg-lvsd-B-vs-keepalived sg-keepalived-B-vs-lvsd
+    else
+        echo "skipped: keepalived sync group scenarios (no $keepalived)"
+    fi
+fi
+
 want failover && for version in 2 3; do
     scenario lvsd lvsd "$version"
     if [ -x "$keepalived" ]; then
@@ -485,6 +697,13 @@ want failover && for version in 2 3; do
         echo "skipped: keepalived scenarios (no $keepalived)"
     fi
 done
+
+# Reload (lvsctl reload, as SIGHUP) of VRRP settings: reload-scenario.sh.
+if want reload; then
+    # shellcheck source=Tests/vrrp-host/reload-scenario.sh
+    source "$root/Tests/vrrp-host/reload-scenario.sh"
+    reload_scenario
+fi
 
 # notify scripts: lvsd's `notify` arguments, in order, are keepalived's in the same role, and
 # notify_master ran as often. (The two scripts of one transition start together, in keepalived

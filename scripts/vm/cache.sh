@@ -23,7 +23,7 @@ VM_BOOT_MODULES=(
 VM_OPTIONAL_BOOT_MODULES=(ip_vs_twos)
 # In the image but loaded on demand (ip link add ... type veth), so that a payload starts with
 # no surprise interfaces (tunl0, gre0, ...) in every namespace unless it asks for them.
-VM_DEMAND_MODULES=(veth dummy)
+VM_DEMAND_MODULES=(veth dummy bridge)
 VM_OPTIONAL_DEMAND_MODULES=(ipip ip_gre gre fou fou6 ip6_tunnel sit ip6_gre tunnel4 tunnel6)
 
 # Host binaries in the base image, as "HOSTPATH GUESTPATH". ip is the full iproute2 one (busybox

@@ -22,4 +22,10 @@ struct ReadContext {
                           notes: [Diagnostic.Note] = []) {
         diagnostics.warning(message, at: position, notes: notes)
     }
+
+    /// A keyword that the model keeps and lvsd does not act on: named with what lvsd does
+    /// instead, so that a migrated file never loses a setting silently.
+    mutating func notCarriedOut(_ keyword: String, _ consequence: String, at position: SourcePosition?) {
+        warning("'\(keyword)' is read but not carried out by lvsd: \(consequence)", at: position)
+    }
 }

@@ -67,6 +67,11 @@ where Instant.Duration == Duration, Instant: Sendable {
         if settings.masterRefresh > .zero { refreshDeadline = now.advanced(by: settings.masterRefresh) }
     }
 
+    /// Still MASTER with new settings (a reload): `garp_master_refresh` runs again from `now`.
+    public mutating func resumeRefresh(at now: Instant) {
+        refreshDeadline = settings.masterRefresh > .zero ? now.advanced(by: settings.masterRefresh) : nil
+    }
+
     /// As MASTER, a lower priority advert arrived at `now` (a healed partition).
     public mutating func lowerPriorityAdvert(at now: Instant) {
         let count = settings.lowerPriorityRepeat ?? settings.masterRepeat

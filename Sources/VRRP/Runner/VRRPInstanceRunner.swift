@@ -10,12 +10,23 @@ import Synchronization
 /// - ``run()`` returns when its task is cancelled or ``stop()`` is called: a MASTER sends
 ///   priority 0 and removes its addresses first.
 /// - Nothing traps on a syscall: failures are counted in ``statistics`` and the loop goes on.
+/// - In a `vrrp_sync_group` (``syncGroup``), the runner reports its transitions, its own
+///   faults, its master down timer and the masters it hears to the group's
+///   ``VRRPSyncGroupHub``, feeds the events the group answers to its state machine, and takes
+///   the events other members caused from its inbox at every turn of the loop (within
+///   ``VRRPRunnerConfiguration/pollInterval``).
+/// - A reload hands new settings to ``reconfigure(_:)``: the loop takes them at its next turn
+///   and keeps the state, the timers, the counters and the learned master
+///   (``VRRPStateMachine/Event/reconfigure(_:priority:at:)``).
 ///
 /// Sockets belong to the network namespace of the thread that called `init`.
 public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     public typealias Machine = VRRPStateMachine<C.Instant>
 
-    public let configuration: VRRPRunnerConfiguration
+    /// The settings in force (``reconfigure(_:)`` replaces them).
+    public var configuration: VRRPRunnerConfiguration { setup.withLock { $0.configuration } }
+    /// The sync group the instance is a member of; nil: it changes state alone.
+    public let syncGroup: VRRPSyncGroupHub<C.Instant>?
     /// Every state change, in order; finishes when ``run()`` returns.
     public let stateChanges: AsyncStream<VRRPStateChange<C.Instant>>
     /// Every advert another master sent while this instance was MASTER, in order (the newest
@@ -30,9 +41,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     private let transport: any VRRPTransport
     private let netlink: RouteNetlink
     private let links: LinkMonitor
-    /// Interface index of each installed address, in ``VRRPRunnerConfiguration/installedAddresses`` order.
-    private let addressIndexes: [UInt32]
-    private let announcers: [UInt32: AddressAnnouncer]
+    private let setup: Mutex<Setup>
     private let interfaceIndex: UInt32
     private let stopRequested = Atomic<Bool>(false)
     private let shared = Mutex<Shared>(Shared())
@@ -43,6 +52,42 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         var priority: UInt8?
         var masterAddress: VRRPAddress?
         var external: [String: VRRPTrackedEffect] = [:]
+        /// Settings from ``reconfigure(_:)`` the loop has not taken yet.
+        var pendingSetup: Setup?
+    }
+
+    /// The settings and what was looked up for them; the loop's own, replaced by a reload.
+    private struct Setup: Sendable {
+        var configuration: VRRPRunnerConfiguration
+        /// Interface index of each installed address, in ``VRRPRunnerConfiguration/installedAddresses`` order.
+        var addressIndexes: [UInt32]
+        var announcers: [UInt32: AddressAnnouncer]
+
+        /// Looks up the interfaces of the addresses and opens an announcer on each.
+        init(_ configuration: VRRPRunnerConfiguration, netlink: RouteNetlink, link: LinkStatus) throws {
+            self.configuration = configuration
+            var indexes: [UInt32] = []
+            var hardware: [UInt32: [UInt8]] = [link.index: link.hardwareAddress]
+            for address in configuration.installedAddresses {
+                var found = link
+                if let device = address.device { found = try netlink.link(named: device) }
+                indexes.append(found.index)
+                hardware[found.index] = found.hardwareAddress
+            }
+            addressIndexes = indexes
+            var opened: [UInt32: AddressAnnouncer] = [:]
+            for (index, mac) in hardware where indexes.contains(index) {
+                opened[index] = try AddressAnnouncer(interfaceIndex: index, hardwareAddress: mac)
+            }
+            announcers = opened
+        }
+
+        func kernelAddress(_ index: Int) -> InterfaceAddress {
+            let vip = configuration.installedAddresses[index]
+            return InterfaceAddress(address: vip.address, prefixLength: vip.prefixLength,
+                                    interfaceIndex: addressIndexes[index], broadcast: vip.broadcast, label: vip.label,
+                                    scope: vip.scope, flags: vip.address.family == .ipv6 ? .noDAD : [])
+        }
     }
 
     /// The tracked links' states and the effects set with ``setTracked(_:_:)``.
@@ -54,10 +99,11 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     /// Opens the sockets (raw VRRP socket unless `transport` is given, rtnetlink, link
     /// notifications, one AF_PACKET socket per interface with addresses) in the calling
     /// thread's network namespace.
-    public init(configuration: VRRPRunnerConfiguration, clock: C, transport: (any VRRPTransport)? = nil)
+    public init(configuration: VRRPRunnerConfiguration, clock: C, transport: (any VRRPTransport)? = nil,
+                syncGroup: VRRPSyncGroupHub<C.Instant>? = nil)
         throws(VRRPRunnerError)
     {
-        self.configuration = configuration
+        self.syncGroup = syncGroup
         self.clock = clock
         (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
         (otherMasters, otherMasterSink) = AsyncStream.makeStream(
@@ -67,20 +113,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             links = try LinkMonitor()
             let link = try netlink.link(named: configuration.interface)
             interfaceIndex = link.index
-            var indexes: [UInt32] = []
-            var hardware: [UInt32: [UInt8]] = [link.index: link.hardwareAddress]
-            for address in configuration.installedAddresses {
-                var found = link
-                if let device = address.device { found = try netlink.link(named: device) }
-                indexes.append(found.index)
-                hardware[found.index] = found.hardwareAddress
-            }
-            addressIndexes = indexes
-            var announcers: [UInt32: AddressAnnouncer] = [:]
-            for (index, mac) in hardware where indexes.contains(index) {
-                announcers[index] = try AddressAnnouncer(interfaceIndex: index, hardwareAddress: mac)
-            }
-            self.announcers = announcers
+            setup = Mutex(try Setup(configuration, netlink: netlink, link: link))
             self.transport = try transport ?? VRRPSocketTransport(
                 interface: configuration.interface, source: configuration.primaryAddress,
                 multicast: !configuration.instance.isUnicast)
@@ -116,6 +149,43 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         shared.withLock { $0.external[name] = effect }
     }
 
+    /// Replaces the settings after a reload; the loop takes them within
+    /// ``VRRPRunnerConfiguration/pollInterval`` and keeps the state, the timers, the counters
+    /// and the learned master. The new addresses' interfaces are looked up (and their
+    /// announcers opened) here, in the calling thread's network namespace.
+    ///
+    /// The interface, the primary address, the `virtual_router_id`, the version, the family
+    /// and unicast or multicast must stay as they are (they fix the sockets and the
+    /// instance's identity): otherwise this throws ``VRRPRunnerError/settingsNeedRestart(_:)``
+    /// and nothing changes; the caller starts a new runner instead.
+    public func reconfigure(_ new: VRRPRunnerConfiguration) throws(VRRPRunnerError) {
+        let current = configuration
+        if let fixed = Self.fixedSettingChanged(from: current, to: new) { throw .settingsNeedRestart(fixed) }
+        let next: Setup
+        do {
+            let netlink = try RouteNetlink()
+            next = try Setup(new, netlink: netlink, link: try netlink.link(named: new.interface))
+        } catch let error as RouteNetlinkError {
+            throw .netlink(error)
+        } catch let error as AnnouncementError {
+            throw .announcement(error)
+        } catch {
+            throw .transport(VRRPTransportError(operation: "reconfigure", errno: 0, message: "\(error)"))
+        }
+        shared.withLock { $0.pendingSetup = next }
+    }
+
+    /// The first setting a running instance cannot change, by its keyword; nil when none changed.
+    public static func fixedSettingChanged(from old: VRRPRunnerConfiguration, to new: VRRPRunnerConfiguration) -> String? {
+        if old.interface != new.interface { return "interface" }
+        if old.primaryAddress != new.primaryAddress { return "unicast_src_ip/mcast_src_ip" }
+        if old.instance.virtualRouterID != new.instance.virtualRouterID { return "virtual_router_id" }
+        if old.instance.version != new.instance.version { return "version" }
+        if old.instance.family != new.instance.family { return "address family" }
+        if old.instance.isUnicast != new.instance.isUnicast { return "unicast_peer (unicast or multicast)" }
+        return nil
+    }
+
     /// Asks ``run()`` to shut down (priority 0, addresses removed) and return.
     public func stop() { stopRequested.store(true, ordering: .relaxed) }
 
@@ -138,12 +208,20 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     }
 
     private func loop() {
-        var machine = Machine(configuration: configuration.instance, primaryAddress: configuration.primaryAddress)
+        var current = setup.withLock { $0 }
+        var machine = Machine(configuration: current.configuration.instance,
+                              primaryAddress: current.configuration.primaryAddress)
         var timers = Timers()
         var schedule = AnnouncementSchedule<C.Instant>(
             settings: configuration.announcements, addresses: configuration.installedAddresses.map(\.address))
         var checksumOverride: VRRPv3IPv4Checksum?
-        var tracking = Tracking(links: initialLinks(), external: shared.withLock { $0.external })
+        var tracking = Tracking(links: links(for: current.configuration, known: [:]),
+                                external: shared.withLock { $0.external })
+        // The settings a reload replaced, while their addresses are brought up to date.
+        var replaced: Setup?
+        let member = configuration.name
+        // Events the sync group answered for this instance, fed to the machine by settle().
+        var groupEvents: [Machine.Event] = []
 
         func apply(_ actions: [Machine.Action], now: C.Instant) {
             let becameMaster = actions.contains {
@@ -159,6 +237,10 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                 case .cancelMasterDownTimer: timers.masterDown = nil
                 case .addVirtualAddresses: installAddresses()
                 case .removeVirtualAddresses: removeAddresses(onlyPresent: false)
+                case .updateVirtualAddresses:
+                    if let replaced, updateAddresses(from: replaced, to: current) {
+                        schedule.becameMaster(at: now)
+                    }
                 case .announceVirtualAddresses:
                     if becameMaster { schedule.becameMaster(at: now) } else { schedule.lowerPriorityAdvert(at: now) }
                 case .transition(let from, let to, let reason):
@@ -166,6 +248,10 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                     shared.withLock { $0.state = to }
                     continuation.yield(VRRPStateChange(instance: configuration.name, from: from, to: to,
                                                        reason: reason, at: now))
+                    if let syncGroup {
+                        groupEvents += syncGroup.submit(.memberChanged(member: member, from: from, to: to, at: now),
+                                                        from: member)
+                    }
                 case .ownerConflict(let peer):
                     record(\.sendErrors, "another address owner: \(peer)", count: false)
                 case .otherMaster(let peer, let priority, let yielding):
@@ -177,25 +263,95 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                     }
                     otherMasterSink.yield(VRRPOtherMaster(instance: configuration.name, address: peer, priority: priority,
                                                           ourPriority: ours, yielding: yielding, at: now))
+                    if let syncGroup, !yielding {
+                        groupEvents += syncGroup.submit(.lowerPriorityAdvertHeard(member: member, at: now), from: member)
+                    }
                 }
             }
         }
 
-        // Start: faults first, then the start event; leftovers go unless we are MASTER now.
+        /// Feeds the sync group's events (answers to this runner, and those other members
+        /// caused) to the machine until none are left.
+        func settle(now: C.Instant) {
+            guard let syncGroup else { return }
+            while true {
+                let events = groupEvents + syncGroup.takeEvents(for: member)
+                groupEvents = []
+                if events.isEmpty { return }
+                for event in events { apply(machine.handle(event), now: now) }
+            }
+        }
+
+        /// Takes the settings of a reload: the machine keeps its state; the tracked links and
+        /// weights are worked out for the new settings; a MASTER's addresses follow the new
+        /// list (announced again when some were added, as keepalived does).
+        func adopt(_ next: Setup, now: C.Instant) {
+            let oldConfiguration = current.configuration
+            replaced = current
+            current = next
+            setup.withLock { $0 = next }
+            defer { replaced = nil }
+            let newTracking = Tracking(links: links(for: next.configuration, known: tracking.links),
+                                       external: tracking.external)
+            let oldFaults = Set(faultNames(tracking, oldConfiguration))
+            let newFaults = Set(faultNames(newTracking, next.configuration))
+            if next.configuration.announcements != oldConfiguration.announcements
+                || next.configuration.installedAddresses.map(\.address) != oldConfiguration.installedAddresses.map(\.address) {
+                schedule = AnnouncementSchedule(settings: next.configuration.announcements,
+                                                addresses: next.configuration.installedAddresses.map(\.address))
+                if machine.state == .master { schedule.resumeRefresh(at: now) }
+            }
+            // The settings first: a MASTER brings its addresses up to date (removing those no
+            // longer listed) before a new fault takes the new list down.
+            apply(machine.handle(.reconfigure(next.configuration.instance,
+                                              priority: trackedPriority(newTracking, next.configuration), at: now)),
+                  now: now)
+            for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now: now) }
+            for name in oldFaults.subtracting(newFaults).sorted() { apply(machine.handle(.faultCleared(name, at: now)), now: now) }
+            tracking = newTracking
+            if let syncGroup, oldFaults.isEmpty != newFaults.isEmpty {
+                groupEvents += syncGroup.submit(.ownFaultChanged(member: member, faulted: !newFaults.isEmpty, at: now),
+                                                from: member)
+            }
+            settle(now: now)
+        }
+
+        // Start: faults first (the group's too), then the start event; leftovers go unless we
+        // are MASTER now.
         var start = clock.now
-        for faultName in faultNames(tracking) { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
-        if let priority = trackedPriority(tracking) { _ = machine.handle(.priorityChanged(priority, at: start)) }
+        let initialFaults = faultNames(tracking, current.configuration)
+        for faultName in initialFaults { apply(machine.handle(.faultSet(faultName, at: start)), now: start) }
+        if let syncGroup, !initialFaults.isEmpty {
+            groupEvents += syncGroup.submit(.ownFaultChanged(member: member, faulted: true, at: start), from: member)
+        }
+        settle(now: start)
+        if let priority = trackedPriority(tracking, current.configuration) {
+            _ = machine.handle(.priorityChanged(priority, at: start))
+        }
         let first = machine.handle(.start(at: start))
         if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
-            publish(machine)
             var now = clock.now
+            if let next = shared.withLock({ shared -> Setup? in
+                defer { shared.pendingSetup = nil }
+                return shared.pendingSetup
+            }) {
+                adopt(next, now: now)
+            }
+            settle(now: now)
+            publish(machine)
             // Timers.
             if let at = timers.masterDown, at <= now {
                 timers.masterDown = nil
-                apply(machine.handle(.masterDownTimerFired(at: now)), now: now)
+                if let syncGroup {
+                    // The group decides: MASTER now, or BACKUP with the timer started again.
+                    groupEvents += syncGroup.submit(.masterDownTimerFired(member: member, at: now), from: member)
+                    settle(now: now)
+                } else {
+                    apply(machine.handle(.masterDownTimerFired(at: now)), now: now)
+                }
             }
             if let at = timers.advert, at <= now {
                 timers.advert = nil
@@ -203,7 +359,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             }
             for address in schedule.due(at: now) { announce(address) }
             // Links and external tracked objects.
-            tracking = retrack(tracking, machine: &machine, now: now, apply: apply)
+            let faultedBefore = !faultNames(tracking, current.configuration).isEmpty
+            tracking = retrack(tracking, configuration: current.configuration, machine: &machine, now: now, apply: apply)
+            let faultedNow = !faultNames(tracking, current.configuration).isEmpty
+            if let syncGroup, faultedNow != faultedBefore {
+                groupEvents += syncGroup.submit(.ownFaultChanged(member: member, faulted: faultedNow, at: now),
+                                                from: member)
+            }
+            settle(now: now)
             // Wait for a packet until the next deadline.
             now = clock.now
             var wait = configuration.pollInterval
@@ -221,7 +384,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             guard let message else { continue }
             now = clock.now
             let verdict = VRRPValidator.validate(
-                message, configuration: configuration.instance, ownAddresses: [configuration.primaryAddress],
+                message, configuration: current.configuration.instance,
+                ownAddresses: [current.configuration.primaryAddress],
                 knownMaster: machine.masterAddress, v3IPv4Checksum: checksumOverride)
             switch verdict {
             case .failure(let rejection):
@@ -229,7 +393,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             case .success(let accepted):
                 shared.withLock { $0.statistics.advertsReceived += 1 }
                 if accepted.oldUnicastChecksumDetected { checksumOverride = .pseudoHeaderWithMulticastGroup }
-                apply(machine.handle(.advertReceived(Machine.Advert(accepted), at: now)), now: now)
+                let before = machine.state
+                let actions = machine.handle(.advertReceived(Machine.Advert(accepted), at: now))
+                if let syncGroup, VRRPSyncGroupCoordinator<C.Instant>.restartsMasterDownTimer(
+                    stateBefore: before, advertPriority: accepted.packet.priority, actions: actions) {
+                    _ = syncGroup.submit(.masterHeard(member: member), from: member)
+                }
+                apply(actions, now: now)
+                settle(now: now)
             }
         }
         start = clock.now
@@ -266,17 +437,11 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
     }
 
-    private func kernelAddress(_ index: Int) -> InterfaceAddress {
-        let vip = configuration.installedAddresses[index]
-        return InterfaceAddress(address: vip.address, prefixLength: vip.prefixLength, interfaceIndex: addressIndexes[index],
-                                broadcast: vip.broadcast, label: vip.label, scope: vip.scope,
-                                flags: vip.address.family == .ipv6 ? .noDAD : [])
-    }
-
     private func installAddresses() {
-        for index in configuration.installedAddresses.indices {
+        let current = setup.withLock { $0 }
+        for index in current.configuration.installedAddresses.indices {
             do {
-                try netlink.addAddress(kernelAddress(index))
+                try netlink.addAddress(current.kernelAddress(index))
             } catch where error.code == .exists {
                 // Already there (left by a crashed run, or added by hand): ours now.
             } catch {
@@ -287,6 +452,9 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
 
     /// Removes our addresses; with `onlyPresent`, only those the kernel lists (start-up).
     private func removeAddresses(onlyPresent: Bool) {
+        let current = setup.withLock { $0 }
+        let configuration = current.configuration
+        let addressIndexes = current.addressIndexes
         var present: Set<VRRPAddress>?
         if onlyPresent {
             var found: Set<VRRPAddress> = []
@@ -302,7 +470,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             present = found
         }
         for index in configuration.installedAddresses.indices {
-            let address = kernelAddress(index)
+            let address = current.kernelAddress(index)
             if let present, !present.contains(address.address) { continue }
             do {
                 try netlink.removeAddress(address)
@@ -314,14 +482,41 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
     }
 
+    /// A reload changed the addresses of a MASTER: removes those `old` installed that `new`
+    /// does not list, adds those `new` lists that `old` did not; true when some were added.
+    private func updateAddresses(from old: Setup, to new: Setup) -> Bool {
+        let before = old.configuration.installedAddresses.indices.map { old.kernelAddress($0) }
+        let after = new.configuration.installedAddresses.indices.map { new.kernelAddress($0) }
+        for address in before where !after.contains(address) {
+            do {
+                try netlink.removeAddress(address)
+            } catch where error.code == .notFound {
+            } catch {
+                record(\.addressErrors, error.description)
+            }
+        }
+        var added = false
+        for address in after where !before.contains(address) {
+            added = true
+            do {
+                try netlink.addAddress(address)
+            } catch where error.code == .exists {
+            } catch {
+                record(\.addressErrors, error.description)
+            }
+        }
+        return added
+    }
+
     private struct FamilyIndex: Hashable {
         var family: VRRPAddressFamily
         var index: UInt32
     }
 
     private func announce(_ address: VRRPAddress) {
-        guard let position = configuration.installedAddresses.firstIndex(where: { $0.address == address }),
-              let announcer = announcers[addressIndexes[position]] else { return }
+        let current = setup.withLock { $0 }
+        guard let position = current.configuration.installedAddresses.firstIndex(where: { $0.address == address }),
+              let announcer = current.announcers[current.addressIndexes[position]] else { return }
         do {
             try announcer.announce(address)
             shared.withLock { $0.statistics.announcementsSent += 1 }
@@ -333,14 +528,19 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     // MARK: tracked links
 
     /// The instance's interface (FAULT when down) and the tracked ones, by name.
-    private var trackedLinks: [TrackedInterface] {
+    private func trackedLinks(_ configuration: VRRPRunnerConfiguration) -> [TrackedInterface] {
         [TrackedInterface(name: configuration.interface)]
             + configuration.trackedInterfaces.filter { $0.name != configuration.interface }
     }
 
-    private func initialLinks() -> [String: Bool] {
+    /// Whether each tracked link is up: as `known` says, else as the kernel says now.
+    private func links(for configuration: VRRPRunnerConfiguration, known: [String: Bool]) -> [String: Bool] {
         var up: [String: Bool] = [:]
-        for tracked in trackedLinks {
+        for tracked in trackedLinks(configuration) {
+            if let isUp = known[tracked.name] {
+                up[tracked.name] = isUp
+                continue
+            }
             do {
                 up[tracked.name] = try netlink.link(named: tracked.name).isUp
             } catch {
@@ -351,14 +551,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         return up
     }
 
-    private func faultNames(_ tracking: Tracking) -> [String] {
-        trackedLinks.filter { $0.weight == 0 && tracking.links[$0.name] != true }.map { "interface \($0.name) down" }
+    private func faultNames(_ tracking: Tracking, _ configuration: VRRPRunnerConfiguration) -> [String] {
+        trackedLinks(configuration).filter { $0.weight == 0 && tracking.links[$0.name] != true }.map { "interface \($0.name) down" }
             + tracking.external.filter { $0.value == .fault }.keys.sorted().map { "\($0) failed" }
     }
 
     /// The priority with the tracked weights applied; nil when no weight applies.
-    private func trackedPriority(_ tracking: Tracking) -> Int? {
-        let weighted = trackedLinks.filter { $0.weight != 0 }
+    private func trackedPriority(_ tracking: Tracking, _ configuration: VRRPRunnerConfiguration) -> Int? {
+        let weighted = trackedLinks(configuration).filter { $0.weight != 0 }
         guard !weighted.isEmpty || !tracking.external.isEmpty else { return nil }
         var total = Int(configuration.instance.priority)
         for case .weight(let weight) in tracking.external.values { total += weight }
@@ -370,7 +570,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         return total
     }
 
-    private func retrack(_ old: Tracking, machine: inout Machine, now: C.Instant,
+    private func retrack(_ old: Tracking, configuration: VRRPRunnerConfiguration, machine: inout Machine, now: C.Instant,
                          apply: ([Machine.Action], C.Instant) -> Void) -> Tracking {
         var up = old
         up.external = shared.withLock { $0.external }
@@ -382,9 +582,9 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             record(\.linkErrors, error.description)
         }
         guard up != old else { return old }
-        let oldFaults = Set(faultNames(old)), newFaults = Set(faultNames(up))
+        let oldFaults = Set(faultNames(old, configuration)), newFaults = Set(faultNames(up, configuration))
         for name in newFaults.subtracting(oldFaults).sorted() { apply(machine.handle(.faultSet(name, at: now)), now) }
-        if let priority = trackedPriority(up) { apply(machine.handle(.priorityChanged(priority, at: now)), now) }
+        if let priority = trackedPriority(up, configuration) { apply(machine.handle(.priorityChanged(priority, at: now)), now) }
         for name in oldFaults.subtracting(newFaults).sorted() { apply(machine.handle(.faultCleared(name, at: now)), now) }
         return up
     }

@@ -117,9 +117,14 @@ public enum VRRPRunnerError: Error, Hashable, Sendable, CustomStringConvertible 
     case transport(VRRPTransportError)
     case netlink(RouteNetlinkError)
     case announcement(AnnouncementError)
+    /// ``VRRPInstanceRunner/reconfigure(_:)`` was given a change of this setting (its keyword),
+    /// which only a new runner can carry out.
+    case settingsNeedRestart(String)
 
     public var description: String {
         switch self {
+        case .settingsNeedRestart(let setting): "\(setting) changed: the instance must be restarted"
+
         case .transport(let e): e.description
         case .netlink(let e): e.description
         case .announcement(let e): e.description

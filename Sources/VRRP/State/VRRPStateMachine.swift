@@ -32,6 +32,9 @@
 ///   and gives up its addresses. Leaving it goes to BACKUP with Master_Adver_Interval reset
 ///   (the address owner goes straight to MASTER).
 /// - Shutdown: a MASTER sends priority 0 so a backup takes over after its skew time.
+/// - Sync groups: three events let a ``VRRPSyncGroupCoordinator`` hold a BACKUP whose master
+///   down timer ran out, and move a member to MASTER or BACKUP with the rest of its group;
+///   a group FAULT is an ordinary fault named after the group.
 ///
 /// **Partition heal (decision).** When a partition heals, two MASTERs see each other. The
 /// clients' ARP entries point at whichever announced last. If the lower one hears the higher
@@ -74,7 +77,7 @@ where Instant.Duration == Duration, Instant: Sendable {
         }
     }
 
-    public enum Event: Sendable {
+    public enum Event: Sendable, Equatable {
         /// The instance starts (keepalived: leaving INIT).
         case start(at: Instant)
         /// A validated advert arrived.
@@ -93,6 +96,27 @@ where Instant.Duration == Duration, Instant: Sendable {
         case faultCleared(String, at: Instant)
         /// The daemon stops.
         case shutdown(at: Instant)
+        /// Sync group: the master down timer ran out but another member of the group does
+        /// not want MASTER yet; stay BACKUP and start the timer again with the full master
+        /// down interval (keepalived `vrrp_sync_can_goto_master`). Ignored outside BACKUP.
+        case masterDownTimerHeld(at: Instant)
+        /// Sync group: another member became MASTER; a BACKUP becomes MASTER at once
+        /// (keepalived `vrrp_sync_master`). Ignored outside BACKUP.
+        case syncToMaster(group: String, at: Instant)
+        /// Sync group: another member left MASTER for BACKUP; a MASTER gives up its addresses
+        /// and goes to BACKUP without sending priority 0 (keepalived `vrrp_sync_backup`, which
+        /// leaves master with `advF` false). Ignored outside MASTER.
+        case syncToBackup(group: String, at: Instant)
+        /// Sync group: another member, MASTER, heard a lower priority master; a MASTER that
+        /// announces its addresses on such an advert (`garp_lower_prio_repeat`) announces them
+        /// now too (keepalived `vrrp_state_master_rx` does so for every member of the group).
+        case syncGroupLowerPriorityAdvert(at: Instant)
+        /// A reload changed the instance's settings in place: the state, the timers and the
+        /// learned master stay; the new settings apply from now on. `priority`: the
+        /// configured priority with the tracked weights applied under the new settings (nil:
+        /// no weight applies). The identity (`virtual_router_id`, version, family, unicast or
+        /// multicast) must not change: the driver restarts an instance for that.
+        case reconfigure(VRRPInstanceConfiguration, priority: Int?, at: Instant)
     }
 
     public enum Action: Sendable, Equatable {
@@ -109,6 +133,10 @@ where Instant.Duration == Duration, Instant: Sendable {
         /// Gratuitous ARP (IPv4) / unsolicited neighbour advertisement (IPv6) for the virtual
         /// addresses; the driver applies keepalived's repeat and delay settings.
         case announceVirtualAddresses
+        /// While MASTER, a reload changed the settings: install the addresses the new settings
+        /// list and remove those they no longer list (nothing when the list is the same); the
+        /// driver announces the addresses again when it added any, as keepalived's reload does.
+        case updateVirtualAddresses
         case transition(from: State, to: State, reason: VRRPTransitionReason)
         /// Another router also claims priority 255; our priority is now 254.
         case ownerConflict(peer: VRRPAddress)
@@ -119,7 +147,8 @@ where Instant.Duration == Duration, Instant: Sendable {
         case otherMaster(peer: VRRPAddress, priority: UInt8, yielding: Bool)
     }
 
-    public let configuration: VRRPInstanceConfiguration
+    /// The settings in force (a reload replaces them through ``Event/reconfigure(_:at:)``).
+    public private(set) var configuration: VRRPInstanceConfiguration
     /// The address we send from, for priority ties.
     public let primaryAddress: VRRPAddress
     public private(set) var state: State = .initialize
@@ -200,6 +229,25 @@ where Instant.Duration == Duration, Instant: Sendable {
                 return becomeMaster(now: now, reason: .faultCleared)
             }
             return enterBackup(now: now, reason: .faultCleared)
+
+        case .masterDownTimerHeld(let now):
+            guard state == .backup else { return [] }
+            return scheduleMasterDown(at: now.advanced(by: masterDownInterval))
+
+        case .syncToMaster(let group, let now):
+            guard state == .backup else { return [] }
+            return becomeMaster(now: now, reason: .syncGroup(group))
+
+        case .syncToBackup(let group, let now):
+            guard state == .master else { return [] }
+            return leaveMaster(now: now, reason: .syncGroup(group))
+
+        case .syncGroupLowerPriorityAdvert:
+            guard state == .master, configuration.announcesOnLowerPriorityAdvert else { return [] }
+            return [.announceVirtualAddresses]
+
+        case .reconfigure(let new, let total, let now):
+            return reconfigure(new, priority: total, now: now)
 
         case .shutdown:
             var actions: [Action] = []
@@ -312,22 +360,26 @@ where Instant.Duration == Duration, Instant: Sendable {
             if configuration.sendsAdvertBeforeYielding { actions.append(.sendAdvert(priority: priority)) }
             if configuration.version == .v3 { masterAdvertisementInterval = advert.interval }
             masterAddress = advert.source
-            advertDeadline = nil
-            let deadline = now.advanced(by: masterDownInterval)
-            masterDownDeadline = deadline
-            nextMasterReason = .masterDown
-            state = .backup
-            actions += [
-                .cancelAdvertTimer,
-                .removeVirtualAddresses,
-                .transition(from: .master, to: .backup,
-                            reason: .higherPriorityMaster(advert.source, priority: advert.priority)),
-                .scheduleMasterDownTimer(at: deadline),
-            ]
+            actions += leaveMaster(now: now, reason: .higherPriorityMaster(advert.source, priority: advert.priority))
             return actions
         }
         // Same priority from our own address: nothing to decide.
         return actions
+    }
+
+    /// MASTER → BACKUP without priority 0: the addresses go, the master down timer starts.
+    private mutating func leaveMaster(now: Instant, reason: VRRPTransitionReason) -> [Action] {
+        advertDeadline = nil
+        let deadline = now.advanced(by: masterDownInterval)
+        masterDownDeadline = deadline
+        nextMasterReason = .masterDown
+        state = .backup
+        return [
+            .cancelAdvertTimer,
+            .removeVirtualAddresses,
+            .transition(from: .master, to: .backup, reason: reason),
+            .scheduleMasterDownTimer(at: deadline),
+        ]
     }
 
     private mutating func sendAdvertNow(now: Instant) -> [Action] {
@@ -370,6 +422,52 @@ where Instant.Duration == Duration, Instant: Sendable {
         return scheduleMasterDown(at: moved)
     }
 
+    // MARK: reload
+
+    /// keepalived's reload keeps a matched instance's state (vrrp.c `restore_vrrp_state`) and
+    /// builds the rest from the new file; here, in place:
+    /// - The priority given (the configured one with tracked weights, clamped to 1...254 as
+    ///   for ``Event/priorityChanged(_:at:)``; 255 for an address owner) replaces the
+    ///   advertised one; a running master down timer moves by the change in the interval, as
+    ///   for a tracked priority change.
+    /// - The advert interval replaces Master_Adver_Interval, except in a VRRPv3 BACKUP, which
+    ///   keeps the interval it learned from its master.
+    /// - MASTER: the addresses follow the new list (``Action/updateVirtualAddresses``) and,
+    ///   when the advert's contents or timing changed (priority, interval, addresses,
+    ///   authentication), one advert goes out now and the advert timer restarts from now
+    ///   (keepalived's reloaded master sends at once too). A lower priority is thus heard at
+    ///   once and a BACKUP above it preempts after its master down interval.
+    /// - `preempt_delay` turned off ends a running delay. FAULT, INIT and STOPPED only take
+    ///   the settings.
+    private mutating func reconfigure(_ new: VRRPInstanceConfiguration, priority total: Int?, now: Instant) -> [Action] {
+        let old = configuration
+        let oldPriority = priority
+        let oldDownInterval = masterDownInterval
+        configuration = new
+        if new.isAddressOwner {
+            priority = VRRPPriority.owner
+        } else {
+            priority = UInt8(min(max(total ?? Int(new.priority), 1), Int(VRRPPriority.owner) - 1))
+        }
+        if new.advertisementInterval != old.advertisementInterval, new.version == .v2 || state != .backup {
+            masterAdvertisementInterval = new.advertisementInterval
+        }
+        if new.effectivePreemptDelay == .zero { preemptDeadline = nil }
+        switch state {
+        case .master:
+            var actions: [Action] = [.updateVirtualAddresses]
+            let advertChanged = priority != oldPriority || new.advertisementInterval != old.advertisementInterval
+                || new.virtualAddresses != old.virtualAddresses || new.authentication != old.authentication
+            if advertChanged { actions += sendAdvertNow(now: now) }
+            return actions
+        case .backup:
+            guard let deadline = masterDownDeadline, masterDownInterval != oldDownInterval else { return [] }
+            return scheduleMasterDown(at: deadline.advanced(by: masterDownInterval - oldDownInterval))
+        case .initialize, .fault, .stopped:
+            return []
+        }
+    }
+
     /// -1, 0, 1 as `lhs` is below, equal to or above `rhs` (keepalived `vrrp_saddr_cmp`);
     /// addresses of different families compare equal.
     static func compare(_ lhs: VRRPAddress, _ rhs: VRRPAddress) -> Int {
@@ -396,6 +494,8 @@ public enum VRRPTransitionReason: Sendable, Hashable, CustomStringConvertible {
     case fault(String)
     case faultCleared
     case shutdown
+    /// The instance followed another member of its `vrrp_sync_group` (named).
+    case syncGroup(String)
 
     public var description: String {
         switch self {
@@ -408,6 +508,7 @@ public enum VRRPTransitionReason: Sendable, Hashable, CustomStringConvertible {
         case .fault(let name): "fault: \(name)"
         case .faultCleared: "fault cleared"
         case .shutdown: "shutdown"
+        case .syncGroup(let name): "sync group \(name)"
         }
     }
 }

@@ -14,27 +14,7 @@ SOCK=/run/lvsd/lvsd.sock
 PIDFILE=/run/lvsd/lvsd.pid
 LOG=/tmp/lvsd.log
 VIP=10.100.0.1
-failed=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { # check DESCRIPTION COMMAND...
-    d=$1; shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-# wait_until TENTHS COMMAND...: 0 as soon as COMMAND succeeds, 1 after TENTHS tenths of a second.
-wait_until() {
-    t=$1; shift
-    i=0
-    while [ "$i" -lt "$t" ]; do
-        "$@" && return 0
-        usleep 100000
-        i=$((i + 1))
-    done
-    return 1
-}
-say() { printf '\n### %s\n' "$*"; }
+. /usr/local/lib/lvsd-tests/checks.sh
 table() { ipvsadm -Sn; }
 has_line() { table | grep -qx -- "$1"; }
 lacks_line() { ! table | grep -qx -- "$1"; }

@@ -7,10 +7,7 @@
 # package depends on are copied in by run.sh (as apt would install them), and dpkg is told
 # not to look for their packages (-F depends).
 set -u
-failed=0; n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+. /usr/local/lib/lvsd-tests/checks.sh
 
 mkdir -p /var/lib/dpkg/info && touch /var/lib/dpkg/status
 deb=$(ls /pkg/*.deb)

@@ -16,4 +16,5 @@ while read -r path; do
     libs+=(--file "$(readlink -f "$path"):$path")
 done < <(ldd "$dir/root/usr/sbin/lvsd" "$dir/root/usr/sbin/lvsctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u)
 rm -rf "$dir/root"
-exec "$root/scripts/vm/run" --timeout 600 --file "$dir:/pkg" "${libs[@]}" -- "$root/Tests/vm/package/payload.sh"
+exec "$root/scripts/vm/run" --timeout 600 --file "$dir:/pkg" "${libs[@]}" \
+    --file "$root/Tests/vm/checks.sh:/usr/local/lib/lvsd-tests/checks.sh" -- "$root/Tests/vm/package/payload.sh"

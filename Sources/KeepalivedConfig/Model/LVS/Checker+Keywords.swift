@@ -175,6 +175,7 @@ extension Checker {
                     return
                 }
                 ch.connection?.bindInterface = name
+                c.notCarriedOut("bind_if", "the checker's socket is not bound to the interface", at: s.keyword.position)
             },
             .value("connect_timeout") { ch, s, c in
                 ch.connectionWritten = true
@@ -187,7 +188,10 @@ extension Checker {
             .value("fwmark") { ch, s, c in
                 ch.connectionWritten = true
                 c.extraArguments(s, after: 1)
-                if let v = c.integer(s, in: 0...Int(UInt32.max)) { ch.connection?.fwmark = UInt32(v) }
+                if let v = c.integer(s, in: 0...Int(UInt32.max)) {
+                    ch.connection?.fwmark = UInt32(v)
+                    c.notCarriedOut("fwmark", "the checker's packets are not marked (SO_MARK)", at: s.keyword.position)
+                }
             },
         ]
     }
@@ -199,7 +203,11 @@ extension Checker {
             .timer("warmup") { $0.written.warmup = $1 },
             .timer("delay_loop", minimumMicroseconds: 1) { $0.written.delayLoop = $1 },
             .boolean("alpha") { $0.written.alpha = $1 },
-            .boolean("log_all_failures") { $0.logAllFailures = $1 },
+            .value("log_all_failures") { ch, s, c in
+                guard let v = c.boolean(s) else { return }
+                ch.logAllFailures = v
+                if v { c.notCarriedOut("log_all_failures", LVSNotCarriedOut.logAllFailures, at: s.keyword.position) }
+            },
         ]
     }
 

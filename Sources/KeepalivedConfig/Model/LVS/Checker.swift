@@ -22,7 +22,8 @@ public struct Checker: Sendable {
     public internal(set) var delayLoop: Duration = .seconds(60)
     /// `alpha [BOOL]`: start failed. Default: the real server's.
     public internal(set) var alpha = false
-    /// `log_all_failures [BOOL]` (or `checker_log_all_failures` in global_defs).
+    /// `log_all_failures [BOOL]` (or `checker_log_all_failures` in global_defs). Not carried
+    /// out by lvsd (warned about where it is written).
     public internal(set) var logAllFailures = false
 
     var written = Written()
@@ -79,11 +80,12 @@ public struct CheckerConnection: Sendable, Hashable {
     public internal(set) var bindAddress: InetAddress?
     /// `bind_port`: the source port.
     public internal(set) var bindPort: UInt16?
-    /// `bind_if`: the interface (needed for IPv6 link-local addresses).
+    /// `bind_if`: the interface (needed for IPv6 link-local addresses). Not carried out by
+    /// lvsd (warned about).
     public internal(set) var bindInterface: String?
     /// `connect_timeout`; default: the real server's.
     public internal(set) var timeout: Duration = .seconds(5)
-    /// `fwmark N`: the SO_MARK of the checker's socket.
+    /// `fwmark N`: the SO_MARK of the checker's socket. Not carried out by lvsd (warned about).
     public internal(set) var fwmark: UInt32?
 
     init(address: InetAddress, port: UInt16) {
@@ -139,7 +141,9 @@ public struct HTTPCheck: Sendable, Hashable {
     public internal(set) var httpProtocol: HTTPProtocolVersion = .http10
     /// `enable_sni [BOOL]` (SSL_GET): send the virtualhost as TLS SNI.
     public internal(set) var enableSNI = false
-    /// `fast_recovery [BOOL]`: retry at once after a failure.
+    /// `fast_recovery [BOOL]`: at start and after a failure, check every url at once instead
+    /// of one per `delay_loop`. lvsd's HTTP checker always checks every url in one pass (as
+    /// with `fast_recovery`).
     public internal(set) var fastRecovery = false
 }
 

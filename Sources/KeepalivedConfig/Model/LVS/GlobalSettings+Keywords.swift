@@ -38,7 +38,11 @@ extension GlobalSettings {
             },
             .value("smtp_alert") { g, s, c in if let v = c.boolean(s) { g.smtpAlert = v } },
             .value("smtp_alert_checker") { g, s, c in if let v = c.boolean(s) { g.smtpAlertChecker = v } },
-            .value("checker_log_all_failures") { g, s, c in if let v = c.boolean(s) { g.checkerLogAllFailures = v } },
+            .value("checker_log_all_failures") { g, s, c in
+                guard let v = c.boolean(s) else { return }
+                g.checkerLogAllFailures = v
+                if v { c.notCarriedOut("checker_log_all_failures", LVSNotCarriedOut.logAllFailures, at: s.keyword.position) }
+            },
             .value("script_user") { g, s, c in g.scriptUser = c.scriptUser(s) },
             .value("enable_script_security") { g, s, c in
                 c.extraArguments(s, after: 0)
@@ -106,7 +110,12 @@ extension GlobalSettings {
                 if let v = c.integer(s, in: 1...100) { g.vrrpDownTimerAdverts = v }
             },
             .value("vrrp_lower_prio_no_advert") { g, s, c in if let v = c.boolean(s) { g.vrrpLowerPriorityNoAdvert = v } },
-            .value("vrrp_higher_prio_send_advert") { g, s, c in if let v = c.boolean(s) { g.vrrpHigherPrioritySendAdvert = v } },
+            .value("vrrp_higher_prio_send_advert") { g, s, c in
+                if let v = c.boolean(s) {
+                    g.vrrpHigherPrioritySendAdvert = v
+                    g.writtenVRRPHigherPrioritySendAdvert = v
+                }
+            },
             .value("vrrp_version") { g, s, c in if let v = c.integer(s, in: 2...3) { g.vrrpVersion = v } },
             .value("vrrp_check_unicast_src") { g, s, c in
                 c.extraArguments(s, after: 0)
@@ -122,6 +131,9 @@ extension GlobalSettings {
             },
             .value("dynamic_interfaces") { g, s, c in
                 g.dynamicInterfaces = true
+                c.notCarriedOut("dynamic_interfaces",
+                                "lvsd acts the same with or without it (a VRRP instance whose interface cannot be opened is retried every 5 seconds)",
+                                at: s.keyword.position)
                 guard let option = s.arguments.first else { return }
                 c.extraArguments(s, after: 1)
                 if option.text == "allow_if_changes" {
@@ -137,6 +149,7 @@ extension GlobalSettings {
             .value("log_unknown_vrids") { g, s, c in
                 c.extraArguments(s, after: 0)
                 g.logUnknownVRIDs = true
+                c.notCarriedOut("log_unknown_vrids", "adverts for a VRID no instance has are not logged", at: s.keyword.position)
             },
         ]
     }

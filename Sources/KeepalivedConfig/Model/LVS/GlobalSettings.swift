@@ -23,6 +23,7 @@ public struct GlobalSettings: Sendable {
     /// `smtp_alert_checker`: nil when not written; overrides `smtp_alert` for checker alerts.
     public internal(set) var smtpAlertChecker: Bool?
     /// `checker_log_all_failures`: every checker logs every failure, not only state changes.
+    /// Not carried out by lvsd (warned about).
     public internal(set) var checkerLogAllFailures = false
     /// `script_user USER [GROUP]`; nil: keepalived_script if it exists, else root.
     public internal(set) var scriptUser: ScriptUser?
@@ -30,11 +31,13 @@ public struct GlobalSettings: Sendable {
     public internal(set) var enableScriptSecurity = false
     /// `rs_init_notifies`: run real servers' notify_up for those up at start.
     public internal(set) var realServerInitialNotifies = false
-    /// `no_checker_emails`: no mail on checker state changes.
+    /// `no_checker_emails`: no mail on checker state changes, only when a real server goes
+    /// up or down. lvsd always mails that way (Director's `NotificationPlanner`).
     public internal(set) var noCheckerEmails = false
 
     // MARK: IPVS
-    /// `lvs_timeouts tcp N tcpfin N udp N` (seconds; 0 leaves the kernel's value).
+    /// `lvs_timeouts tcp N tcpfin N udp N` (seconds; 0 leaves the kernel's value). Director
+    /// sets them in the kernel.
     public internal(set) var lvsTimeouts = LVSTimeouts()
     /// `lvs_flush`: flush the whole IPVS table at start.
     public internal(set) var lvsFlush = false
@@ -73,6 +76,8 @@ public struct GlobalSettings: Sendable {
     public internal(set) var vrrpLowerPriorityNoAdvert = false
     /// `vrrp_higher_prio_send_advert`.
     public internal(set) var vrrpHigherPrioritySendAdvert = false
+    /// `vrrp_higher_prio_send_advert` as written; nil when global_defs does not write it.
+    var writtenVRRPHigherPrioritySendAdvert: Bool?
     /// `vrrp_version` 2 or 3; default 2.
     public internal(set) var vrrpVersion = 2
     /// `vrrp_check_unicast_src`.
@@ -81,13 +86,14 @@ public struct GlobalSettings: Sendable {
     public internal(set) var vrrpSkipCheckAdvertAddresses = false
     /// `vrrp_strict`.
     public internal(set) var vrrpStrict = false
-    /// `dynamic_interfaces [allow_if_changes]`.
+    /// `dynamic_interfaces [allow_if_changes]`. Not carried out by lvsd (warned about).
     public internal(set) var dynamicInterfaces = false
     /// `dynamic_interfaces allow_if_changes`.
     public internal(set) var allowInterfaceChanges = false
     /// `vrrp_startup_delay` (seconds, microsecond precision); default 0.
     public internal(set) var vrrpStartupDelay: Duration = .zero
-    /// `log_unknown_vrids`.
+    /// `log_unknown_vrids`: log adverts for VRIDs no instance on the interface has. Not
+    /// carried out by lvsd (warned about).
     public internal(set) var logUnknownVRIDs = false
 
     public init() {}

@@ -171,6 +171,10 @@ struct LVSResolver {
             c.warning("\(name): ha_suspend does not work with fwmarks and is cleared", at: at)
             vs.haSuspend = false
         }
+        if vs.haSuspend {
+            c.notCarriedOut("ha_suspend", "the service's checkers keep running while its virtual address is not on this host",
+                            at: vs.haSuspendPosition ?? at)
+        }
         if hasAddresses {
             if vs.protocol == nil {
                 c.warning("\(name) has no protocol: keepalived uses UDP (write 'protocol UDP' or 'protocol TCP')", at: at)

@@ -101,6 +101,7 @@ extension VirtualServer {
         .value("ha_suspend") { vs, s, c in
             c.extraArguments(s, after: 0)
             vs.haSuspend = true
+            vs.haSuspendPosition = s.keyword.position
         },
         .boolean("smtp_alert") { $0.smtpAlertWritten = $1 },
         .value("virtualhost") { vs, s, c in vs.virtualhost = c.text(s, "a host name") },

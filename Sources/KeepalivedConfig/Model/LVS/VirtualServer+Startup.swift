@@ -4,7 +4,7 @@
 /// checker loop at the end of check_data.c `validate_check_config`.
 ///
 /// Not covered (the caller knows them, the configuration does not): a FILE_CHECK whose
-/// file already says "down", `ha_suspend` services while their VRRP instance is not master.
+/// file already says "down", `ha_suspend` checkers that wait for the virtual address.
 extension RealServer {
     /// The real server starts failed: one of its checkers starts failed, which is what
     /// `alpha` means (validate_check_config: `if (checker->alpha) set_checker_state(checker,

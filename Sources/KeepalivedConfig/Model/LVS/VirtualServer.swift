@@ -26,9 +26,13 @@ public struct VirtualServer: Sendable {
     public internal(set) var persistenceGranularity: PersistenceGranularity?
     /// `persistence_engine NAME` (e.g. `sip`).
     public internal(set) var persistenceEngine: String?
-    /// `ha_suspend`: install the service only while a VRRP instance holding its address is
-    /// master. Cleared on fwmark services (with a warning).
+    /// `ha_suspend`: keepalived suspends the service's checkers while the virtual address is
+    /// not on the host, and resumes them when it is added (check_api.c,
+    /// update_checker_activity). Cleared on fwmark services (with a warning). lvsd reads it and
+    /// does not act on it (a warning says so): its checks keep running.
     public internal(set) var haSuspend = false
+    /// Where `ha_suspend` is written.
+    var haSuspendPosition: SourcePosition?
     /// `virtualhost`: the default HTTP Host of HTTP_GET/SSL_GET checkers.
     public internal(set) var virtualhost: String?
     /// `smtp_alert`: resolved from `smtp_alert_checker`, `smtp_alert`, else false.

@@ -2,7 +2,8 @@
 ///
 /// keepalived looks names up in its built-in table (global, nowhere, host, link, site) and
 /// then in /etc/iproute2/rt_scopes (lib/rttables.c, find_rttables_scope). lvsd reads no file
-/// of the machine: a name outside the built-in table is kept as written and warned about.
+/// of the machine: a name outside the built-in table is kept as written (``named(_:)``), and
+/// lvsd refuses to start an instance whose virtual address has one (Director's `VRRPPlan`).
 public enum AddressScope: Sendable, Hashable {
     /// RT_SCOPE_UNIVERSE (0), the default.
     case global
@@ -19,8 +20,7 @@ public enum AddressScope: Sendable, Hashable {
     /// A name from the machine's /etc/iproute2/rt_scopes.
     case named(String)
 
-    /// Reads a scope word; a name lvsd cannot resolve is warned about and kept as
-    /// ``named(_:)``.
+    /// Reads a scope word; a name outside the built-in table is kept as ``named(_:)``.
     static func read(_ token: ConfigToken, _ context: inout ReadContext) -> AddressScope {
         switch token.text {
         case "global": return .global
@@ -39,8 +39,6 @@ public enum AddressScope: Sendable, Hashable {
                 default: return .number(UInt8(n))
                 }
             }
-            context.warning("scope '\(token.text)' is not one of global, site, link, host, nowhere or a number; it must be defined in /etc/iproute2/rt_scopes where lvsd runs",
-                            at: token.position)
             return .named(token.text)
         }
     }

@@ -8,7 +8,8 @@ struct VRRPDefaults {
     var gratuitousARP = GratuitousARPSettings()
     var downTimerAdverts: Int
     var lowerPriorityNoAdvert: Bool
-    var higherPrioritySendAdvert: Bool
+    /// nil: global_defs does not write it (keepalived's default, off).
+    var higherPrioritySendAdvert: Bool?
     var skipCheckAdvertisementAddresses: Bool
     var checkUnicastSource: Bool
     /// smtp_alert_vrrp, then smtp_alert (vrrp.c, vrrp_complete_instance).
@@ -28,7 +29,7 @@ struct VRRPDefaults {
         gratuitousARP.lowerPriorityRepeat = global.vrrpGARPLowerPriorityRepeat ?? global.vrrpGARPMasterRepeat
         downTimerAdverts = global.vrrpDownTimerAdverts
         lowerPriorityNoAdvert = global.vrrpLowerPriorityNoAdvert
-        higherPrioritySendAdvert = global.vrrpHigherPrioritySendAdvert
+        higherPrioritySendAdvert = global.writtenVRRPHigherPrioritySendAdvert
         skipCheckAdvertisementAddresses = global.vrrpSkipCheckAdvertAddresses
         checkUnicastSource = global.vrrpCheckUnicastSource
         smtpAlert = global.smtpAlert

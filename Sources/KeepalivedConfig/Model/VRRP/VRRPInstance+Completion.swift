@@ -224,11 +224,13 @@ extension VRRPInstance {
             context.warning("strict mode sends no advert on a lower priority advert; keepalived sets lower_prio_no_advert", at: here)
             lowerPriorityNoAdvert = true
         }
-        higherPrioritySendAdvert = written.higherPrioritySendAdvert ?? (strictMode ? false : defaults.higherPrioritySendAdvert)
+        writtenHigherPrioritySendAdvert = written.higherPrioritySendAdvert
+            ?? (strictMode ? false : defaults.higherPrioritySendAdvert)
         if strictMode, written.higherPrioritySendAdvert == true {
             context.warning("strict mode needs higher_prio_send_advert off; keepalived clears it", at: here)
-            higherPrioritySendAdvert = false
+            writtenHigherPrioritySendAdvert = false
         }
+        higherPrioritySendAdvert = writtenHigherPrioritySendAdvert ?? false
         smtpAlert = written.smtpAlert ?? defaults.smtpAlert ?? false
         skipsAdvertisementAddressCheck = written.skipCheckAdvertisementAddresses ?? defaults.skipCheckAdvertisementAddresses
         checksUnicastSource = checksUnicastSource || defaults.checkUnicastSource

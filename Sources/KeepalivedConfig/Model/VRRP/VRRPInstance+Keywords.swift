@@ -159,7 +159,8 @@ extension VRRPInstance {
                 }
                 return
             }
-            vrrp.authentication = VRRPAuthentication(kind: kind, secret: draft.secret ?? [])
+            vrrp.authentication = VRRPAuthentication(kind: kind, secret: draft.secret ?? [],
+                                                     typePosition: draft.kindPosition)
         },
         .block("virtual_ipaddress") { vrrp, s, ctx in
             for line in s.block ?? [] {
@@ -338,6 +339,7 @@ extension VRRPInstance {
 /// The `authentication` block while it is read.
 struct AuthenticationDraft {
     var kind: VRRPAuthentication.Kind?
+    var kindPosition: SourcePosition?
     var secret: [UInt8]?
 
     static let keywords = KeywordTable<AuthenticationDraft>("authentication", [
@@ -348,11 +350,8 @@ struct AuthenticationDraft {
                 ctx.error("unknown auth_type '\(token.text)'; expected PASS or AH", at: token.position)
                 return
             }
-            if kind == .ipsecAH {
-                ctx.warning("auth_type AH is not implemented by lvsd's VRRP; Director refuses to start this instance",
-                            at: token.position)
-            }
             auth.kind = kind
+            auth.kindPosition = token.position
         },
         .value("auth_pass") { auth, s, ctx in
             guard let token = ctx.argument(s, 0, "a password") else { return }

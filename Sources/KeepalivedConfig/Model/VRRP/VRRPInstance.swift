@@ -87,6 +87,10 @@ public struct VRRPInstance: Sendable {
     /// `higher_prio_send_advert`: as master, send an advert before giving way to a higher
     /// priority.
     public internal(set) var higherPrioritySendAdvert = false
+    /// ``higherPrioritySendAdvert`` when the file decides it: `higher_prio_send_advert` in the
+    /// instance, else global_defs `vrrp_higher_prio_send_advert`, or off in strict mode; nil
+    /// when nothing is written (keepalived's default, off).
+    public internal(set) var writtenHigherPrioritySendAdvert: Bool?
     public internal(set) var notify = NotifyScripts()
     /// `smtp_alert`; otherwise global_defs `smtp_alert_vrrp`, then `smtp_alert`, then off.
     public internal(set) var smtpAlert = false
