@@ -27,6 +27,9 @@ packages=(
     # The DNS server the DNS_CHECK tests (RealServerChecksTests) start on loopback: the dnsmasq
     # binary alone (dnsmasq-base), without the dnsmasq package's system service.
     dnsmasq-base
+    # BIRD 2, the routing daemon of the scale-out samples (samples/bird-*.conf, parsed by
+    # SamplesTests) and of the ECMP scenario in the VM (Tests/vm/bgp).
+    bird2
 )
 
 # The alert-mail tests (DirectorTests) and the SMTP_CHECK tests (RealServerChecksTests) start
@@ -52,9 +55,9 @@ apt_lists_present() {
     compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null # often stored as .lz4
 }
 
-# install_missing PKG...: apt-get install without starting services. nginx and keepalived
-# would otherwise be started on the host by their postinst scripts and hold port 80 or send
-# VRRP; our tests start their own instances inside namespaces. policy-rc.d (exit 101 = "action
+# install_missing PKG...: apt-get install without starting services. nginx, keepalived and
+# bird would otherwise be started on the host by their postinst scripts and hold port 80, send
+# VRRP or open BGP sessions; our tests start their own instances inside namespaces. policy-rc.d (exit 101 = "action
 # forbidden") is the documented Debian way to stop invoke-rc.d from starting them; we only add
 # one when none exists and always remove ours.
 install_missing() {

@@ -7,6 +7,7 @@
 /// {"command":"disable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
 /// {"command":"enable","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
 /// {"command":"check-now","service":"tcp:10.0.0.1:80","server":"192.168.1.2:80"}
+/// {"command":"drain-director"}
 /// ```
 public struct ControlRequest: Codable, Sendable, Hashable {
     public enum Command: String, Codable, Sendable {
@@ -17,6 +18,9 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         /// Probe every checker of one real server at once, outside its schedule; each outcome
         /// counts like a scheduled probe's (see ``CheckNowResult``).
         case checkNow = "check-now"
+        /// Withdraw every VIP route (`lvsd_route_announce`), wait for the VIPs' connections to
+        /// end (at most `drain_timeout`), then stop lvsd.
+        case drainDirector = "drain-director"
     }
 
     public var command: Command
@@ -50,10 +54,13 @@ public struct ControlResponse: Codable, Sendable, Hashable {
     public var status: DirectorStatus?
     /// For `check-now`.
     public var checkNow: CheckNowResult?
+    /// For `drain-director`: what was done, in one line.
+    public var message: String?
 
     public init(ok: Bool, error: String? = nil, diagnostics: String? = nil, status: DirectorStatus? = nil,
-                checkNow: CheckNowResult? = nil) {
+                checkNow: CheckNowResult? = nil, message: String? = nil) {
         self.ok = ok
+        self.message = message
         self.error = error
         self.diagnostics = diagnostics
         self.status = status

@@ -45,7 +45,7 @@ public actor Director {
     let logger: Logger
     private let openKernel: KernelOpener
     var kernel: (any IPVSKernel)?
-    private var state: DesiredState
+    var state: DesiredState
     private var sources: SourceMap
     private var checkPlan: CheckPlan
     private var realServerIndex: [RealServerID: (Int, Int)]
@@ -68,7 +68,7 @@ public actor Director {
     private let maintenanceFile: StateFile
     private let reconciler = Reconciler()
     private let started = ContinuousClock.now
-    private var counters = Counters()
+    var counters = Counters()
     /// `lvs_sync_daemon`: the commands' state (see ``SyncDaemonSwitch``); nil without one.
     var syncDaemon: SyncDaemonSwitch?
     var syncDaemonCounters = SyncDaemonCounters()
@@ -84,6 +84,15 @@ public actor Director {
     private let eventSink: AsyncStream<DirectorEvent>.Continuation
     /// Health changes and quorum changes, in order; ends when ``finish()`` is called.
     public nonisolated let events: AsyncStream<DirectorEvent>
+    /// `lvsd_route_announce`: where the VIP routes go (nil without the block), the VIPs'
+    /// announcement state (set up by ``run()``), and `lvsctl drain-director`'s progress.
+    let announcedRoutes: (any AnnouncedRoutes)?
+    var announcer: RouteAnnouncer?
+    var directorDrain: DirectorDrain?
+    var routeCounters = RouteCounters()
+    let stopRequestSink: AsyncStream<Void>.Continuation
+    /// Yields once when a drain (`lvsctl drain-director`) has finished: lvsd should stop.
+    public nonisolated let stopRequests: AsyncStream<Void>
 
     struct Counters {
         var passes = 0
@@ -101,8 +110,10 @@ public actor Director {
     /// A director for a configuration that has passed its check (`loaded.configuration`
     /// is not nil and has no errors).
     public init(loaded configuration: KeepalivedConfiguration, sources: SourceMap, options: Options,
-                logger: Logger, prober: some Prober, openKernel: @escaping KernelOpener) {
+                logger: Logger, prober: some Prober, openKernel: @escaping KernelOpener,
+                announcedRoutes: (any AnnouncedRoutes)? = nil) {
         self.options = options
+        self.announcedRoutes = configuration.routeAnnouncement == nil ? nil : announcedRoutes
         self.logger = logger
         self.openKernel = openKernel
         self.state = DesiredState(configuration: configuration)
@@ -116,6 +127,7 @@ public actor Director {
         self.engine = HealthCheckEngine(clock: ContinuousClock(), prober: prober, logger: logger)
         (wake, wakeSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        (stopRequests, stopRequestSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Runs until the calling task is cancelled: health checks, reconciliation passes on
@@ -143,6 +155,7 @@ public actor Director {
                          metadata: ["error": "\(error)"])
         }
         logNotRun()
+        startAnnouncements()
         applySyncDaemon(.directorStarted)
         // The start-up table first, as keepalived installs it before its checkers run (real
         // servers up, or down with `alpha`): the checks' first reports would otherwise queue
@@ -162,6 +175,15 @@ public actor Director {
                 while !Task.isCancelled {
                     do { try await clock.sleep(for: self.options.resyncInterval) } catch { return }
                     self.wakeSink.yield()
+                }
+            }
+            if announcer != nil {
+                group.addTask {
+                    let clock = ContinuousClock()
+                    while !Task.isCancelled {
+                        do { try await clock.sleep(until: await self.announcementWake()) } catch { return }
+                        await self.announcementTick()
+                    }
                 }
             }
             wakeSink.yield()
@@ -185,6 +207,7 @@ public actor Director {
     public nonisolated func finish() {
         wakeSink.finish()
         eventSink.finish()
+        stopRequestSink.finish()
     }
 
     /// Applies `lvs_flush_on_stop` when the director stops. Without it the table stays as
@@ -284,6 +307,7 @@ public actor Director {
         ownership = Ownership(configuration)
         reloadSyncDaemon(configuration)
         reloadVRRP(VRRPPlan(configuration))
+        reloadAnnouncements(configuration)
         logNotRun()
         engine.update(checkPlan.checks)
         counters.reloads += 1
@@ -444,7 +468,7 @@ public actor Director {
         return names.count > first ? shown + " and \(names.count - first) more" : shown
     }
 
-    private func decision(for virtualServer: VirtualServer) -> Ownership.Decision {
+    func decision(for virtualServer: VirtualServer) -> Ownership.Decision {
         ownership.decision(for: virtualServer, states: instanceStates.mapValues { $0.isMaster }, running: vrrpInstances)
     }
 
@@ -463,6 +487,8 @@ public actor Director {
                 return ControlResponse(ok: false, error: "check-now needs a service and a real server")
             }
             return await checkNow(service: service, server: server)
+        case .drainDirector:
+            return drainDirector()
         }
     }
 
@@ -499,7 +525,10 @@ public actor Director {
             eventPending = false
             return
         }
-        guard let kernel = kernelHandle() else { return }
+        guard let kernel = kernelHandle() else {
+            announceAfterPass(nil)
+            return
+        }
         applyTimeouts(kernel)
         let clock = ContinuousClock()
         let passStarted = clock.now
@@ -528,6 +557,7 @@ public actor Director {
         } catch {
             noteKernelError(error)
             self.kernel = nil
+            announceAfterPass(nil)
             return
         }
         if !counters.ipvsAvailable {
@@ -577,6 +607,7 @@ public actor Director {
             managed = nowManaged
             saveManaged()
         }
+        announceAfterPass(pass)
     }
 
     private func saveManaged() {
@@ -612,7 +643,9 @@ public actor Director {
             desiredWeights[entry.service.key] = weights
         }
         var observedDestinations: [IPVSServiceKey: [DestinationEndpoint: IPVSDestination]] = [:]
+        var observedEntries: [IPVSServiceKey: IPVSServiceEntry] = [:]
         for entry in observed {
+            observedEntries[entry.service.key] = entry
             var destinations: [DestinationEndpoint: IPVSDestination] = [:]
             for d in entry.destinations { destinations[DestinationEndpoint(d)] = d }
             observedDestinations[entry.service.key] = destinations
@@ -655,7 +688,8 @@ public actor Director {
                 owned: decision(for: virtualServer) == .install, realServers: realServers,
                 sorryServer: virtualServer.sorryServer.map { s in
                     s.address.isIPv6 ? "[\(s.address)]:\(s.port)" : "\(s.address):\(s.port)"
-                }))
+                },
+                destinationDigest: DestinationDigest.digest(of: serviceKeys.map(\.0), in: observedEntries)))
         }
         let ago = counters.lastPass.map { ContinuousClock.now - $0 }
         return DirectorStatus(
@@ -672,7 +706,8 @@ public actor Director {
             checkersNotRun: checkPlan.notRun.map { "\(place($0.position)): \($0.message)" },
             vrrp: vrrpStatus(),
             syncDaemon: syncDaemonStatus(),
-            vrrpNotRun: VRRPPlan(state.configuration).notRun.map { "\(place($0.position)): \($0.owner): \($0.message)" })
+            vrrpNotRun: VRRPPlan(state.configuration).notRun.map { "\(place($0.position)): \($0.owner): \($0.message)" },
+            routeAnnouncement: routeAnnouncementStatus())
     }
 
     private func ownershipText() -> String {

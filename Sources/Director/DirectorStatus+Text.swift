@@ -6,7 +6,7 @@ extension DirectorStatus {
     /// ownership: all virtual servers (no VRRP instance configured)
     /// reconciler: IPVS available; 240 passes, last 1.2 s ago; 23 changes applied, 0 failed; 4 drift repairs; resync every 5 s
     ///
-    /// TCP 10.0.0.1:80 (keepalived.conf:12) rr, quorum 1: held, live weight 3
+    /// TCP 10.0.0.1:80 (keepalived.conf:12) rr, quorum 1: held, live weight 3, destinations 352085e10ca4fb9b
     ///   192.168.1.2:80     up           weight 2 -> 2  active 4 inactive 10  connected
     ///   192.168.1.3:80     down         weight 1 -> out                      connect failed: connection refused
     /// ```
@@ -32,11 +32,13 @@ extension DirectorStatus {
         for checker in checkersNotRun { out += "not run: \(checker)\n" }
         out += vrrpText
         if let syncDaemon { out += syncDaemon.text }
+        out += routeAnnouncementText
         for vs in virtualServers {
             out += "\n\(vs.name) (\(vs.position)) \(vs.scheduler), quorum \(vs.quorum): "
             out += "\(vs.hasQuorum ? "held" : "lost"), live weight \(vs.liveWeight)"
             if let sorry = vs.sorryServer { out += ", sorry server \(sorry)\(vs.hasQuorum ? "" : " (in use)")" }
             if !vs.owned { out += ", not owned" }
+            if let digest = vs.destinationDigest { out += ", destinations \(digest)" }
             out += "\n"
             for rs in vs.realServers {
                 var line = "  " + Self.pad(rs.address, 22) + Self.pad(rs.health, 12)

@@ -12,6 +12,8 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
     public var syncDaemon: SyncDaemonStatus? = nil
     /// VRRP settings that lvsd does not carry out, with their position (``VRRPPlan/notRun``).
     public var vrrpNotRun: [String] = []
+    /// `lvsd_route_announce`: each VIP's announcement; nil without the block.
+    public var routeAnnouncement: RouteAnnouncementStatus? = nil
 
     public struct Daemon: Codable, Sendable, Hashable {
         public var pid: Int32
@@ -56,6 +58,10 @@ public struct DirectorStatus: Codable, Sendable, Hashable {
         public var owned: Bool
         public var realServers: [RealServerStatus]
         public var sorryServer: String?
+        /// ``DestinationDigest`` of the kernel's destination lists for this virtual server's
+        /// services; nil when the kernel lacks one of them. Equal on directors that hold
+        /// identical lists.
+        public var destinationDigest: String? = nil
     }
 
     public struct RealServerStatus: Codable, Sendable, Hashable {

@@ -29,6 +29,7 @@ struct LVSCtl: AsyncParsableCommand {
             CheckNowCommand.self,
             CheckConfigCommand.self,
             ReloadCommand.self,
+            DrainDirectorCommand.self,
         ]
     )
 

@@ -7,6 +7,7 @@ import Logging
 import NIOPosix
 import RealServerChecks
 import ServiceLifecycle
+import VRRP
 
 /// `lvsd -f FILE [--pid-file PATH] [--control-socket PATH] [--control-group GROUP]`: the daemon in the foreground.
 struct DaemonCommand {
@@ -67,6 +68,16 @@ struct DaemonCommand {
         let prober = LiveProber(group: MultiThreadedEventLoopGroup.singleton, scripts: ScriptSettings(
             defaultUser: configuration.global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
             enableScriptSecurity: configuration.global.enableScriptSecurity))
+        var announcedRoutes: KernelAnnouncedRoutes?
+        if let settings = configuration.routeAnnouncement {
+            do throws(RouteNetlinkError) {
+                announcedRoutes = try KernelAnnouncedRoutes(table: settings.table, routeProtocol: settings.routeProtocol,
+                                                            interface: settings.interface)
+            } catch {
+                Console.write("lvsd: lvsd_route_announce: cannot open the routing socket: \(error)\n", to: .error)
+                return 1
+            }
+        }
         let director = Director(
             loaded: configuration, sources: loaded.sources,
             options: Director.Options(configurationPath: path, configID: configID,
@@ -74,7 +85,8 @@ struct DaemonCommand {
                                       maintenancePath: stateDirectory + "/maintenance", resyncInterval: resyncInterval,
                                       drainGrace: drainGrace),
             logger: logger, prober: prober,
-            openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() })
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() },
+            announcedRoutes: announcedRoutes)
         var metrics: MetricsServer?
         if let metricsListen {
             let collector = MetricsCollector(director: director,
@@ -95,7 +107,10 @@ struct DaemonCommand {
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
         await vrrp.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            // The service returns on its own only when `lvsctl drain-director` has finished: a
+            // normal stop (exit 0), not a failure.
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("lvsd started", metadata: ["file": "\(path)", "pid": "\(getpid())",
                                                  "control_socket": "\(controlSocket)"])
         do {

@@ -6,8 +6,9 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The daemon as one swift-service-lifecycle `Service`: the director, its control socket
-/// SIGHUP reloads and the VRRP instances run until graceful shutdown (SIGTERM, SIGINT); then
-/// `lvs_flush_on_stop` is applied.
+/// SIGHUP reloads and the VRRP instances run until graceful shutdown (SIGTERM, SIGINT) or
+/// the end of `lvsctl drain-director`; then the VIP routes are withdrawn
+/// (`lvsd_route_announce`) and `lvs_flush_on_stop` is applied.
 struct DirectorService: Service {
     var director: Director
     var control: ControlServer
@@ -53,9 +54,18 @@ struct DirectorService: Service {
                     }
                 }
                 SystemdNotifier.notify("READY=1", logger: logger)
+                // A finished drain stops lvsd as SIGTERM does; a graceful shutdown cancels
+                // this wait (the stream then ends).
+                for await _ in director.stopRequests {
+                    logger.notice("drain finished: stopping")
+                    group.cancelAll()
+                    break
+                }
             }
         }
         SystemdNotifier.notify("STOPPING=1", logger: logger)
+        // The routes go first, while the IPVS table still serves the VIPs.
+        await director.withdrawAnnouncements()
         await vrrp?.notifyStop()
         await director.stop()
         logger.notice("stopped")

@@ -141,3 +141,30 @@ extension String {
         return result + rest
     }
 }
+
+/// `lvsd --config-test` on a file with lvsd's own `lvsd_route_announce`: it passes (exit 0)
+/// with a warning that keepalived refuses the file, and fails with --strict.
+@Suite struct RouteAnnouncementConfigTestCommandTests {
+    @Test func configTestSaysKeepalivedRefusesTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("announce.conf", """
+            lvsd_route_announce {
+                table 100
+            }
+            \(ConfigTestCommandTests.valid)
+            """)
+        let expected = """
+            \(file):1:1: warning: 'lvsd_route_announce' is lvsd's own keyword: keepalived will not accept this file \
+            (keepalived -t: "Unknown keyword 'lvsd_route_announce'", exit status 5)
+            lvsd_route_announce {
+            ^
+            \(file): 1 warning
+
+            """
+        #expect(try CommandRunner.run("lvsd", ["--config-test", "-f", file])
+                == CommandResult(status: 0, stdout: "", stderr: expected))
+        let strict = try CommandRunner.run("lvsd", ["--config-test", "--strict", "-f", file])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("\(file):1:1: error: 'lvsd_route_announce' is lvsd's own keyword"))
+    }
+}

@@ -6,6 +6,8 @@ import Glibc
 
 /// Every file in samples/: lvsd checks each configuration without a diagnostic, even with
 /// --strict; Debian's keepalived accepts each one too (they are keepalived.conf files);
+/// lvsd-only configurations (lvsd_route_announce) have exactly the warning that keepalived
+/// refuses them, and keepalived does; BIRD's parse-only mode accepts the BIRD samples;
 /// the systemd unit's command lines are ones lvsd accepts. The tables they install are
 /// compared with keepalived's in the VM by Tests/vm/keepalived-tables (samples/ is part of
 /// its captures).
@@ -22,6 +24,10 @@ import Glibc
     /// The shared files' director ids (`@lb1` / `@lb2` lines): each sample is checked as read
     /// with no id and with each of these.
     static let configIDs: [String?] = [nil, "lb1", "lb2"]
+    /// Configurations with lvsd's own keywords, which keepalived refuses.
+    static let lvsdOnlyConfigurations = ["ecmp-director.conf"]
+    /// BIRD 2 configurations for scaling out (README: "Scaling out: ECMP and BGP").
+    static let birdConfigurations = ["bird-director.conf", "bird-router.conf"]
 
     @Test func theListIsComplete() throws {
         var names: [String] = []
@@ -31,7 +37,28 @@ import Glibc
             if name.hasSuffix(".conf") { names.append(name) }
         }
         closedir(dir)
-        #expect(names.sorted() == Self.configurations)
+        #expect(names.sorted() == (Self.configurations + Self.lvsdOnlyConfigurations + Self.birdConfigurations).sorted())
+    }
+
+    @Test(arguments: lvsdOnlyConfigurations)
+    func lvsdOnlyConfigurationsWarnThatKeepalivedRefusesThem(_ name: String) throws {
+        let path = Self.samples + "/" + name
+        let result = try CommandRunner.run("lvsd", ["--config-test", "-f", path])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4 && lines.last == "\(path): 1 warning")
+        #expect(lines.first?.hasSuffix(": warning: 'lvsd_route_announce' is lvsd's own keyword: keepalived will not "
+                                       + "accept this file (keepalived -t: \"Unknown keyword 'lvsd_route_announce'\", exit status 5)") == true)
+        let keepalived = try CommandRunner.runProgram("/usr/sbin/keepalived", ["-t", "-l", "-D", "-f", path])
+        #expect(keepalived.status == 5)
+        #expect(keepalived.stderr.contains("Unknown keyword 'lvsd_route_announce'"))
+    }
+
+    /// `bird -p`: parse the configuration and exit (Debian's bird2, scripts/install-deps.sh).
+    @Test(arguments: birdConfigurations)
+    func birdParsesIt(_ name: String) throws {
+        let result = try CommandRunner.runProgram("/usr/sbin/bird", ["-p", "-c", Self.samples + "/" + name])
+        #expect(result == CommandResult(status: 0, stdout: "", stderr: ""))
     }
 
     @Test(arguments: configurations, configIDs)

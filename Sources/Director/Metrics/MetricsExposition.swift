@@ -8,7 +8,8 @@ import KeepalivedConfig
 /// Labels: `virtual_server` is the director's name of the virtual server (`TCP 10.0.0.1:80`,
 /// `fwmark 7`, `TCP group web`), `real_server` the real server as `lvsctl status` prints it
 /// (`192.168.1.2:8080`), `service` the kernel service (`tcp:10.0.0.1:80`: a group has one
-/// per entry), `direction` `in` or `out`, `vrrp_instance` the `vrrp_instance` name. Kernel counters are given for the services of the
+/// per entry), `direction` `in` or `out`, `vrrp_instance` the `vrrp_instance` name,
+/// `vip` an announced virtual IP (`lvsd_route_announce`). Kernel counters are given for the services of the
 /// configured virtual servers only.
 public enum MetricsExposition {
     /// The `Content-Type` of the exposition.
@@ -59,6 +60,24 @@ public enum MetricsExposition {
         out.metric("lvsd_real_server_configured_weight", .gauge, "The real server's weight in the configuration.", configured)
         out.metric("lvsd_real_server_effective_weight", .gauge,
                    "The real server's weight in the desired table (absent: not in the table).", effective)
+
+        if let announcement = status.routeAnnouncement {
+            out.metric("lvsd_vip_announced", .gauge,
+                       "Whether lvsd wants the VIP's route in its table (1: announced or falling) or not (0).",
+                       announcement.vips.map { ([("vip", $0.address)], $0.phase == "announced" || $0.phase == "falling" ? 1 : 0) })
+            out.metric("lvsd_vip_route_installed", .gauge, "Whether the VIP's route is in the routing table now (1) or not (0).",
+                       announcement.vips.map { ([("vip", $0.address)], $0.routeInstalled ? 1 : 0) })
+            out.metric("lvsd_vip_servable", .gauge,
+                       "Whether the VIP's services are installed and hold their quorum (1) or not (0), at the last pass.",
+                       announcement.vips.map { ([("vip", $0.address)], $0.servable ? 1 : 0) })
+            out.metric("lvsd_route_changes_total", .counter, "VIP routes added and removed, by operation.",
+                       [([("operation", "add")], Int64(announcement.routesAdded)),
+                        ([("operation", "remove")], Int64(announcement.routesRemoved))])
+            out.metric("lvsd_route_failures_total", .counter, "Route and address requests the kernel refused.",
+                       [([], Int64(announcement.failures))])
+            out.metric("lvsd_director_draining", .gauge, "Whether lvsctl drain-director is in progress (1) or not (0).",
+                       [([], announcement.draining == nil ? 0 : 1)])
+        }
 
         if let kernel {
             renderKernel(kernel, configuration: configuration, into: &out)

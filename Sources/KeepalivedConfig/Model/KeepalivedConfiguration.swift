@@ -9,6 +9,9 @@ public struct KeepalivedConfiguration: Sendable {
     public internal(set) var virtualServers: [VirtualServer] = []
     /// VRRP instances, scripts, sync groups, tracking and static addresses.
     public internal(set) var vrrp = VRRPSettings()
+    /// `lvsd_route_announce` (lvsd's own block): announce the virtual IPs through a routing
+    /// daemon; nil without the block.
+    public internal(set) var routeAnnouncement: RouteAnnouncementSettings?
 
     public init() {}
 }
@@ -43,7 +46,7 @@ extension KeepalivedConfiguration {
     /// The keywords of the top level: those of the LVS side (global_defs, virtual servers)
     /// and those of the VRRP side.
     static let topLevel = KeywordTable<KeepalivedConfiguration>(
-        "the top level", lvsTopLevelKeywords + vrrpTopLevelKeywords)
+        "the top level", lvsTopLevelKeywords + vrrpTopLevelKeywords + announceTopLevelKeywords)
 
     /// Reads statements already parsed from a file into the model, then checks what refers
     /// to what across blocks.
@@ -53,6 +56,7 @@ extension KeepalivedConfiguration {
         topLevel.read(document.statements, into: &configuration, &context)
         configuration.resolveLVS(&context)
         configuration.resolveVRRP(&context)
+        configuration.resolveRouteAnnouncement(&context)
         return (configuration, context.diagnostics)
     }
 }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Interface addresses, links and neighbours over a NETLINK_ROUTE socket of its own (no
+/// Interface addresses, links, neighbours and routes over a NETLINK_ROUTE socket of its own (no
 /// libnl, no `ip` subprocess). Requests are synchronous and serialised; each waits for the
 /// kernel's acknowledgement or dump up to the receive timeout.
 ///
@@ -82,7 +82,7 @@ public final class RouteNetlink: Sendable {
 
     /// Sends one request and collects its replies up to the acknowledgement or NLMSG_DONE;
     /// an NLMSG_ERROR becomes a typed error with the kernel's message.
-    private func transact(_ operation: String, singleReply: Bool = false, _ build: (UInt32) -> [UInt8]) throws(RouteNetlinkError)
+    func transact(_ operation: String, singleReply: Bool = false, _ build: (UInt32) -> [UInt8]) throws(RouteNetlinkError)
         -> [RouteNetlinkMessage.Kind]
     {
         let number = sequence.withLock { value -> UInt32 in

@@ -18,8 +18,9 @@
 // RTM_NEWADDR, NLM_F_REQUEST|NLM_F_ACK|NLM_F_EXCL|NLM_F_CREATE, ifaddrmsg, then IFA_LOCAL,
 // IFA_BROADCAST, IFA_LABEL, IFA_ADDRESS in that order.
 
-/// Pure encoding and decoding of the rtnetlink messages the VRRP runtime uses: addresses
-/// (RTM_*ADDR), links (RTM_*LINK) and neighbours (RTM_*NEIGH). Never traps: short or
+/// Pure encoding and decoding of the rtnetlink messages the VRRP runtime and lvsd's route
+/// announcements use: addresses (RTM_*ADDR), links (RTM_*LINK), neighbours (RTM_*NEIGH) and
+/// routes (RTM_*ROUTE, in RouteNetlinkCodec+Route.swift). Never traps: short or
 /// malformed input is a ``RouteNetlinkError`` with code ``RouteNetlinkError/Code/malformed``.
 public enum RouteNetlinkCodec {
     // linux/rtnetlink.h, linux/netlink.h, linux/if_addr.h, linux/if_link.h, linux/neighbour.h
@@ -165,6 +166,9 @@ public enum RouteNetlinkCodec {
                 operationalState: OperationalState(rawValue: attrs[iflaOperstate]?.first ?? 0),
                 hardwareAddress: attrs[iflaAddress] ?? [])
             return type == newLink ? .newLink(link) : .deletedLink(link)
+        case newRoute, delRoute:
+            guard let route = try decodeRoute(payload, at: offset) else { return .other(type) }
+            return type == newRoute ? .route(route) : .deletedRoute(route)
         case newNeigh:
             guard payload.count >= 12, let index = u32(payload, 4), let state = u16(payload, 8) else {
                 throw .malformed("short ndmsg at offset \(offset)")
@@ -242,6 +246,10 @@ public struct RouteNetlinkMessage: Hashable, Sendable {
         case deletedLink(LinkStatus)
         /// RTM_NEWNEIGH
         case neighbour(NeighbourEntry)
+        /// RTM_NEWROUTE (a dump's entries, a notification)
+        case route(KernelRoute)
+        /// RTM_DELROUTE
+        case deletedRoute(KernelRoute)
         /// NLMSG_DONE: the end of a dump.
         case done
         /// NLMSG_ERROR with error 0.
