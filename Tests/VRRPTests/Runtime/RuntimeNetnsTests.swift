@@ -210,13 +210,20 @@ struct RuntimeNetnsTests {
     }
 }
 
-struct DeadlineExceeded: Error {}
+/// A wait that ran out, with the place of the wait (a test has several).
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var limit: Duration = .zero
+    var place: String = ""
+    var description: String { "condition not met within \(limit) (\(place))" }
+}
 
-/// Polls `condition` every 10 ms until it holds or `limit` passes (then throws).
-func waitUntil(_ limit: Duration, _ condition: () throws -> Bool) async throws {
+/// Polls `condition` every 10 ms until it holds or `limit` passes (then throws, naming the
+/// caller's line).
+func waitUntil(_ limit: Duration, fileID: String = #fileID, line: Int = #line,
+               _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: limit)
     while !(try condition()) {
-        guard ContinuousClock.now < deadline else { throw DeadlineExceeded() }
+        guard ContinuousClock.now < deadline else { throw DeadlineExceeded(limit: limit, place: "\(fileID):\(line)") }
         try await Task.sleep(for: .milliseconds(10))
     }
 }
