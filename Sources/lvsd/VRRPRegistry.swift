@@ -170,40 +170,79 @@ final class VRRPRegistry: Sendable {
 
 /// Lets a reload stop one task of the VRRP service (an instance, a script, a group's
 /// follower) without stopping the others: ``run(_:)`` cancels the body once ``stop()`` is
-/// called, so it ends as at shutdown; ``finished()`` waits until it has.
+/// called, so it ends as at shutdown; ``finished(within:)`` waits until it has. Both wait on
+/// a ``Latch``: nothing wakes while the task runs.
 final class VRRPTaskLifetime: Sendable {
-    private let stopped = Atomic<Bool>(false)
-    private let done = Atomic<Bool>(false)
+    private let stopped = Latch()
+    private let done = Latch()
 
-    /// How often a running body looks at the stop request.
-    static let pollInterval: Duration = .milliseconds(20)
+    var isStopped: Bool { stopped.isSet }
 
-    var isStopped: Bool { stopped.load(ordering: .acquiring) }
-
-    func stop() { stopped.store(true, ordering: .releasing) }
+    func stop() { stopped.set() }
 
     /// Runs `body` until it returns, the task is cancelled, or ``stop()`` is called.
     func run(_ body: @escaping @Sendable () async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await body() }
-            group.addTask {
-                while !self.isStopped {
-                    do { try await Task.sleep(for: Self.pollInterval) } catch { return }
-                }
-            }
+            group.addTask { await self.stopped.wait() }
             await group.next()
             group.cancelAll()
         }
-        done.store(true, ordering: .releasing)
+        done.set()
     }
 
     /// Returns once ``run(_:)`` has returned (or the calling task is cancelled), or after
     /// `limit` when one is given.
     func finished(within limit: Duration? = nil) async {
-        let deadline = limit.map { ContinuousClock.now.advanced(by: $0) }
-        while !done.load(ordering: .acquiring) {
-            if let deadline, ContinuousClock.now >= deadline { return }
-            do { try await Task.sleep(for: Self.pollInterval) } catch { return }
+        guard let limit else { return await done.wait() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.done.wait() }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// A one-way flag that tasks can wait for: ``wait()`` returns once ``set()`` has been called,
+/// or when the waiting task is cancelled.
+final class Latch: Sendable {
+    private struct State {
+        var isSet = false
+        var nextID = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    var isSet: Bool { state.withLock { $0.isSet } }
+
+    func set() {
+        let waiters = state.withLock { state in
+            state.isSet = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Set, or cancelled before the handler below could find the continuation.
+                let now = state.withLock { state in
+                    if state.isSet || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }
