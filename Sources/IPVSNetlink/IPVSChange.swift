@@ -41,6 +41,19 @@ public enum IPVSChange: Hashable, Sendable {
         }
     }
 
+    /// The service the change adds, edits, deletes, zeroes or changes a destination of; nil
+    /// for the table-wide ones (timeouts, flush, zero of all, sync daemons).
+    public var serviceKey: IPVSServiceKey? {
+        switch self {
+        case .addService(let s), .updateService(let s): s.key
+        case .deleteService(let k): k
+        case .addDestination(_, let k), .updateDestination(_, let k): k
+        case .deleteDestination(_, _, let k): k
+        case .zero(let k): k
+        case .setTimeouts, .flush, .startDaemon, .stopDaemon: nil
+        }
+    }
+
     static func hostPort(_ address: IPAddress, _ port: UInt16) -> String {
         address.family == .inet6 ? "[\(address)]:\(port)" : "\(address):\(port)"
     }

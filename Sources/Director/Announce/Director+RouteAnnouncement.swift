@@ -88,10 +88,7 @@ extension Director {
             }
             return findings
         }
-        var failed = Set<IPVSServiceKey>()
-        for failure in pass.failures {
-            if let key = Self.serviceKey(of: failure.change) { failed.insert(key) }
-        }
+        let failed = Set(pass.failures.compactMap(\.change.serviceKey))
         for entry in announcer.entries {
             if entry.virtualServers.isEmpty {
                 findings[entry.address] = (false, "no virtual server at this address")
@@ -113,16 +110,6 @@ extension Director {
             findings[entry.address] = problems.isEmpty ? (true, "servable") : (false, problems.joined(separator: "; "))
         }
         return findings
-    }
-
-    static func serviceKey(of change: IPVSChange) -> IPVSServiceKey? {
-        switch change {
-        case .addService(let s), .updateService(let s): s.key
-        case .deleteService(let k): k
-        case .addDestination(_, let k), .updateDestination(_, let k): k
-        case .deleteDestination(_, _, let k): k
-        case .setTimeouts, .zero, .flush, .startDaemon, .stopDaemon: nil
-        }
     }
 
     /// When the timer task should call ``announcementTick()`` next: the earliest deadline,
