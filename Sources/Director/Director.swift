@@ -452,7 +452,7 @@ public actor Director {
         instanceStates[name] = (stateName, isMaster)
         guard was != isMaster else { return }
         let services = state.configuration.virtualServers.filter { ownership.owners[$0.name] == name }.map(\.name)
-        if !services.isEmpty {
+        if !services.isEmpty, !ownership.warmStandby {
             logger.notice(isMaster ? "VRRP MASTER: installing the instance's virtual servers"
                                    : "VRRP not MASTER: removing the instance's virtual servers",
                           metadata: ["vrrp.instance": "\(name)", "vrrp.state": "\(stateName)",
@@ -717,6 +717,9 @@ public actor Director {
         }
         let parts = state.configuration.vrrp.instances.map { instance in
             "\(instance.name) \(instanceStates[instance.name]?.state ?? "starting")"
+        }
+        if ownership.warmStandby {
+            return "all virtual servers on every director (lvsd_warm_standby): " + parts.joined(separator: ", ")
         }
         return "virtual servers follow their VRRP instance's MASTER: " + parts.joined(separator: ", ")
     }

@@ -56,6 +56,7 @@ extension KeepalivedConfiguration {
         topLevel.read(document.statements, into: &configuration, &context)
         configuration.resolveLVS(&context)
         configuration.resolveVRRP(&context)
+        configuration.resolveOwnership(&context)
         configuration.resolveRouteAnnouncement(&context)
         return (configuration, context.diagnostics)
     }

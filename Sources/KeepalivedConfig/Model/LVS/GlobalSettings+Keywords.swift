@@ -66,6 +66,12 @@ extension GlobalSettings {
             },
             .alias("lvs_flush_onstop", of: "lvs_flush_on_stop"),
             .value("lvs_sync_daemon") { g, s, c in g.readLVSSyncDaemon(s, &c) },
+            .value("lvsd_warm_standby") { g, s, c in
+                c.warning(KeepalivedConfiguration.lvsdOnlyWarning(s.keyword.text), at: s.keyword.position)
+                c.extraArguments(s, after: 0)
+                g.warmStandby = true
+                g.warmStandbyPosition = s.keyword.position
+            },
             .value("vrrp_mcast_group4") { g, s, c in
                 guard let a = c.address(s), c.multicast(a, s, family: 4) else { return }
                 g.vrrpMulticastGroup4 = a

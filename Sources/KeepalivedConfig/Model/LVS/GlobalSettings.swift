@@ -45,6 +45,12 @@ public struct GlobalSettings: Sendable {
     public internal(set) var lvsFlushOnStop: LVSFlushOnStop = .none
     /// `lvs_sync_daemon INTERFACE [VRRP_INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`.
     public internal(set) var lvsSyncDaemon: LVSSyncDaemon?
+    /// `lvsd_warm_standby` (lvsd's own keyword): install every virtual server on every
+    /// director whatever its VRRP state, as keepalived's checker does, instead of only the
+    /// virtual servers whose instance is MASTER here.
+    public internal(set) var warmStandby = false
+    /// Where `lvsd_warm_standby` is written.
+    public internal(set) var warmStandbyPosition: SourcePosition?
 
     // MARK: VRRP-wide settings
     /// `vrrp_mcast_group4`; default 224.0.0.18 (INADDR_VRRP_GROUP).

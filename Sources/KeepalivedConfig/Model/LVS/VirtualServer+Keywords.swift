@@ -105,6 +105,12 @@ extension VirtualServer {
         },
         .boolean("smtp_alert") { $0.smtpAlertWritten = $1 },
         .value("virtualhost") { vs, s, c in vs.virtualhost = c.text(s, "a host name") },
+        .value("lvsd_vrrp_instance") { vs, s, c in
+            c.warning(KeepalivedConfiguration.lvsdOnlyWarning(s.keyword.text), at: s.keyword.position)
+            guard let name = c.argument(s, 0, "a vrrp_instance name") else { return }
+            c.extraArguments(s, after: 1)
+            vs.vrrpInstance = name
+        },
         .unimplemented("snmp_name", "lvsd has no SNMP agent"),
         .value("alpha") { vs, s, c in
             c.extraArguments(s, after: 0)

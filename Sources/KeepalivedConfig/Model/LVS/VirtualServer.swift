@@ -37,6 +37,11 @@ public struct VirtualServer: Sendable {
     public internal(set) var virtualhost: String?
     /// `smtp_alert`: resolved from `smtp_alert_checker`, `smtp_alert`, else false.
     public internal(set) var smtpAlert = false
+    /// `lvsd_vrrp_instance NAME` (lvsd's own keyword): the VRRP instance whose MASTER installs
+    /// this virtual server, for those no virtual IP names (fwmark services, addresses the
+    /// instances do not carry) or to choose another instance than the one carrying the
+    /// address. Checked against the instances once the whole file is read.
+    public internal(set) var vrrpInstance: ConfigToken?
 
     // Pool regression handling
     /// `alpha`: real servers start out of the pool until their checkers succeed.
