@@ -195,15 +195,18 @@ ownership_scenario() {
 # Master/master (issue 10; called by payload.sh after ownership_scenario): two VRRP instances with one VIP each, d1 preferred for VI_A and d2
 # for VI_B; each director installs only the virtual server on the VIP it is MASTER of. When
 # d2's lvsd stops, d1 takes VI_B's VIP and installs its service too; when d2 comes back it
-# preempts VI_B and d1 removes that service again.
+# preempts VI_B and d1 removes that service again. A fwmark service bound to VI_B with
+# lvsd_vrrp_instance follows VI_B. Last, both reload the file with lvsd_warm_standby: each
+# director then installs every service, whatever its states, and the VIPs stay where they are.
 MM_VIP_A=10.160.0.101
 MM_VIP_B=10.160.0.102
 
-mm_conf() { # mm_conf D PRIORITY_A PRIORITY_B
+mm_conf() { # mm_conf D PRIORITY_A PRIORITY_B [lvsd_warm_standby]
     mkdir -p /run/mm$1
     cat >/run/mm$1/keepalived.conf <<EOF2
 global_defs {
     vrrp_version 3
+    ${4:-}
 }
 vrrp_instance VI_A {
     interface eth0
@@ -239,6 +242,14 @@ virtual_server $MM_VIP_B 80 {
         weight 1
     }
 }
+virtual_server fwmark 5 {
+    lvs_sched rr
+    lvs_method DR
+    lvsd_vrrp_instance VI_B
+    real_server 10.160.0.12 0 {
+        weight 1
+    }
+}
 EOF2
 }
 mm_start() { # mm_start D
@@ -270,25 +281,38 @@ master_master_scenario() {
     mm_conf 2 100 150
     a="-A -t $MM_VIP_A:80 -s rr;"
     b="-A -t $MM_VIP_B:80 -s wrr;"
+    f="-A -f 5 -s rr;" # sorts first
     mm_start 1
     mm_start 2
     check "mm1 holds VI_A's VIP and service only" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$a"
-    check "mm2 holds VI_B's VIP and service only" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$b"
+    check "mm2 holds VI_B's VIP and services only (the fwmark service bound to VI_B too)" \
+        wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$f$b"
     echo "# mm1: $(mm_vips 1) $(mm_services 1)"
     echo "# mm2: $(mm_vips 2) $(mm_services 2)"
 
     say "mm2's lvsd stops: mm1 takes VI_B's VIP and installs its service too"
     kill -TERM "$(mm_pid 2)"
-    check "mm1 holds both VIPs and both services" wait_until 150 mm_holds 1 "$MM_VIP_A/24;$MM_VIP_B/24;" "$a$b"
+    check "mm1 holds both VIPs and all three services" wait_until 150 mm_holds 1 "$MM_VIP_A/24;$MM_VIP_B/24;" "$f$a$b"
     # A stopping lvsd removes its VIPs and leaves the kernel table as it is (see the SIGTERM
     # case above): mm2 keeps VI_B's service, with no VIP to bring it traffic.
-    check "mm2 removed its VIPs and left its table as it was" wait_until 100 mm_holds 2 "" "$b"
+    check "mm2 removed its VIPs and left its table as it was" wait_until 100 mm_holds 2 "" "$f$b"
     check "mm2's lvsd exits" wait_until 100 sh -c "! test -e /run/mm2/lvsd.pid"
 
     say "mm2's lvsd restarts: it preempts VI_B, and mm1 gives VI_B's VIP and service back"
     mm_start 2
-    check "mm2 holds VI_B's VIP and service again" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$b"
+    check "mm2 holds VI_B's VIP and services again" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$f$b"
     check "mm1 is back to VI_A's VIP and service only" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$a"
+
+    say "Both reload with lvsd_warm_standby: every service on both directors, the VIPs stay"
+    mm_conf 1 150 100 lvsd_warm_standby
+    mm_conf 2 100 150 lvsd_warm_standby
+    for d in 1 2; do
+        check "mm$d reloads" $IP netns exec mm$d lvsctl --control-socket /run/mm$d/lvsd.sock reload
+    done
+    check "mm1 keeps VI_A's VIP and installs all three services" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$f$a$b"
+    check "mm2 keeps VI_B's VIP and installs all three services" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$f$a$b"
+    check "mm2's status says warm standby" sh -c "$IP netns exec mm2 lvsctl --control-socket /run/mm2/lvsd.sock status \
+        | grep -q 'all virtual servers on every director (lvsd_warm_standby)'"
 
     for d in 1 2; do
         pid=$(mm_pid $d)
