@@ -4,7 +4,7 @@ real servers, every real server with a TCP_CHECK (or, with --check http, an HTTP
 /health expecting 200) on port 80.
 
     usage: generate.py [--virtual-servers N] [--real-servers M] [--delay-loop S]
-                       [--changed-weights K] [--check tcp|http] [--vrrp-vip ADDRESS]
+                       [--changed-weights K] [--check tcp|http] [--vrrp-vip ADDRESS] [--warm-standby]
 
 Virtual servers are 10.0.x.y:80 (NAT, wlc), real servers 10.64.0.1 upwards, port 80: the
 benchmark payload routes 10.64.0.0/10 to the guest's loopback and listens on port 80, so
@@ -29,8 +29,12 @@ def main() -> None:
     parser.add_argument("--changed-weights", type=int, default=0)
     parser.add_argument("--check", choices=["tcp", "http"], default="tcp")
     parser.add_argument("--vrrp-vip")
+    parser.add_argument("--warm-standby", action="store_true")
     args = parser.parse_args()
-    out = ["global_defs {", "    router_id bench", "}"]
+    out = ["global_defs {", "    router_id bench"]
+    if args.warm_standby:
+        out.append("    lvsd_warm_standby")
+    out.append("}")
     if args.vrrp_vip:
         out += ["vrrp_instance VI_1 {",
                 "@d1 state MASTER",

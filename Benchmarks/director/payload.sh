@@ -289,7 +289,8 @@ echo "(f) VRRP takeover, 1,000 x 10 on the instance's VIP (/bench/takeover.conf,
 echo "    two directors in network namespaces joined by a veth pair, each with its own listener for"
 echo "    the checks; SIGTERM of the MASTER (it sends priority 0), until the BACKUP holds the VIP and"
 echo "    the full table. keepalived installs the table on both directors at start; lvsd only on the"
-echo "    MASTER, so its takeover includes installing 10,000 destinations."
+echo "    MASTER, so its takeover includes installing 10,000 destinations; 'lvsd-warm' is lvsd with"
+echo "    lvsd_warm_standby (/bench/takeover-warm.conf), which installs the table on both, as keepalived."
 VIP=10.99.0.100
 $IP netns add d1
 $IP netns add d2
@@ -316,6 +317,8 @@ pair_start() { # pair_start TOOL D
                     -c /run/t$2/checkers.pid >/tmp/takeover-keepalived-d$2.log 2>&1 & ;;
     lvsd) in_ns $2 lvsd -f /bench/takeover.conf -i d$2 --pid-file /run/t$2/main.pid --control-socket /run/t$2/sock \
               --state-dir /run/t$2/state --log-level warning >/tmp/takeover-lvsd-d$2.log 2>&1 & ;;
+    lvsd-warm) in_ns $2 lvsd -f /bench/takeover-warm.conf -i d$2 --pid-file /run/t$2/main.pid --control-socket /run/t$2/sock \
+              --state-dir /run/t$2/state --log-level warning >/tmp/takeover-lvsd-warm-d$2.log 2>&1 & ;;
     esac
 }
 pair_pid() { cat /run/t$1/main.pid 2>/dev/null; }
@@ -332,13 +335,13 @@ pair_stop() { # pair_stop D
 }
 show_logs() { for f in /tmp/takeover-$1-d1.log /tmp/takeover-$1-d2.log; do echo "    $f:"; tail -n 8 $f | cut -c1-160 | sed 's/^/      /'; done; }
 for round in $(seq 1 "$ROUNDS"); do
-    for tool in keepalived lvsd; do
+    for tool in keepalived lvsd lvsd-warm; do
         pair_start $tool 1
         pair_start $tool 2
         if ! wait_for 2400 eval "has_vip 1 && last_complete 1 && [ -n \"\$(pair_pid 2)\" ]"; then
             echo "  round $round $tool: d1 did not become MASTER with the full table"; show_logs $tool; pair_stop 1; pair_stop 2; continue
         fi
-        [ $tool = keepalived ] && wait_for 2400 last_complete 2
+        [ $tool != lvsd ] && wait_for 2400 last_complete 2
         # Both tools start 10,000 checks per director at once; the SIGTERM comes once that
         # first round is well over (delay_loop 60).
         sleep 30

@@ -29,6 +29,8 @@ trap 'rm -rf "$work"' EXIT
 "$here/generate.py" --virtual-servers 100 --real-servers 10 --delay-loop 1 >"$work/checks.conf"
 "$here/generate.py" --virtual-servers 20 --real-servers 10 --delay-loop 1 --check http >"$work/http.conf"
 "$here/generate.py" --virtual-servers 1000 --real-servers 10 --delay-loop 60 --vrrp-vip 10.99.0.100 >"$work/takeover.conf"
+"$here/generate.py" --virtual-servers 1000 --real-servers 10 --delay-loop 60 --vrrp-vip 10.99.0.100 --warm-standby \
+    >"$work/takeover-warm.conf"
 exec "$root/scripts/vm/run" --timeout 3600 --smp "$smp" --mem 2048 \
     --bin /usr/sbin/keepalived --bin "$bin/lvsd" --bin "$bin/lvsctl" --bin "$bin/checks-bench" "${extra_bins[@]}" \
     --file "$work:/bench" -- "$here/payload.sh" "$rounds" "$cases"
