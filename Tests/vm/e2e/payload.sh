@@ -279,6 +279,16 @@ echo "#   the client's longest gap (keepalived -> lvsd): $(loop_gap mixedback)"
 held_check "after-keepalived-to-lvsd"
 answers=$(fetches 6)
 echo "#   through d1 again: $answers"
+if echo "$answers" | grep -q FAIL; then
+    # A failure here was seen twice in about ten runs and is not understood yet: keep what a
+    # reader needs to explain it.
+    echo "#   diagnostics for the failed request:"
+    for d in 1 2; do dir_run $d ipvsadm -Lnc 2>&1 | sed "s/^/#     d$d conn: /"; done
+    for d in 1 2; do dir_run $d ipvsadm -Ln 2>&1 | sed "s/^/#     d$d table: /"; done
+    $IP -n client neigh show 2>&1 | sed 's/^/#     client neigh: /'
+    $IP netns exec client cat /proc/net/tcp 2>&1 | sed 's/^/#     client tcp: /'
+    echo "#     retried now: $(fetches 6)"
+fi
 check "six requests through d1 are answered" [ "$(echo "$answers" | grep -c FAIL)" = 0 ]
 echo "#   keepalived's log on d2 (VRRP lines):"
 grep 'Keepalived_vrrp.*(VI_1)' /tmp/syslog.log | sed 's/^.*Keepalived_vrrp/Keepalived_vrrp/' | tail -n 6 | indent "  "
