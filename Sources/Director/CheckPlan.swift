@@ -15,20 +15,33 @@ public struct CheckPlan: Sendable {
     public var notRun: [(position: SourcePosition, message: String)] = []
 
     public init(_ configuration: KeepalivedConfiguration) {
-        var trackFiles: [String: TrackedFile] = [:]
-        for file in configuration.vrrp.trackedFiles { trackFiles[file.name] = file }
+        let context = Context(configuration)
         for virtualServer in configuration.virtualServers {
             for realServer in virtualServer.realServers {
                 var specs: [CheckSpec] = []
                 for checker in realServer.checkers {
-                    switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer,
-                                        trackFiles: trackFiles) {
+                    switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer, context: context) {
                     case .success(let spec): specs.append(spec)
                     case .failure(let reason): notRun.append((checker.position, reason.message))
                     }
                 }
                 checks[virtualServer.healthID(of: realServer)] = specs
             }
+        }
+    }
+
+    /// What a checker's spec takes from outside its block: the file's `track_file`s (for
+    /// FILE_CHECK) and `global_defs` `script_user` and `enable_script_security` (for
+    /// MISC_CHECK, so that a reload changing them restarts the checks they change).
+    struct Context: Sendable {
+        var trackFiles: [String: TrackedFile] = [:]
+        var scripts: ScriptSettings
+
+        init(_ configuration: KeepalivedConfiguration) {
+            for file in configuration.vrrp.trackedFiles { trackFiles[file.name] = file }
+            let global = configuration.global
+            scripts = ScriptSettings(defaultUser: global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
+                                     enableScriptSecurity: global.enableScriptSecurity)
         }
     }
 
@@ -63,7 +76,7 @@ public struct CheckPlan: Sendable {
     }
 
     static func checker(_ checker: KeepalivedConfig.Checker, realServer: RealServer,
-                        virtualServer: VirtualServer, trackFiles: [String: TrackedFile] = [:]) -> Result<CheckSpec, NotRun> {
+                        virtualServer: VirtualServer, context: Context) -> Result<CheckSpec, NotRun> {
         let timing = CheckTiming(delayLoop: checker.delayLoop, retry: checker.retry,
                                  delayBeforeRetry: checker.delayBeforeRetry,
                                  warmup: checker.warmup > .zero ? checker.warmup : nil, alpha: checker.alpha)
@@ -106,7 +119,7 @@ public struct CheckPlan: Sendable {
                 return .failure(NotRun(message: "MISC_CHECK without misc_path is not run"))
             }
             var check = MiscCheck(arguments: script.arguments, timeout: misc.timeout ?? checker.delayLoop,
-                                  dynamic: misc.dynamic)
+                                  dynamic: misc.dynamic, scriptSettings: context.scripts)
             if let user = misc.user {
                 check.user = RealServerChecks.ScriptUser(name: user.user, group: user.group)
             }
@@ -122,7 +135,7 @@ public struct CheckPlan: Sendable {
             let check = PingCheck(address: (connection?.address ?? realServer.address).description, connectTimeout: timeout)
             return .success(CheckSpec(.ping(check), timing: timing))
         case .file(let file):
-            guard let name = file.trackFile, let tracked = trackFiles[name], let path = tracked.path else {
+            guard let name = file.trackFile, let tracked = context.trackFiles[name], let path = tracked.path else {
                 return .failure(NotRun(message: "FILE_CHECK without a track_file that has a file is not run"))
             }
             let trackFile = TrackFile(name: name, path: path, weight: Int32(clamping: tracked.weight),

@@ -1,5 +1,6 @@
 import KeepalivedConfig
 import VRRP
+import RealServerChecks
 
 /// What lvsd runs of a configuration's `vrrp_instance` blocks: for each instance the
 /// ``VRRPRunnerConfiguration`` of a ``VRRP/VRRPInstanceRunner`` (all but the primary address,
@@ -62,8 +63,10 @@ public struct VRRPPlan: Sendable {
     public var syncGroups: [SyncGroup] = []
     /// The `vrrp_script` blocks a planned instance tracks, in file order.
     public var scripts: [VRRPScript] = []
-    /// global_defs `script_user`: who runs notify scripts that name no user; nil: root.
-    public var scriptUser: KeepalivedConfig.ScriptUser?
+    /// global_defs `script_user` and `enable_script_security`: who runs vrrp_scripts and notify
+    /// scripts that name no user, and which programs are refused (``CheckPlan/Context``'s
+    /// rules, the same as MISC_CHECK's).
+    public var scriptSettings: ScriptSettings
     /// Settings that make lvsd refuse to start its VRRP instances.
     public var refused: [Item] = []
     /// Settings that are not carried out.
@@ -72,7 +75,7 @@ public struct VRRPPlan: Sendable {
     public init(_ configuration: KeepalivedConfiguration) {
         let global = configuration.global
         let vrrp = configuration.vrrp
-        scriptUser = global.scriptUser
+        scriptSettings = CheckPlan.Context(configuration).scripts
         for instance in vrrp.instances {
             var mapper = InstanceMapper(instance: instance, global: global)
             if let planned = mapper.map() { instances.append(planned) }

@@ -340,11 +340,12 @@ struct VRRPService: Sendable {
             }
         }
         publish()
-        let check = MiscCheck(arguments: command.arguments, timeout: script.effectiveTimeout,
-                              user: scriptUser(script.user, script.group))
         var lastError: String?
         while !Task.isCancelled {
             var success = false
+            // Built at each run: a reload's script_user or enable_script_security applies to the next.
+            let check = MiscCheck(arguments: command.arguments, timeout: script.effectiveTimeout,
+                                  user: scriptUser(script.user, script.group), scriptSettings: registry.plan.scriptSettings)
             do {
                 let outcome = try await prober.probe(CheckSpec(.misc(check)))
                 if case .notRun(let reason) = outcome {
@@ -375,7 +376,7 @@ struct VRRPService: Sendable {
         }
     }
 
-    /// Who runs a script: its own user; nil takes the prober's default (global_defs
+    /// Who runs a script: its own user; nil takes the plan's default (global_defs
     /// `script_user`, else `keepalived_script` if that user exists, else root, with
     /// `enable_script_security`'s rules), as for MISC_CHECK.
     private func scriptUser(_ name: String?, _ group: String?) -> RealServerChecks.ScriptUser? {
@@ -405,7 +406,7 @@ struct VRRPService: Sendable {
     /// Runs one notify script of an instance (or, with `group`, of a sync group) and logs how it went.
     private func runNotification(_ command: VRRPNotification, instance: String, group: Bool = false) async {
         let check = MiscCheck(arguments: command.arguments, timeout: command.timeout,
-                              user: scriptUser(command.user, command.group))
+                              user: scriptUser(command.user, command.group), scriptSettings: registry.plan.scriptSettings)
         let metadata: Logger.Metadata = [group ? "vrrp.group" : "vrrp.instance": "\(instance)",
                                          "script": "\(command.arguments.joined(separator: " "))"]
         do {

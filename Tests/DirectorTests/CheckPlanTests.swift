@@ -104,3 +104,44 @@ import Testing
         #expect(file.trackFile == TrackFile(name: "weight_file", path: "/run/lvsd-test/weight", weight: 2, reverse: true))
     }
 }
+
+/// global_defs `script_user` and `enable_script_security` travel with each MISC_CHECK, so that a
+/// reload that changes them changes the check (the engine restarts it) instead of leaving the
+/// start's settings in force.
+@Suite struct CheckPlanScriptSettingsTests {
+    static func miscCheck(global: String) throws -> MiscCheck {
+        let (configuration, _) = try loadConfiguration("""
+            global_defs {
+            \(global)
+            }
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lvs_method NAT
+                real_server 192.168.1.1 80 {
+                    MISC_CHECK {
+                        misc_path "/bin/true"
+                    }
+                }
+            }
+            """)
+        let specs = try #require(CheckPlan(configuration).checks["TCP 10.0.0.1:80 -> 192.168.1.1:80"])
+        guard case .misc(let check) = specs.first?.checker else {
+            throw TestFailure("expected a MISC_CHECK, got \(specs)")
+        }
+        return check
+    }
+
+    @Test func theSettingsAreThoseOfTheFile() throws {
+        #expect(try Self.miscCheck(global: "").scriptSettings == ScriptSettings())
+        #expect(try Self.miscCheck(global: "script_user nobody nogroup\nenable_script_security").scriptSettings
+                == ScriptSettings(defaultUser: ScriptUser(name: "nobody", group: "nogroup"), enableScriptSecurity: true))
+    }
+
+    @Test func changingThemChangesTheCheck() throws {
+        let before = try Self.miscCheck(global: "script_user nobody")
+        let after = try Self.miscCheck(global: "script_user daemon")
+        #expect(before != after)
+        #expect(after.scriptSettings?.defaultUser == ScriptUser(name: "daemon", group: nil))
+        #expect(before.arguments == after.arguments)
+    }
+}

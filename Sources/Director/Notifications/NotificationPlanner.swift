@@ -201,7 +201,8 @@ public struct NotificationPlanner: Sendable {
             if realServer.smtpAlert, mail.isEnabled {
                 out.append(.mail(alert(
                     subject: "Realserver \(name) of virtual server \(Self.virtualServerText(change.virtualServer)) - \(change.isUp ? "UP" : "DOWN")",
-                    body: Self.checkerLine(realServer, of: change.virtualServer, isUp: change.isUp, reason: change.reason))))
+                    body: Self.checkerLine(realServer, of: change.virtualServer, isUp: change.isUp, reason: change.reason,
+                                           context: configuration.map(CheckPlan.Context.init)))))
             }
             return out
         case .reloaded(let reload):
@@ -259,10 +260,11 @@ public struct NotificationPlanner: Sendable {
     /// The line the checker that decided the change mails (check_tcp.c `tcp_epilog`,
     /// check_http.c `http_handle_response`, check_misc.c `misc_check_child_thread`).
     static func checkerLine(_ realServer: RealServer, of virtualServer: VirtualServer, isUp: Bool,
-                            reason: String) -> String {
+                            reason: String, context: CheckPlan.Context?) -> String {
         let decided = realServer.checkers.first { checker in
-            guard case .success(let spec) = CheckPlan.checker(checker, realServer: realServer,
-                                                              virtualServer: virtualServer) else { return false }
+            guard let context, case .success(let spec) = CheckPlan.checker(checker, realServer: realServer,
+                                                                            virtualServer: virtualServer,
+                                                                            context: context) else { return false }
             return reason.hasPrefix("\(spec.description): ")
         } ?? realServer.checkers.first
         guard let kind = decided?.kind else {

@@ -13,18 +13,23 @@ public struct MiscCheck: Hashable, Sendable {
     /// default of ``ScriptSettings`` (keepalived's global `script_user`, else `keepalived_script`
     /// if that user exists, else the user the daemon runs as).
     public var user: ScriptUser?
+    /// `script_user` and `enable_script_security` for this check; nil: the prober's
+    /// (``LiveProber/init(group:scripts:)``). lvsd sets them per check, so that a reload that
+    /// changes them is a change of the check.
+    public var scriptSettings: ScriptSettings?
     /// How many bytes of the program's output (stdout and stderr together) are kept for the failure
     /// reason; the rest is read and discarded.
     public var outputCap: Int
 
     public init(
         arguments: [String], timeout: Duration? = nil, dynamic: Bool = false,
-        user: ScriptUser? = nil, outputCap: Int = 4096
+        user: ScriptUser? = nil, scriptSettings: ScriptSettings? = nil, outputCap: Int = 4096
     ) {
         self.arguments = arguments
         self.timeout = timeout
         self.dynamic = dynamic
         self.user = user
+        self.scriptSettings = scriptSettings
         self.outputCap = outputCap
     }
 

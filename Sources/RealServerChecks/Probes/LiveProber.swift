@@ -32,7 +32,7 @@ public struct LiveProber: Prober, ConnectLoopProbing {
         case .http(let check):
             return try await HTTPProbe(group: group, tlsContexts: tlsContexts).run(check)
         case .misc(let check):
-            return try await MiscProbe(settings: scripts).run(check, defaultTimeout: spec.timing.delayLoop)
+            return try await MiscProbe(settings: check.scriptSettings ?? scripts).run(check, defaultTimeout: spec.timing.delayLoop)
         case .file(let check):
             return FileProbe().run(check)
         case .udp(let check):
