@@ -36,11 +36,12 @@ struct LVSCtl: AsyncParsableCommand {
     /// Runs the command; a usage error exits 2 (not ArgumentParser's 64), as `lvsctl probe` documents.
     static func main() async {
         do {
-            if let direct = DirectCommand(arguments: Array(CommandLine.arguments.dropFirst())) {
+            let arguments = Self.movingControlSocket(Array(CommandLine.arguments.dropFirst()))
+            if let direct = DirectCommand(arguments: arguments) {
                 try direct.run()
                 return
             }
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -53,6 +54,32 @@ struct LVSCtl: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension LVSCtl {
+    /// `lvsctl --control-socket PATH status`: the socket may come before the subcommand (the
+    /// form the VRRP issue's command line gives, as `ipvsadm`-style global options go), and is
+    /// moved after the subcommand's own arguments, where the subcommand reads it (before a
+    /// `--`, so that it stays an option). A subcommand without the option says so as usual.
+    static func movingControlSocket(_ arguments: [String]) -> [String] {
+        var rest = arguments
+        var moved: [String] = []
+        while let first = rest.first {
+            if first == "--control-socket", rest.count >= 2 {
+                moved += rest.prefix(2)
+                rest.removeFirst(2)
+            } else if first.hasPrefix("--control-socket=") {
+                moved.append(first)
+                rest.removeFirst()
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty else { return arguments }
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: moved, at: end)
+        return rest
     }
 }
 

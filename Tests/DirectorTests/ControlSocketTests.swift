@@ -73,6 +73,12 @@ import Glibc
             let member = try await Self.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=\(nogroup)", "--clear-groups",
                                              lvsctl, "reload", "--control-socket", path])
             #expect(member == CommandResult(status: 0, stdout: "lvsd reloaded its configuration\n", stderr: ""))
+            // The socket before the subcommand, as the VRRP issue writes `lvsctl --control-socket PATH status`.
+            for global in [["--control-socket", path], ["--control-socket=\(path)"]] {
+                let before = try await Self.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=\(nogroup)", "--clear-groups",
+                                                 lvsctl] + global + ["reload"])
+                #expect(before == CommandResult(status: 0, stdout: "lvsd reloaded its configuration\n", stderr: ""))
+            }
             // nobody in group daemon: not a member.
             let other = try await Self.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=1", "--clear-groups",
                                             lvsctl, "reload", "--control-socket", path])

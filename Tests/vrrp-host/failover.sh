@@ -216,7 +216,8 @@ scenario() {
     start "$bkind" "$nsB" "$version" 100 "$blabel"; local bpid=$started_pid
     expect_master "$nsA" "$nsB" "$mkind" "$bkind" "$name, start"
     if [ "$mkind" = lvsd ] && [ "$version" = 2 ]; then
-        if ip netns exec "$nsA" "$lvsctl" status --control-socket "$work/$nsA.sock" > "$work/status.txt" 2>&1 \
+        # The form: the socket before the subcommand.
+        if ip netns exec "$nsA" "$lvsctl" --control-socket "$work/$nsA.sock" status > "$work/status.txt" 2>&1 \
             && grep -q "^VI_1 (eth0, vrid 51, v2): MASTER" "$work/status.txt"; then
             ok "$name: lvsctl status text shows VI_1 MASTER"
             sed -n '/^VRRP:/,/^$/p' "$work/status.txt"
