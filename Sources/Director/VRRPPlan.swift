@@ -67,6 +67,8 @@ public struct VRRPPlan: Sendable {
     /// scripts that name no user, and which programs are refused (``CheckPlan/Context``'s
     /// rules, the same as MISC_CHECK's).
     public var scriptSettings: ScriptSettings
+    /// global_defs `fifo_write_vrrp_states_on_reload`.
+    public var fifoWritesStatesOnReload: Bool
     /// Settings that make lvsd refuse to start its VRRP instances.
     public var refused: [Item] = []
     /// Settings that are not carried out.
@@ -76,6 +78,7 @@ public struct VRRPPlan: Sendable {
         let global = configuration.global
         let vrrp = configuration.vrrp
         scriptSettings = CheckPlan.Context(configuration).scripts
+        fifoWritesStatesOnReload = global.fifoWriteVRRPStatesOnReload
         for instance in vrrp.instances {
             var mapper = InstanceMapper(instance: instance, global: global)
             if let planned = mapper.map() { instances.append(planned) }

@@ -101,9 +101,11 @@ struct DaemonCommand {
             }
         }
         // Always there, so that a reload can add instances to a file that had none.
-        let vrrp = VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, place: place)
+        let fifos = NotifyFIFOs(logger: logger)
+        let vrrp = VRRPService(plan: vrrpPlan, director: director, logger: logger, prober: prober, fifos: fifos,
+                               place: place)
         let service = DirectorService(director: director, control: ControlServer(path: controlSocket, group: socketGroup),
-                                      notifier: Notifier(configuration: configuration, logger: logger),
+                                      notifier: Notifier(configuration: configuration, fifos: fifos, logger: logger),
                                       configuration: configuration, metrics: metrics, vrrp: vrrp, logger: logger)
         await vrrp.prepare()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

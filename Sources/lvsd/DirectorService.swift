@@ -23,6 +23,17 @@ struct DirectorService: Service {
     var logger: Logger
 
     func run() async throws {
+        // The notify FIFOs are open before the first notification and closed after the last.
+        guard let fifos = notifier.fifos else { return await runServices() }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await fifos.run(configuration.global, scripts: notifier.scripts) }
+            await fifos.ready.wait()
+            await runServices()
+            group.cancelAll()
+        }
+    }
+
+    private func runServices() async {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await director.run() }

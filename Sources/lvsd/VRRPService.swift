@@ -45,14 +45,17 @@ struct VRRPService: Sendable {
     /// Formats a position as `FILE:LINE`.
     var place: @Sendable (SourcePosition) -> String
     var retryInterval: Duration = .seconds(5)
+    /// `notify_fifo`/`vrrp_notify_fifo`: the FIFOs the instances' and groups' lines go to.
+    var fifos: NotifyFIFOs?
     private let registry: VRRPRegistry
     /// The plans of successful reloads, in order (``Director/setVRRPReloadHandler(_:)``).
     private let reloads: AsyncStream<VRRPPlan>
     private let reloadSink: AsyncStream<VRRPPlan>.Continuation
 
-    init(plan: VRRPPlan, director: Director, logger: Logger, prober: any Prober,
+    init(plan: VRRPPlan, director: Director, logger: Logger, prober: any Prober, fifos: NotifyFIFOs? = nil,
          place: @escaping @Sendable (SourcePosition) -> String) {
         self.director = director
+        self.fifos = fifos
         self.logger = logger
         self.prober = prober
         self.place = place
@@ -156,6 +159,11 @@ struct VRRPService: Sendable {
             logger.notice("VRRP instance stopped by a reload", metadata: ["vrrp.instance": "\(instance.name)"])
             let commands = VRRPNotification.deletedCommands(instance.notify, instance: instance.name, lastState: state,
                                                             priority: priority)
+            if instance.notify.notifiesDeleted {
+                writeFIFO(NotifyFIFOLine.instance(instance.name, state: "DELETED", priority: priority))
+            } else if state != "FAULT" {
+                writeFIFO(NotifyFIFOLine.instance(instance.name, state: "FAULT", priority: priority))
+            }
             let notifications = VRRPTaskLifetime()
             notified[instance.name] = notifications
             group.addTask {
@@ -181,6 +189,7 @@ struct VRRPService: Sendable {
             logger.notice("VRRP reload: instance restarted", metadata: [
                 "vrrp.instance": "\(restart.name)", "reason": "\(restart.reasons.joined(separator: ", "))"])
         }
+        if plan.fifoWritesStatesOnReload { writeStates() }
         // A file with no VRRP before or after: nothing to say.
         if old.instances.isEmpty && plan.instances.isEmpty { return }
         logger.notice("VRRP reload done", metadata: [
@@ -246,6 +255,9 @@ struct VRRPService: Sendable {
                                                              state: change.to.description, priority: priority) {
                         group.addTask { await runNotification(command, instance: instance.name) }
                     }
+                    if [.master, .backup, .fault].contains(change.to) {
+                        writeFIFO(NotifyFIFOLine.instance(instance.name, state: change.to.description, priority: priority))
+                    }
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
                 }
@@ -292,9 +304,12 @@ struct VRRPService: Sendable {
                                metadata: metadata.merging(["vrrp.peer": "\(other.address)",
                                                            "vrrp.peer_priority": "\(other.priority)",
                                                            "vrrp.priority": "\(other.ourPriority)"]) { $1 })
-                if !other.yielding, let notify = registry.entry(name)?.instance.notify,
-                   let script = VRRPNotification.masterReceivedLowerPriority(notify) {
-                    group.addTask { await runNotification(script, instance: name) }
+                if !other.yielding {
+                    if let notify = registry.entry(name)?.instance.notify,
+                       let script = VRRPNotification.masterReceivedLowerPriority(notify) {
+                        group.addTask { await runNotification(script, instance: name) }
+                    }
+                    writeFIFO(NotifyFIFOLine.instance(name, state: "MASTER_RX_LOWER_PRI", priority: Int(other.ourPriority)))
                 }
             }
         }
@@ -312,6 +327,7 @@ struct VRRPService: Sendable {
                 for command in VRRPNotification.groupCommands(notify, group: name, state: change.to) {
                     group.addTask { await runNotification(command, instance: name, group: true) }
                 }
+                if ["MASTER", "BACKUP", "FAULT"].contains(change.to) { writeFIFO(NotifyFIFOLine.group(name, state: change.to)) }
             }
         }
     }
@@ -390,16 +406,37 @@ struct VRRPService: Sendable {
             let plan = registry.plan
             for instance in plan.instances {
                 let priority = registry.entry(instance.name)?.lastPriority ?? Int(instance.runner.instance.priority)
+                writeFIFO(NotifyFIFOLine.instance(instance.name, state: "STOP", priority: priority))
                 for command in VRRPNotification.commands(instance.notify, instance: instance.name, state: "STOP",
                                                          priority: priority) {
                     group.addTask { await runNotification(command, instance: instance.name) }
                 }
             }
             for syncGroup in plan.syncGroups {
+                writeFIFO(NotifyFIFOLine.group(syncGroup.name, state: "STOP"))
                 for command in VRRPNotification.groupCommands(syncGroup.notify, group: syncGroup.name, state: "STOP") {
                     group.addTask { await runNotification(command, instance: syncGroup.name, group: true) }
                 }
             }
+        }
+    }
+
+    /// Writes a line to the FIFOs that receive VRRP's events.
+    private func writeFIFO(_ line: String) {
+        fifos?.write(line, for: .vrrp)
+    }
+
+    /// `fifo_write_vrrp_states_on_reload`: every running instance's state, then every sync
+    /// group's, as after a transition (instances not yet past INIT have none to write).
+    private func writeStates() {
+        for instance in registry.plan.instances {
+            guard let entry = registry.entry(instance.name), ["MASTER", "BACKUP", "FAULT"].contains(entry.state) else { continue }
+            writeFIFO(NotifyFIFOLine.instance(instance.name, state: entry.state,
+                                              priority: entry.lastPriority))
+        }
+        for syncGroup in registry.plan.syncGroups {
+            guard let hub = registry.hub(syncGroup.name), [.master, .backup, .fault].contains(hub.state) else { continue }
+            writeFIFO(NotifyFIFOLine.group(syncGroup.name, state: hub.state.description))
         }
     }
 

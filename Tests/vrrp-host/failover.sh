@@ -98,19 +98,31 @@ shift
 echo "\$*" >> "$work/notify-\$label.log"
 EOF
 chmod 755 "$work/notify.sh"
+# vrrp_notify_fifo_script: keepalived and lvsd start it with the FIFO's name last; it appends
+# the FIFO's lines to $work/fifo-LABEL.log.
+cat > "$work/fifo-reader.sh" <<EOF
+#!/bin/sh
+exec cat "\$2" >> "$work/fifo-\$1.log"
+EOF
+chmod 755 "$work/fifo-reader.sh"
 
 # config VERSION PRIORITY [KIND [LABEL]]: the configuration of one side.
 config() {
-    local version=$1 priority=$2 kind=${3:-lvsd} label=${4:-none} advert=1 auth=""
+    local version=$1 priority=$2 kind=${3:-lvsd} label=${4:-none} advert=1 auth="" fifo=""
     if [ "$version" = 3 ]; then advert=0.1; else
         auth="    authentication {
         auth_type PASS
         auth_pass secret1
     }"
     fi
+    if [ "$label" != none ]; then
+        fifo="    vrrp_notify_fifo $work/$label.fifo
+    vrrp_notify_fifo_script \"$work/fifo-reader.sh $label\""
+    fi
     cat <<EOF
 global_defs {
     vrrp_version $version
+$fifo
 }
 vrrp_instance VI_1 {
     state BACKUP
@@ -269,6 +281,11 @@ scenario() {
     reap "$mpid"
     # A killed daemon leaves its VIP behind; remove it before the next scenario.
     if has_vip "$nsA"; then ip -n "$nsA" addr del "$vip/24" dev eth0; fi
+    # The new MASTER's notify scripts first: a SIGTERM right after the takeover starts the STOP
+    # ones while they still run, and their lines then come in either order (keepalived's too).
+    # (It became MASTER twice: after the SIGTERM and now.)
+    wait_for 10 eval "[ \"\$(grep -c 'MASTER 100\$' '$work/notify-$blabel.log' 2>/dev/null)\" = 2 ] \
+        && [ \"\$(grep -c '^master-script\$' '$work/notify-$blabel.log' 2>/dev/null)\" = 2 ]" || true
     stop_with TERM "$bkind" "$nsB" "$bpid"
     reap "$bpid"
     if has_vip "$nsB"; then fail "$name: $nsB kept the VIP after SIGTERM"; ip -n "$nsB" addr del "$vip/24" dev eth0; fi
@@ -720,10 +737,32 @@ compare_notify() {
         fail "notify: $1 differs from $2 (above); lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
     fi
 }
+# vrrp_notify_fifo: the lines lvsd's FIFO script read, in order, are those keepalived's read in
+# the same role (INSTANCE "VI_1" STATE PRIORITY), but for two kinds:
+# - STOP: both write it at a SIGTERM, but keepalived kills its own FIFO script as it exits,
+#   before the script reads the line (an outside reader gets it: checked by hand with
+#   keepalived 2.2.7 and `cat FIFO`); lvsd closes the FIFO and gives the script a second, so
+#   lvsd's script must read one STOP per SIGTERM, which is checked instead;
+# - MASTER_RX_LOWER_PRI: lvsd, when it yields, sends one advert at its own priority (see
+#   higher_prio_send_advert in the README), which a keepalived MASTER reports; keepalived
+#   yields silently, so an lvsd MASTER has nothing to report.
+compare_fifo() {
+    local ours=$work/fifo-$1.log theirs=$work/fifo-$2.log stops=$3
+    local skip='" (STOP|MASTER_RX_LOWER_PRI) '
+    if [ -s "$ours" ] && diff -u <(grep -Ev "$skip" "$theirs") <(grep -Ev "$skip" "$ours") \
+        && [ "$(grep -c '" STOP ' "$ours")" = "$stops" ]; then
+        ok "notify FIFO: $1 wrote what $2 wrote, and $stops STOP: $(tr '\n' ';' < "$ours")"
+    else
+        fail "notify FIFO: $1 differs from $2 (above), or not $stops STOP; lvsd: $(cat "$ours" 2>&1); keepalived: $(cat "$theirs" 2>&1)"
+    fi
+}
 if want failover && [ -x "$keepalived" ]; then
     for version in 2 3; do
         compare_notify "v$version-lvsd-master-vs-keepalived" "v$version-keepalived-master-vs-lvsd"
         compare_notify "v$version-lvsd-backup-vs-keepalived" "v$version-keepalived-backup-vs-lvsd"
+        # The MASTER gets one SIGTERM; the BACKUP is stopped once at the end.
+        compare_fifo "v$version-lvsd-master-vs-keepalived" "v$version-keepalived-master-vs-lvsd" 1
+        compare_fifo "v$version-lvsd-backup-vs-keepalived" "v$version-keepalived-backup-vs-lvsd" 1
     done
 fi
 

@@ -6,6 +6,9 @@ public enum NotificationAction: Sendable, Hashable {
     /// Run `command`; `purpose` says which (`notify_up`, `quorum_down`) and for whom, for logs.
     case script(ScriptCommand, purpose: String)
     case mail(AlertMail)
+    /// Write this line to the notify FIFOs that receive the checkers' events
+    /// (`notify_fifo`, `lvs_notify_fifo`; ``NotifyFIFOLine``).
+    case fifo(String)
 }
 
 /// Which notifications keepalived 2.2.7 sends for the director's events: events in,
@@ -38,6 +41,10 @@ public struct NotificationPlanner: Sendable {
     public var mail: MailSettings
     /// `rs_init_notifies`.
     public var initialNotifies: Bool
+    /// A FIFO receives the checkers' events (`notify_fifo` or `lvs_notify_fifo`): each real
+    /// server and quorum notification also writes its line (ipwrapper.c `do_rs_notifies`,
+    /// `do_vs_notifies`).
+    public var writesFIFO = false
     /// The last up/down the planner notified per real server; absent: the start-up state.
     private var isUp: [RealServerID: Bool] = [:]
     /// Per virtual server name: its quorum holds; absent: the start-up state.
@@ -60,6 +67,7 @@ public struct NotificationPlanner: Sendable {
     /// What keepalived sends when it starts with `configuration`.
     public mutating func startup(_ configuration: KeepalivedConfiguration) -> [NotificationAction] {
         self.configuration = configuration
+        writesFIFO = Self.writesFIFO(configuration.global)
         return configuration.virtualServers.flatMap { starting($0, realServers: $0.realServers) }
     }
 
@@ -69,9 +77,7 @@ public struct NotificationPlanner: Sendable {
         var out: [NotificationAction] = []
         if initialNotifies {
             for realServer in realServers where !realServer.startsFailed {
-                if let script = realServer.notifyUp {
-                    out.append(.script(script, purpose: "notify_up \(Self.realServerText(realServer, of: virtualServer))"))
-                }
+                out += realServerNotifications(realServer, of: virtualServer, up: true)
             }
         }
         let live = virtualServer.initialLiveWeight
@@ -108,6 +114,7 @@ public struct NotificationPlanner: Sendable {
             if let script = virtualServer.quorumDown {
                 out.append(.script(script, purpose: "quorum_down \(virtualServer.name)"))
             }
+            if writesFIFO { out.append(.fifo(NotifyFIFOLine.virtualServer(virtualServer, up: false))) }
             if virtualServer.smtpAlert, mail.isEnabled {
                 out.append(.mail(alert(subject: "Virtualserver \(Self.virtualServerText(virtualServer)) - DOWN",
                                        body: "=> Shutting down <=")))
@@ -125,6 +132,7 @@ public struct NotificationPlanner: Sendable {
         // keepalived has read the new global_defs before it removes anything.
         mail = MailSettings(reload.current.global, localName: localName, userName: userName)
         initialNotifies = reload.current.global.realServerInitialNotifies
+        writesFIFO = Self.writesFIFO(reload.current.global)
         var out: [NotificationAction] = []
         var currentIDs = Set<RealServerID>()
         var currentNames = Set<String>()
@@ -158,9 +166,7 @@ public struct NotificationPlanner: Sendable {
             } else if initialNotifies {
                 for realServer in virtualServer.realServers
                 where !previousIDs.contains(virtualServer.healthID(of: realServer)) && !realServer.startsFailed {
-                    if let script = realServer.notifyUp {
-                        out.append(.script(script, purpose: "notify_up \(Self.realServerText(realServer, of: virtualServer))"))
-                    }
+                    out += realServerNotifications(realServer, of: virtualServer, up: true)
                 }
             }
         }
@@ -171,11 +177,8 @@ public struct NotificationPlanner: Sendable {
     /// `notify_down` and the `SMTP_MSG_RS_SHUT` mail of a real server taken out
     /// (ipwrapper.c `clear_service_rs`).
     private func removal(_ realServer: RealServer, of virtualServer: VirtualServer, message: String) -> [NotificationAction] {
-        var out: [NotificationAction] = []
+        var out = realServerNotifications(realServer, of: virtualServer, up: false)
         let name = Self.realServerText(realServer, of: virtualServer)
-        if let script = realServer.notifyDown {
-            out.append(.script(script, purpose: "notify_down \(name)"))
-        }
         if realServer.smtpAlert, mail.isEnabled {
             out.append(.mail(alert(
                 subject: "Realserver \(name) of virtual server \(Self.virtualServerText(virtualServer)) - DOWN",
@@ -192,12 +195,9 @@ public struct NotificationPlanner: Sendable {
             let was = isUp[id] ?? !change.realServer.startsFailed
             isUp[id] = change.isUp
             guard was != change.isUp else { return [] }
-            var out: [NotificationAction] = []
             let realServer = change.realServer
             let name = Self.realServerText(realServer, of: change.virtualServer)
-            if let script = change.isUp ? realServer.notifyUp : realServer.notifyDown {
-                out.append(.script(script, purpose: "\(change.isUp ? "notify_up" : "notify_down") \(name)"))
-            }
+            var out = realServerNotifications(realServer, of: change.virtualServer, up: change.isUp)
             if realServer.smtpAlert, mail.isEnabled {
                 out.append(.mail(alert(
                     subject: "Realserver \(name) of virtual server \(Self.virtualServerText(change.virtualServer)) - \(change.isUp ? "UP" : "DOWN")",
@@ -225,12 +225,29 @@ public struct NotificationPlanner: Sendable {
         if let script = up ? virtualServer.quorumUp : virtualServer.quorumDown {
             out.append(.script(script, purpose: "\(up ? "quorum_up" : "quorum_down") \(virtualServer.name)"))
         }
+        if writesFIFO { out.append(.fifo(NotifyFIFOLine.virtualServer(virtualServer, up: up))) }
         if virtualServer.smtpAlert, mail.isEnabled {
             out.append(.mail(alert(
                 subject: "Virtualserver \(Self.virtualServerText(virtualServer)) - \(up ? "UP" : "DOWN")",
                 body: "=> \(message) \(virtualServer.quorum)+\(virtualServer.hysteresis)=\(threshold) <= \(liveWeight) <=")))
         }
         return out
+    }
+
+    /// ipwrapper.c `do_rs_notifies` without the mail: the real server's `notify_up` or
+    /// `notify_down`, then its FIFO line.
+    private func realServerNotifications(_ realServer: RealServer, of virtualServer: VirtualServer,
+                                         up: Bool) -> [NotificationAction] {
+        var out: [NotificationAction] = []
+        if let script = up ? realServer.notifyUp : realServer.notifyDown {
+            out.append(.script(script, purpose: "\(up ? "notify_up" : "notify_down") \(Self.realServerText(realServer, of: virtualServer))"))
+        }
+        if writesFIFO { out.append(.fifo(NotifyFIFOLine.realServer(realServer, of: virtualServer, up: up))) }
+        return out
+    }
+
+    static func writesFIFO(_ global: GlobalSettings) -> Bool {
+        global.notifyFIFO != nil || global.lvsNotifyFIFO != nil
     }
 
     private func alert(subject: String, body: String) -> AlertMail {

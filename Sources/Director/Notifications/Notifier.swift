@@ -9,20 +9,24 @@ import Logging
 public struct Notifier: Sendable {
     public var planner: NotificationPlanner
     public var scripts: NotifyScriptRunner
+    /// The notify FIFOs the checkers' lines go to; nil: none.
+    public var fifos: NotifyFIFOs?
     public var logger: Logger
     /// The Date header of a mail sent now.
     public var date: @Sendable () -> String
 
-    public init(planner: NotificationPlanner, scripts: NotifyScriptRunner, logger: Logger,
+    public init(planner: NotificationPlanner, scripts: NotifyScriptRunner, fifos: NotifyFIFOs? = nil, logger: Logger,
                 date: @escaping @Sendable () -> String = { MailSettings.date(time(nil)) }) {
         self.planner = planner
         self.scripts = scripts
+        self.fifos = fifos
         self.logger = logger
         self.date = date
     }
 
     /// A notifier for `configuration`'s `global_defs`, with the machine's defaults.
-    public init(configuration: KeepalivedConfiguration, logger: Logger, scriptTimeout: Duration = .seconds(60)) {
+    public init(configuration: KeepalivedConfiguration, fifos: NotifyFIFOs? = nil, logger: Logger,
+                scriptTimeout: Duration = .seconds(60)) {
         let global = configuration.global
         let localName = MailSettings.localName(), userName = MailSettings.userName()
         self.init(planner: NotificationPlanner(
@@ -30,7 +34,7 @@ public struct Notifier: Sendable {
                       initialNotifies: global.realServerInitialNotifies, localName: localName, userName: userName),
                   scripts: NotifyScriptRunner(timeout: scriptTimeout, scriptUser: global.scriptUser,
                                               scriptSecurity: global.enableScriptSecurity),
-                  logger: logger)
+                  fifos: fifos, logger: logger)
     }
 
     /// How long the notifications sent at stop may take: keepalived gives its children one
@@ -57,6 +61,7 @@ public struct Notifier: Sendable {
                     active.planner = planner
                     active.scripts.scriptUser = reload.current.global.scriptUser
                     active.scripts.scriptSecurity = reload.current.global.enableScriptSecurity
+                    fifos?.reconfigure(reload.current.global)
                 }
                 let sender = active
                 for notification in notifications {
@@ -93,6 +98,8 @@ public struct Notifier: Sendable {
             } else {
                 logger.error("notify script failed", metadata: metadata)
             }
+        case .fifo(let line):
+            fifos?.write(line, for: .lvs)
         case .mail(let mail):
             guard let server = planner.mail.server else { return }
             let client = SMTPClient(host: server.host, port: server.port, timeout: planner.mail.timeout,

@@ -54,6 +54,7 @@ extension KeepalivedConfiguration {
         var context = ReadContext(configID: configID)
         var configuration = KeepalivedConfiguration()
         topLevel.read(document.statements, into: &configuration, &context)
+        configuration.global.resolveNotifyFIFOs(&context)
         configuration.resolveLVS(&context)
         configuration.resolveVRRP(&context)
         configuration.resolveOwnership(&context)

@@ -66,6 +66,16 @@ extension GlobalSettings {
             },
             .alias("lvs_flush_onstop", of: "lvs_flush_on_stop"),
             .value("lvs_sync_daemon") { g, s, c in g.readLVSSyncDaemon(s, &c) },
+            .value("notify_fifo") { g, s, c in g.readNotifyFIFO(s, \.notifyFIFO, &c) },
+            .value("vrrp_notify_fifo") { g, s, c in g.readNotifyFIFO(s, \.vrrpNotifyFIFO, &c) },
+            .value("lvs_notify_fifo") { g, s, c in g.readNotifyFIFO(s, \.lvsNotifyFIFO, &c) },
+            .value("notify_fifo_script") { g, s, c in g.readNotifyFIFOScript(s, &c) },
+            .value("vrrp_notify_fifo_script") { g, s, c in g.readNotifyFIFOScript(s, &c) },
+            .value("lvs_notify_fifo_script") { g, s, c in g.readNotifyFIFOScript(s, &c) },
+            .value("fifo_write_vrrp_states_on_reload") { g, s, c in
+                c.extraArguments(s, after: 0)
+                g.fifoWriteVRRPStatesOnReload = true
+            },
             .value("lvsd_warm_standby") { g, s, c in
                 c.warning(KeepalivedConfiguration.lvsdOnlyWarning(s.keyword.text), at: s.keyword.position)
                 c.extraArguments(s, after: 0)
@@ -195,14 +205,7 @@ extension GlobalSettings {
         ("vrrp_cpu_affinity", "lvsd does not set CPU affinity"),
         ("vrrp_rlimit_rttime", "lvsd does not use real-time scheduling"),
         ("vrrp_rlimit_rtime", "lvsd does not use real-time scheduling"),
-        ("notify_fifo", "lvsd reports state changes through its control API and logs"),
-        ("notify_fifo_script", "lvsd reports state changes through its control API and logs"),
-        ("vrrp_notify_fifo", "lvsd reports state changes through its control API and logs"),
-        ("vrrp_notify_fifo_script", "lvsd reports state changes through its control API and logs"),
         ("vrrp_notify_priority_changes", "lvsd reports state changes through its control API and logs"),
-        ("fifo_write_vrrp_states_on_reload", "lvsd reports state changes through its control API and logs"),
-        ("lvs_notify_fifo", "lvsd reports state changes through its control API and logs"),
-        ("lvs_notify_fifo_script", "lvsd reports state changes through its control API and logs"),
         ("checker_priority", "lvsd does not change its scheduling priority"),
         ("checker_no_swap", "lvsd does not lock its memory"),
         ("checker_rt_priority", "lvsd does not use real-time scheduling"),

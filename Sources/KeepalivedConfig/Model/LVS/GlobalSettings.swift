@@ -45,6 +45,17 @@ public struct GlobalSettings: Sendable {
     public internal(set) var lvsFlushOnStop: LVSFlushOnStop = .none
     /// `lvs_sync_daemon INTERFACE [VRRP_INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`.
     public internal(set) var lvsSyncDaemon: LVSSyncDaemon?
+    /// `notify_fifo`: VRRP and checker events (``NotifyFIFO``).
+    public internal(set) var notifyFIFO: NotifyFIFO?
+    /// `vrrp_notify_fifo`: VRRP events only.
+    public internal(set) var vrrpNotifyFIFO: NotifyFIFO?
+    /// `lvs_notify_fifo`: checker events only (virtual server quorum, real server up/down).
+    public internal(set) var lvsNotifyFIFO: NotifyFIFO?
+    /// `fifo_write_vrrp_states_on_reload`: after a reload, every instance's and sync group's
+    /// state is written to the VRRP FIFOs again.
+    public internal(set) var fifoWriteVRRPStatesOnReload = false
+    /// `..._notify_fifo_script` lines read before their FIFO, matched once the block is read.
+    var pendingFIFOScripts: [String: ScriptCommand] = [:]
     /// `lvsd_warm_standby` (lvsd's own keyword): install every virtual server on every
     /// director whatever its VRRP state, as keepalived's checker does, instead of only the
     /// virtual servers whose instance is MASTER here.

@@ -13,7 +13,7 @@ public struct ScriptCommand: Sendable, Hashable {
     /// The word as written in the file (quotes removed).
     public let text: String
     /// ``text`` split as keepalived splits it: the program, then its arguments.
-    public let arguments: [String]
+    public internal(set) var arguments: [String]
     /// The user to run it as (`notify_master /bin/x USER [GROUP]`, `vrrp_script`'s `user`);
     /// nil means keepalived's default script user.
     public internal(set) var user: String?
