@@ -235,11 +235,17 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                 case .scheduleMasterDownTimer(let at): timers.masterDown = at
                 case .cancelAdvertTimer: timers.advert = nil
                 case .cancelMasterDownTimer: timers.masterDown = nil
-                case .addVirtualAddresses: installAddresses()
-                case .removeVirtualAddresses: removeAddresses(onlyPresent: false)
+                case .addVirtualAddresses:
+                    installAddresses()
+                    recordRouting(routing(current).install(netlink))
+                case .removeVirtualAddresses:
+                    recordRouting(routing(current).remove(netlink))
+                    removeAddresses(onlyPresent: false)
                 case .updateVirtualAddresses:
-                    if let replaced, updateAddresses(from: replaced, to: current) {
-                        schedule.becameMaster(at: now)
+                    if let replaced {
+                        let added = updateAddresses(from: replaced, to: current)
+                        recordRouting(routing(current).update(from: routing(replaced), netlink))
+                        if added { schedule.becameMaster(at: now) }
                     }
                 case .announceVirtualAddresses:
                     if becameMaster { schedule.becameMaster(at: now) } else { schedule.lowerPriorityAdvert(at: now) }
@@ -329,7 +335,11 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             _ = machine.handle(.priorityChanged(priority, at: start))
         }
         let first = machine.handle(.start(at: start))
-        if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
+        if !first.contains(.addVirtualAddresses) {
+            // Leftovers of a killed run: keepalived's start removes its routes and rules too.
+            recordRouting(routing(current).remove(netlink))
+            removeAddresses(onlyPresent: true)
+        }
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
@@ -506,6 +516,14 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             }
         }
         return added
+    }
+
+    private func routing(_ setup: Setup) -> VirtualRouting {
+        VirtualRouting(routes: setup.configuration.virtualRoutes, rules: setup.configuration.virtualRules)
+    }
+
+    private func recordRouting(_ failures: [RouteNetlinkError]) {
+        for failure in failures { record(\.routeErrors, failure.description) }
     }
 
     private struct FamilyIndex: Hashable {
