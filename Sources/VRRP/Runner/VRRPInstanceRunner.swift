@@ -33,6 +33,12 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     /// ``otherMastersBuffer`` when nobody reads them); finishes when ``run()`` returns.
     public let otherMasters: AsyncStream<VRRPOtherMaster<C.Instant>>
 
+    /// Every `virtual_routes` / `virtual_rules` change the kernel refused (also counted in
+    /// ``VRRPRunnerStatistics/routeErrors``), for the log; the newest ``otherMastersBuffer``
+    /// when nobody reads them; finishes when ``run()`` returns.
+    public let routingFailures: AsyncStream<RouteNetlinkError>
+
+    private let routingFailureSink: AsyncStream<RouteNetlinkError>.Continuation
     private let continuation: AsyncStream<VRRPStateChange<C.Instant>>.Continuation
     private let otherMasterSink: AsyncStream<VRRPOtherMaster<C.Instant>>.Continuation
     /// How many unread ``otherMasters`` reports are kept.
@@ -108,6 +114,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
         (otherMasters, otherMasterSink) = AsyncStream.makeStream(
             of: VRRPOtherMaster<C.Instant>.self, bufferingPolicy: .bufferingNewest(Self.otherMastersBuffer))
+        (routingFailures, routingFailureSink) = AsyncStream.makeStream(
+            of: RouteNetlinkError.self, bufferingPolicy: .bufferingNewest(Self.otherMastersBuffer))
         do {
             netlink = try RouteNetlink()
             links = try LinkMonitor()
@@ -198,6 +206,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
         continuation.finish()
         otherMasterSink.finish()
+        routingFailureSink.finish()
     }
 
     // MARK: the loop (on its own thread)
@@ -523,7 +532,10 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     }
 
     private func recordRouting(_ failures: [RouteNetlinkError]) {
-        for failure in failures { record(\.routeErrors, failure.description) }
+        for failure in failures {
+            record(\.routeErrors, failure.description)
+            routingFailureSink.yield(failure)
+        }
     }
 
     private struct FamilyIndex: Hashable {
