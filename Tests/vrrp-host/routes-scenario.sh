@@ -7,7 +7,8 @@
 #   the very same lines (routes_show below), and none after SIGTERM.
 # - lvsd (150, A) vs lvsd (100, B): only the MASTER has the routes and rules; a reload on A that
 #   drops one route and one rule and adds one of each changes them in place (no transition);
-#   SIGTERM of A moves them to B and leaves none on A.
+#   SIGTERM of A moves them to B and leaves none on A; after SIGKILL they stay, and an lvsd
+#   started again as BACKUP removes them.
 # - keepalived (150, A) vs lvsd (100, B): B has none while BACKUP; SIGTERM of keepalived gives
 #   B the routes and rules.
 
@@ -165,6 +166,36 @@ routes_scenario() {
     fi
     reap "$apid"
     if routes_none "$nsA"; then ok "$name: the stopped A has none"; else fail "$name: the stopped A left $(routes_show "$nsA")"; fi
+    stop_with TERM lvsd "$nsB" "$bpid"
+    reap "$bpid"
+    if routes_none "$nsB"; then ok "$name: B removed its routes and rules at stop"
+    else fail "$name: B left $(routes_show "$nsB")"; fi
+
+    # SIGKILL leaves the routes and rules behind; an lvsd started again as BACKUP removes them
+    # (keepalived's start removes its routes and rules too).
+    name="routes: leftovers of a killed lvsd"
+    echo "=== $name"
+    routes_config 150 > "$work/$nsA.conf"
+    launch lvsd "$nsA"; apid=$started_pid
+    wait_for 20 routes_equal "$nsA" "$expected" || fail "$name: A never installed its routes and rules"
+    kill -KILL "$apid"
+    reap "$apid"
+    if routes_equal "$nsA" "$expected"; then ok "$name: SIGKILL left A's routes and rules"
+    else fail "$name: after SIGKILL A has $(routes_show "$nsA")"; fi
+    launch lvsd "$nsB"; bpid=$started_pid
+    wait_for 20 routes_equal "$nsB" "$expected" || fail "$name: B alone never installed its routes and rules"
+    routes_config 50 > "$work/$nsA.conf"
+    launch lvsd "$nsA"; apid=$started_pid
+    if wait_for 10 state_is "$nsA" BACKUP && wait_for 10 routes_none "$nsA"; then
+        ok "$name: A restarted as BACKUP removed them"
+    else
+        fail "$name: A restarted is $(state_of "$nsA") with $(routes_show "$nsA")"
+    fi
+    if routes_equal "$nsB" "$expected"; then ok "$name: the MASTER (B) kept its own"
+    else fail "$name: B has $(routes_show "$nsB")"; fi
+    if has_vip "$nsA"; then ip -n "$nsA" addr del "$vip/24" dev eth0; fi
+    stop_with TERM lvsd "$nsA" "$apid"
+    reap "$apid"
     stop_with TERM lvsd "$nsB" "$bpid"
     reap "$bpid"
     if routes_none "$nsB"; then ok "$name: B removed its routes and rules at stop"
