@@ -80,7 +80,7 @@ extension DirectorStatus {
                 announcementsSent: statistics.announcementsSent, otherMasterAdverts: statistics.otherMasterAdverts,
                 rejections: rejections,
                 errors: statistics.sendErrors + statistics.receiveErrors + statistics.addressErrors
-                    + statistics.announcementErrors + statistics.linkErrors,
+                    + statistics.routeErrors + statistics.announcementErrors + statistics.linkErrors,
                 error: error ?? statistics.lastError, syncGroup: syncGroup, syncGroupState: syncGroupState)
         }
 

@@ -110,6 +110,9 @@ public struct VRRPPlan: Sendable {
         for route in vrrp.staticRoutes {
             notRun.append(Item(position: route.position, owner: "static_routes", message: "static route is not installed"))
         }
+        for rule in vrrp.staticRules {
+            notRun.append(Item(position: rule.position, owner: "static_rules", message: "static rule is not installed"))
+        }
         if global.vrrpStartupDelay > .zero, !vrrp.instances.isEmpty {
             notRun.append(Item(position: vrrp.instances[0].position, owner: "global_defs",
                                message: "vrrp_startup_delay is not applied: the instances start at once"))
@@ -207,9 +210,8 @@ struct InstanceMapper {
         if instance.kernelReceiveBufferSize != nil { skip("kernel_rx_buf_size is not applied") }
         if instance.smtpAlert { skip("smtp_alert: no mail is sent on VRRP state changes") }
         if instance.notifyPriorityChanges { skip("notify_priority_changes: priority changes are not notified") }
-        for route in instance.virtualRoutes {
-            skip("virtual_routes: the route is not added or removed with the state", at: route.position)
-        }
+        let routing = RoutingMapper(instance: instance)
+        notRun += routing.notRun
         for (keyword, references) in [("track_file", instance.trackFiles),
                                       ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
             for reference in references {
@@ -257,7 +259,7 @@ struct InstanceMapper {
         let runner = VRRPRunnerConfiguration(
             name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,
             virtualAddresses: virtualAddresses, excludedAddresses: excludedAddresses, announcements: announcements,
-            trackedInterfaces: tracked)
+            trackedInterfaces: tracked, virtualRoutes: routing.routes, virtualRules: routing.rules)
         return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source,
                                  notify: instance.notify, trackScripts: instance.trackScripts)
     }

@@ -61,6 +61,10 @@ public struct VRRPReload: Sendable, Equatable {
         case advertInterval = "advert_int"
         case virtualAddresses = "virtual_ipaddress"
         case excludedAddresses = "virtual_ipaddress_excluded"
+        /// A MASTER removes the routes no longer listed and adds the new ones.
+        case virtualRoutes = "virtual_routes"
+        /// A MASTER removes the rules no longer listed and adds the new ones.
+        case virtualRules = "virtual_rules"
         case authentication
         case unicastPeers = "unicast_peer"
         case preemption = "nopreempt/preempt_delay"
@@ -164,6 +168,8 @@ public struct VRRPReload: Sendable, Equatable {
         check(.advertInterval, x.advertisementInterval != y.advertisementInterval)
         check(.virtualAddresses, a.virtualAddresses != b.virtualAddresses || x.virtualAddresses != y.virtualAddresses)
         check(.excludedAddresses, a.excludedAddresses != b.excludedAddresses)
+        check(.virtualRoutes, a.virtualRoutes != b.virtualRoutes)
+        check(.virtualRules, a.virtualRules != b.virtualRules)
         check(.authentication, x.authentication != y.authentication)
         check(.unicastPeers, x.unicastPeers != y.unicastPeers)
         check(.preemption, x.noPreempt != y.noPreempt || x.preemptDelay != y.preemptDelay)

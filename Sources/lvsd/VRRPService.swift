@@ -239,6 +239,12 @@ struct VRRPService: Sendable {
                 group.addTask { await runner.run() }
                 group.addTask { await forwardStates(runner, name) }
                 group.addTask { await reportOtherMasters(runner, name, metadata: metadata) }
+                group.addTask {
+                    for await failure in runner.routingFailures {
+                        logger.error("VRRP virtual route or rule not changed", metadata: metadata.merging(
+                            ["error": "\(failure)"]) { $1 })
+                    }
+                }
                 for await change in runner.stateChanges {
                     // Every change, at once: the sync daemon follows the state as keepalived's does.
                     await director.vrrpInstanceChanged(instance.name, from: given.description,

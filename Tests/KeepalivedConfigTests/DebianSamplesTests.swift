@@ -14,8 +14,8 @@ import KeepalivedConfig
 ///   members outside a `group { }` block), and keepalived's "Sync group VG1 has no virtual
 ///   router(s). removing" is the warning at the group's name.
 /// - vrrp.routes: keepalived reads `or` (deprecated), lvsd does not implement it and ignores
-///   the route, with a warning; vrrp.rules: lvsd does not install rules, so it does not read
-///   them (keepalived reports their invalid addresses `192.168.100./24`).
+///   the route, with a warning; vrrp.rules: the same findings as keepalived's (no preference,
+///   the invalid addresses `192.168.100./24`).
 /// Where keepalived says more: its interface checks (machine-dependent, never done here) and,
 /// for vrrp.localcheck, "SECURITY VIOLATION - scripts are being executed but script_security
 /// not enabled", which depends on which script files exist on the machine.
@@ -135,8 +135,10 @@ struct DebianSamplesTests {
             "32:19: warning: 'gw' is deprecated; use 'via'",
         ]),
         Sample("vrrp.rules", configID: nil, [
-            "9:1: warning: 'static_rules' is not implemented by lvsd and is ignored: policy routing rules are not installed",
-            "24:5: warning: 'virtual_rules' is not implemented by lvsd and is ignored: policy routing rules are not added or removed with the VRRP state",
+            "10:5: warning: the rule has no preference; keepalived gives it 16384",
+            "11:8: error: '192.168.100./24' is not an IPv4 or IPv6 address",
+            "25:9: warning: the rule has no preference; keepalived gives it 16383",
+            "26:12: error: '192.168.200./24' is not an IPv4 or IPv6 address",
         ]),
         Sample("vrrp.scripts", configID: nil, [
             "6:17: warning: vrrp_sync_group 'G1' mixes members starting as MASTER with others that are not address owners; keepalived starts them all as BACKUP",

@@ -83,6 +83,57 @@ struct VRRPAddressTests {
         #expect(VRRPFixture.messages(VRRPFixture.load(text)) == c.expected)
     }
 
+    /// Each line is the only rule of an instance, on line 5 (vrrp_iprule.c, alloc_rule).
+    static let ruleCases: [Case] = [
+        Case("from 10.1.0.0/16 table 100 priority 10", []),
+        Case("from 10.1.0.0/16 lookup main preference 0x10 no_track", []),
+        Case("to 2001:db8::/32 from 10.0.0.1 table 5 priority 1", ["5:23: error: IPv4 and IPv6 mixed in one rule"]),
+        Case("from 10.0.0.1 table 5 blackhole priority 1", ["5:23: error: a rule takes one of table/lookup/goto/nop/blackhole/unreachable/prohibit"]),
+        Case("from 10.0.0.1 priority 1", ["5:1: error: a rule needs an action (table, goto, nop, blackhole, unreachable or prohibit)"]),
+        Case("from 10.0.0.1 goto 5", ["5:1: error: a goto rule needs a preference"]),
+        Case("from 10.0.0.1 goto 5 priority 9", ["5:1: error: the preference 9 must be below the goto target 5"]),
+        Case("from 10.0.0.1 table 5 priority 1 tos 0x10", ["5:34: warning: rule option 'tos' is not implemented by lvsd; this rule is ignored"]),
+        Case("from 10.0.0.1 table 5 priority 1 protocol 4", ["5:43: warning: a tracked rule gets protocol 18 (keepalived); '4' is replaced"]),
+        Case("fwmark 0x10/zz table 5 priority 1", ["5:13: error: fwmark mask 'zz' is not a number in 0...4294967295"]),
+        Case("fwmark 99999999999 table 5 priority 1", ["5:8: error: fwmark '99999999999' is not a number in 0...4294967295"]),
+        Case("frobnicate table 5", ["5:1: error: unknown rule keyword 'frobnicate'"]),
+        Case("from 10.0.0.1 table 0 priority 1", ["5:21: error: table 0 is not valid for a rule"]),
+        Case("from 10.0.0.1 table 5", ["5:1: warning: the rule has no preference; keepalived gives it 16384"]),
+        Case("not from all to 192.0.2.0/24 type prohibit iif eth0 oif eth1 priority 7", []),
+    ]
+
+    @Test(arguments: ruleCases)
+    func ruleLine(_ c: Case) {
+        let text = "vrrp_instance VI_1 {\ninterface eth0\nvirtual_router_id 1\nvirtual_rules {\n\(c.line)\n}\nvirtual_ipaddress {\n10.0.0.1\n}\n}"
+        #expect(VRRPFixture.messages(VRRPFixture.load(text)) == c.expected)
+    }
+
+    /// keepalived numbers rules without a preference from 16384 down, one counter per family
+    /// for the whole file (static_rules first when written first).
+    @Test func automaticPreferences() throws {
+        let text = """
+            static_rules {
+            from 10.0.0.1 table 5
+            }
+            vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 1
+            virtual_rules {
+            from 10.0.0.2 table 5
+            from 2001:db8::1 table 5
+            to 10.0.0.3 table 6 priority 9
+            }
+            virtual_ipaddress {
+            10.0.0.1
+            }
+            }
+            """
+        let vrrp = try #require(VRRPFixture.load(text).configuration?.vrrp)
+        #expect(vrrp.staticRules.map(\.preference) == [16384])
+        #expect(vrrp.instances.first?.virtualRules.map(\.preference) == [16383, 16384, 9])
+        #expect(vrrp.instances.first?.virtualRules.map(\.ruleProtocol) == [18, 18, 18])
+    }
+
     /// keepalived's alloc_strvec_quoted_escaped (lib/parser.c), applied to the command word.
     @Test(arguments: [
         ("/bin/true", ["/bin/true"]),
@@ -113,11 +164,11 @@ struct VRRPAddressTests {
             }
         }
         #expect(unimplemented(VRRPInstance.keywords) == [
-            "virtual_rules", "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
+            "use_ipvlan", "vrf", "linkbeat_use_polling", "garp_extra_if",
         ])
         let topLevel = KeywordTable<KeepalivedConfiguration>("top", KeepalivedConfiguration.vrrpTopLevelKeywords)
         #expect(unimplemented(topLevel) == [
-            "static_rules", "track_group", "garp_group", "linkbeat_interfaces", "interface_up_down_delays",
+            "track_group", "garp_group", "linkbeat_interfaces", "interface_up_down_delays",
         ])
         #expect(unimplemented(VRRPSyncGroup.keywords) == [])
         #expect(unimplemented(VRRPScript.keywords) == [])

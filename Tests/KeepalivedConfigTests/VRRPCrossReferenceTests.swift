@@ -150,8 +150,7 @@ struct VRRPCrossReferenceTests {
         Case("same VRID on IPv4 and IPv6 is fine", VRRPFixture.instance("") + "\n" + VRRPFixture.instance("", name: "VI_2", vip: "fe80::1"), []),
         Case("same VRID on two interfaces is fine", VRRPFixture.instance("") + "\n" + VRRPFixture.instance("", name: "VI_2", vip: "10.0.0.2")
              .replacingOccurrences(of: "interface eth0", with: "interface eth1"), []),
-        Case("unimplemented top-level blocks", "static_rules {\nfrom 10.0.0.1 table 10\n}\ntrack_group g {\ngroup {\nVI_1\n}\n}\ngarp_group {\ngarp_interval 0.01\ninterface eth0\n}\nlinkbeat_interfaces {\neth0\n}\ninterface_up_down_delays {\neth0 1 2\n}\n", [
-            "1:1: warning: 'static_rules' is not implemented by lvsd and is ignored: policy routing rules are not installed",
+        Case("unimplemented top-level blocks", "static_rules {\nfrom 10.0.0.1 table 10 priority 5\n}\ntrack_group g {\ngroup {\nVI_1\n}\n}\ngarp_group {\ngarp_interval 0.01\ninterface eth0\n}\nlinkbeat_interfaces {\neth0\n}\ninterface_up_down_delays {\neth0 1 2\n}\n", [
             "4:1: warning: 'track_group' is not implemented by lvsd and is ignored: static addresses and routes are not tied to VRRP instances' states",
             "9:1: warning: 'garp_group' is not implemented by lvsd and is ignored: gratuitous ARP pacing per interface group is not applied",
             "13:1: warning: 'linkbeat_interfaces' is not implemented by lvsd and is ignored: link state comes from netlink only; no MII/ETHTOOL polling",

@@ -170,8 +170,8 @@ struct VRRPInstanceDiagnosticsTests {
             "7:1: warning: 'vmac_garp_intvl' is deprecated; use 'garp_extra_if'",
             "7:1: warning: 'vmac_garp_intvl' is not implemented by lvsd and is ignored: no gratuitous ARPs are repeated on the other interfaces of the addresses",
         ]),
-        Case("virtual_rules unimplemented", body: "virtual_rules {\nfrom 10.0.0.1 table 100\n}", [
-            "7:1: warning: 'virtual_rules' is not implemented by lvsd and is ignored: policy routing rules are not added or removed with the VRRP state",
+        Case("virtual_rules without a preference", body: "virtual_rules {\nfrom 10.0.0.1 table 100\n}", [
+            "8:1: warning: the rule has no preference; keepalived gives it 16384",
         ]),
         Case("mcast_dst_ip not multicast", body: "mcast_dst_ip 10.1.1.1", [
             "7:14: error: mcast_dst_ip 10.1.1.1 is not a multicast address",

@@ -16,7 +16,7 @@
 #
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
 # FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, split-brain,
-# syncgroup, failover, reload); unset, all run.
+# syncgroup, failover, reload, routes); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -721,6 +721,13 @@ if want reload; then
     # shellcheck source=Tests/vrrp-host/reload-scenario.sh
     source "$root/Tests/vrrp-host/reload-scenario.sh"
     reload_scenario
+fi
+
+# virtual_routes and virtual_rules: routes-scenario.sh.
+if want routes; then
+    # shellcheck source=Tests/vrrp-host/routes-scenario.sh
+    source "$root/Tests/vrrp-host/routes-scenario.sh"
+    routes_scenario
 fi
 
 # notify scripts: lvsd's `notify` arguments, in order, are keepalived's in the same role, and

@@ -8,6 +8,9 @@ struct ReadContext {
     var diagnostics = Diagnostics()
     /// keepalived's `-i` / `--config-id`; nil when none applies.
     let configID: String?
+    /// The preferences keepalived gives `virtual_rules` / `static_rules` lines written
+    /// without one (one counter per family for the whole configuration, as in vrrp_iprule.c).
+    var rulePreferences = VirtualRule.AutomaticPreferences()
 
     init(configID: String?) {
         self.configID = configID

@@ -1,4 +1,6 @@
-// Routes (RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE), host byte order, parts padded to 4:
+// Routes (RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE), host byte order, parts padded to 4
+// (RTA_GATEWAY 5, RTA_PRIORITY 6 u32, RTA_PREFSRC 7 follow RTA_TABLE when set; `onlink` is
+// RTNH_F_ONLINK 4 in the flags; `default` is dst_len 0 without RTA_DST):
 //
 //   nlmsghdr (16)   rtmsg (12)                                               rtattr...
 //   +-----------+   +------+-------+-------+-----+-------+-------+-------+------+   RTA_DST (1): address
@@ -17,7 +19,10 @@ extension RouteNetlinkCodec {
     static let newRoute: UInt16 = 24     // RTM_NEWROUTE
     static let delRoute: UInt16 = 25     // RTM_DELROUTE
     static let getRoute: UInt16 = 26     // RTM_GETROUTE
-    static let rtaDst: UInt16 = 1, rtaOif: UInt16 = 4, rtaTable: UInt16 = 15
+    static let rtaDst: UInt16 = 1, rtaOif: UInt16 = 4, rtaGateway: UInt16 = 5, rtaPriority: UInt16 = 6
+    static let rtaPrefsrc: UInt16 = 7, rtaTable: UInt16 = 15
+    /// RTNH_F_ONLINK in rtm_flags.
+    static let routeOnLink: UInt32 = 4
     /// RT_TABLE_UNSPEC: rtm_table of a route in a table numbered 256 or more (RTA_TABLE says which).
     static let tableUnspecified: UInt8 = 0
     static let rtmsgSize = 12
@@ -38,9 +43,12 @@ extension RouteNetlinkCodec {
         let type = operation == .add ? route.type : .unspecified
         var body: [UInt8] = [route.destination.family == .ipv4 ? afInet : afInet6, route.prefixLength, 0, 0,
                              small ? UInt8(route.table) : tableUnspecified, route.routeProtocol, scope.rawValue,
-                             type.rawValue] + le32(0)
-        body += attribute(rtaDst, route.destination.bytes)
+                             type.rawValue] + le32(route.onLink ? routeOnLink : 0)
+        if route.prefixLength > 0 { body += attribute(rtaDst, route.destination.bytes) }
         if !small { body += attribute(rtaTable, le32(route.table)) }
+        if let gateway = route.gateway { body += attribute(rtaGateway, gateway.bytes) }
+        if let source = route.preferredSource { body += attribute(rtaPrefsrc, source.bytes) }
+        if let metric = route.metric { body += attribute(rtaPriority, le32(metric)) }
         if let index = route.interfaceIndex { body += attribute(rtaOif, le32(index)) }
         let flags = operation == .add ? fRequest | fAck | fExcl | fCreate : fRequest | fAck
         return header(type: operation == .add ? newRoute : delRoute, flags: flags, sequence: sequence,
@@ -55,6 +63,9 @@ extension RouteNetlinkCodec {
 
     /// An RTM_NEWROUTE / RTM_DELROUTE payload; nil for a route without a destination
     /// attribute (a default route) or of another family.
+    ///
+    /// A dump reports the gateway, preferred source and metric too; a multipath route's
+    /// next hops (RTA_MULTIPATH) are not decoded.
     static func decodeRoute(_ payload: [UInt8], at offset: Int) throws(RouteNetlinkError) -> KernelRoute? {
         guard payload.count >= rtmsgSize else { throw .malformed("short rtmsg at offset \(offset)") }
         let attrs = attributes(payload, from: rtmsgSize)
@@ -62,6 +73,10 @@ extension RouteNetlinkCodec {
         let table = attrs[rtaTable].flatMap { u32($0, 0) } ?? UInt32(payload[4])
         return KernelRoute(destination: destination, prefixLength: payload[1], table: table, routeProtocol: payload[5],
                            interfaceIndex: attrs[rtaOif].flatMap { u32($0, 0) }, scope: AddressScope(rawValue: payload[6]),
-                           type: RouteType(rawValue: payload[7]))
+                           type: RouteType(rawValue: payload[7]),
+                           gateway: attrs[rtaGateway].flatMap { VRRPAddress(bytes: $0) },
+                           preferredSource: attrs[rtaPrefsrc].flatMap { VRRPAddress(bytes: $0) },
+                           metric: attrs[rtaPriority].flatMap { u32($0, 0) },
+                           onLink: (u32(payload, 8) ?? 0) & routeOnLink != 0)
     }
 }

@@ -19,8 +19,9 @@
 // IFA_BROADCAST, IFA_LABEL, IFA_ADDRESS in that order.
 
 /// Pure encoding and decoding of the rtnetlink messages the VRRP runtime and lvsd's route
-/// announcements use: addresses (RTM_*ADDR), links (RTM_*LINK), neighbours (RTM_*NEIGH) and
-/// routes (RTM_*ROUTE, in RouteNetlinkCodec+Route.swift). Never traps: short or
+/// announcements use: addresses (RTM_*ADDR), links (RTM_*LINK), neighbours (RTM_*NEIGH),
+/// routes (RTM_*ROUTE, in RouteNetlinkCodec+Route.swift) and policy routing rules (RTM_*RULE,
+/// in RouteNetlinkCodec+Rule.swift). Never traps: short or
 /// malformed input is a ``RouteNetlinkError`` with code ``RouteNetlinkError/Code/malformed``.
 public enum RouteNetlinkCodec {
     // linux/rtnetlink.h, linux/netlink.h, linux/if_addr.h, linux/if_link.h, linux/neighbour.h
@@ -169,6 +170,9 @@ public enum RouteNetlinkCodec {
         case newRoute, delRoute:
             guard let route = try decodeRoute(payload, at: offset) else { return .other(type) }
             return type == newRoute ? .route(route) : .deletedRoute(route)
+        case newRule, delRule:
+            guard let rule = try decodeRule(payload, at: offset) else { return .other(type) }
+            return type == newRule ? .rule(rule) : .deletedRule(rule)
         case newNeigh:
             guard payload.count >= 12, let index = u32(payload, 4), let state = u16(payload, 8) else {
                 throw .malformed("short ndmsg at offset \(offset)")
@@ -250,6 +254,10 @@ public struct RouteNetlinkMessage: Hashable, Sendable {
         case route(KernelRoute)
         /// RTM_DELROUTE
         case deletedRoute(KernelRoute)
+        /// RTM_NEWRULE (a dump's entries, a notification)
+        case rule(KernelRule)
+        /// RTM_DELRULE
+        case deletedRule(KernelRule)
         /// NLMSG_DONE: the end of a dump.
         case done
         /// NLMSG_ERROR with error 0.

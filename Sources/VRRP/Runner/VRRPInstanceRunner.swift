@@ -33,6 +33,12 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
     /// ``otherMastersBuffer`` when nobody reads them); finishes when ``run()`` returns.
     public let otherMasters: AsyncStream<VRRPOtherMaster<C.Instant>>
 
+    /// Every `virtual_routes` / `virtual_rules` change the kernel refused (also counted in
+    /// ``VRRPRunnerStatistics/routeErrors``), for the log; the newest ``otherMastersBuffer``
+    /// when nobody reads them; finishes when ``run()`` returns.
+    public let routingFailures: AsyncStream<RouteNetlinkError>
+
+    private let routingFailureSink: AsyncStream<RouteNetlinkError>.Continuation
     private let continuation: AsyncStream<VRRPStateChange<C.Instant>>.Continuation
     private let otherMasterSink: AsyncStream<VRRPOtherMaster<C.Instant>>.Continuation
     /// How many unread ``otherMasters`` reports are kept.
@@ -108,6 +114,8 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         (stateChanges, continuation) = AsyncStream.makeStream(of: VRRPStateChange<C.Instant>.self)
         (otherMasters, otherMasterSink) = AsyncStream.makeStream(
             of: VRRPOtherMaster<C.Instant>.self, bufferingPolicy: .bufferingNewest(Self.otherMastersBuffer))
+        (routingFailures, routingFailureSink) = AsyncStream.makeStream(
+            of: RouteNetlinkError.self, bufferingPolicy: .bufferingNewest(Self.otherMastersBuffer))
         do {
             netlink = try RouteNetlink()
             links = try LinkMonitor()
@@ -198,6 +206,7 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
         }
         continuation.finish()
         otherMasterSink.finish()
+        routingFailureSink.finish()
     }
 
     // MARK: the loop (on its own thread)
@@ -235,11 +244,17 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
                 case .scheduleMasterDownTimer(let at): timers.masterDown = at
                 case .cancelAdvertTimer: timers.advert = nil
                 case .cancelMasterDownTimer: timers.masterDown = nil
-                case .addVirtualAddresses: installAddresses()
-                case .removeVirtualAddresses: removeAddresses(onlyPresent: false)
+                case .addVirtualAddresses:
+                    installAddresses()
+                    recordRouting(routing(current).install(netlink))
+                case .removeVirtualAddresses:
+                    recordRouting(routing(current).remove(netlink))
+                    removeAddresses(onlyPresent: false)
                 case .updateVirtualAddresses:
-                    if let replaced, updateAddresses(from: replaced, to: current) {
-                        schedule.becameMaster(at: now)
+                    if let replaced {
+                        let added = updateAddresses(from: replaced, to: current)
+                        recordRouting(routing(current).update(from: routing(replaced), netlink))
+                        if added { schedule.becameMaster(at: now) }
                     }
                 case .announceVirtualAddresses:
                     if becameMaster { schedule.becameMaster(at: now) } else { schedule.lowerPriorityAdvert(at: now) }
@@ -329,7 +344,11 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             _ = machine.handle(.priorityChanged(priority, at: start))
         }
         let first = machine.handle(.start(at: start))
-        if !first.contains(.addVirtualAddresses) { removeAddresses(onlyPresent: true) }
+        if !first.contains(.addVirtualAddresses) {
+            // Leftovers of a killed run: keepalived's start removes its routes and rules too.
+            recordRouting(routing(current).remove(netlink))
+            removeAddresses(onlyPresent: true)
+        }
         apply(first, now: start)
 
         while !stopRequested.load(ordering: .relaxed) {
@@ -506,6 +525,17 @@ public final class VRRPInstanceRunner<C: Clock>: Sendable where C.Duration == Du
             }
         }
         return added
+    }
+
+    private func routing(_ setup: Setup) -> VirtualRouting {
+        VirtualRouting(routes: setup.configuration.virtualRoutes, rules: setup.configuration.virtualRules)
+    }
+
+    private func recordRouting(_ failures: [RouteNetlinkError]) {
+        for failure in failures {
+            record(\.routeErrors, failure.description)
+            routingFailureSink.yield(failure)
+        }
     }
 
     private struct FamilyIndex: Hashable {

@@ -59,6 +59,11 @@ public struct VRRPRunnerConfiguration: Sendable, Hashable {
     public var excludedAddresses: [VirtualIPAddress]
     public var announcements: VRRPAnnouncementSettings
     public var trackedInterfaces: [TrackedInterface]
+    /// `virtual_routes`: added after the addresses when the instance becomes MASTER, removed
+    /// when it leaves MASTER or stops.
+    public var virtualRoutes: [VirtualRoute]
+    /// `virtual_rules`: added after the routes, removed before them.
+    public var virtualRules: [KernelRule]
     /// The longest the runner waits for a packet before it looks at link changes and its stop
     /// request again.
     public var pollInterval: Duration
@@ -66,7 +71,10 @@ public struct VRRPRunnerConfiguration: Sendable, Hashable {
     public init(name: String, instance: VRRPInstanceConfiguration, interface: String, primaryAddress: VRRPAddress,
                 virtualAddresses: [VirtualIPAddress], excludedAddresses: [VirtualIPAddress] = [],
                 announcements: VRRPAnnouncementSettings = VRRPAnnouncementSettings(),
-                trackedInterfaces: [TrackedInterface] = [], pollInterval: Duration = .milliseconds(20)) {
+                trackedInterfaces: [TrackedInterface] = [], virtualRoutes: [VirtualRoute] = [],
+                virtualRules: [KernelRule] = [], pollInterval: Duration = .milliseconds(20)) {
+        self.virtualRoutes = virtualRoutes
+        self.virtualRules = virtualRules
         self.name = name
         self.instance = instance
         self.interface = interface
@@ -104,6 +112,8 @@ public struct VRRPRunnerStatistics: Sendable, Hashable {
     public var sendErrors = 0
     public var receiveErrors = 0
     public var addressErrors = 0
+    /// Failed adds and removes of `virtual_routes` and `virtual_rules`.
+    public var routeErrors = 0
     public var announcementErrors = 0
     public var linkErrors = 0
     /// The last failure's text.

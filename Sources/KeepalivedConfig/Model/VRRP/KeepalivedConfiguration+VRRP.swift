@@ -41,7 +41,12 @@ extension KeepalivedConfiguration {
                     if let r = VirtualRoute.read(line, isStatic: true, &ctx) { config.vrrp.staticRoutes.append(r) }
                 }
             },
-            .unimplemented("static_rules", "policy routing rules are not installed"),
+            .block("static_rules") { config, s, ctx in
+                ctx.extraArguments(s, after: 0)
+                for line in s.block ?? [] {
+                    if let r = VirtualRule.read(line, isStatic: true, &ctx) { config.vrrp.staticRules.append(r) }
+                }
+            },
             .unimplemented("track_group", "static addresses and routes are not tied to VRRP instances' states"),
             .unimplemented("garp_group", "gratuitous ARP pacing per interface group is not applied"),
             .unimplemented("linkbeat_interfaces", "link state comes from netlink only; no MII/ETHTOOL polling"),

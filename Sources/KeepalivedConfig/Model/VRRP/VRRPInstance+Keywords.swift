@@ -179,7 +179,11 @@ extension VRRPInstance {
                 if let r = VirtualRoute.read(line, isStatic: false, &ctx) { vrrp.virtualRoutes.append(r) }
             }
         },
-        .unimplemented("virtual_rules", "policy routing rules are not added or removed with the VRRP state"),
+        .block("virtual_rules") { vrrp, s, ctx in
+            for line in s.block ?? [] {
+                if let r = VirtualRule.read(line, isStatic: false, &ctx) { vrrp.virtualRules.append(r) }
+            }
+        },
         .block("track_interface") { vrrp, s, ctx in vrrp.trackInterfaces += TrackedInterface.readBlock(s, &ctx) },
         trackBlock("track_script", .script, \.trackScripts),
         trackBlock("track_file", .file, \.trackFiles),

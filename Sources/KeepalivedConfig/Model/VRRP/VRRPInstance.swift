@@ -40,6 +40,8 @@ public struct VRRPInstance: Sendable {
     public internal(set) var excludedAddresses: [VirtualIPAddress] = []
     /// `virtual_routes`.
     public internal(set) var virtualRoutes: [VirtualRoute] = []
+    /// `virtual_rules`.
+    public internal(set) var virtualRules: [VirtualRule] = []
     public internal(set) var trackInterfaces: [TrackedInterface] = []
     public internal(set) var trackScripts: [TrackReference] = []
     public internal(set) var trackFiles: [TrackReference] = []

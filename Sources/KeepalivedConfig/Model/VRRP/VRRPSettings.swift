@@ -23,6 +23,8 @@ public struct VRRPSettings: Sendable {
     public internal(set) var staticAddresses: [VirtualIPAddress] = []
     /// `static_routes`: routes kept on the machine whatever the VRRP state.
     public internal(set) var staticRoutes: [VirtualRoute] = []
+    /// `static_rules`: policy routing rules kept on the machine whatever the VRRP state.
+    public internal(set) var staticRules: [VirtualRule] = []
 
     public init() {}
 

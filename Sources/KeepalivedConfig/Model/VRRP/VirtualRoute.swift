@@ -43,7 +43,7 @@ public struct VirtualRoute: Sendable, Hashable {
     static let unimplementedOptions: Set<String> = [
         "tos", "dsfield", "as", "mtu", "hoplimit", "advmss", "rtt", "rttvar", "reordering", "window",
         "cwnd", "ssthresh", "realms", "rto_min", "initcwnd", "initrwnd", "features", "quickack",
-        "congctl", "pref", "ttl-propagate", "fastopen_no_cookie", "encap", "expires", "nexthop", "or",
+        "congctl", "pref", "ttl-propagate", "fastopen_no_cookie", "encap", "expires", "nexthop", "or", "from",
         "vrf",
     ]
     static let routeTypes: Set<String> = [
