@@ -40,7 +40,7 @@ heard_lower() {
     local kind=$1 ns=$2 from=$3 pattern
     if [ "$kind" = lvsd ]; then pattern='heard a lower priority master'
     else pattern='Received advert from 10.9.0.2 with lower priority'; fi
-    tail -n +"$((from + 1))" "$work/$ns.log" | grep -c "$pattern" || true
+    awk -v from="$from" -v pattern="$pattern" 'NR > from && index($0, pattern) { n++ } END { print n + 0 }' "$work/$ns.log"
 }
 log_lines() { if [ -f "$work/$1.log" ]; then wc -l < "$work/$1.log"; else echo 0; fi; }
 
@@ -68,7 +68,7 @@ partition_round() {
     ip netns exec "$nsC" python3 "$root/Tests/vrrp-host/outage-probe.py" "$vip" > "$work/probe.out" 2>&1 &
     local probe=$!
     pids+=("$probe")
-    if wait_for 10 c_neigh_is "$amac"; then ok "$name: C reaches the VIP at A's MAC"
+    if wait_for 30 c_neigh_is "$amac"; then ok "$name: C reaches the VIP at A's MAC"
     else fail "$name: C's entry before the partition: $(c_neigh)"; fi
 
     # Partition: B no longer hears A and becomes MASTER too; its gratuitous ARPs move C's entry.
@@ -85,7 +85,7 @@ partition_round() {
     local alog; alog=$(log_lines "$nsA")
     isolate off
     local t0; t0=$(now_ns)
-    kill -USR1 "$probe"
+    kill -USR1 "$probe" || fail "$name: the probe is gone before the heal"
     # C's entry first (the time it took is printed), then the masters, then C's entry again.
     local moved=-1
     if wait_for 30 c_neigh_is "$amac"; then
@@ -106,7 +106,7 @@ partition_round() {
     fi
     if c_neigh_is "$amac"; then ok "$name: C's entry is on A's MAC: $(c_neigh)"
     else fail "$name: C's entry left A's MAC: $(c_neigh)"; fi
-    kill -TERM "$probe"
+    kill -TERM "$probe" || fail "$name: the probe is gone before the end"
     wait "$probe" || fail "$name: the probe exited with status $?"
     local kept=() p
     for p in "${pids[@]}"; do [ "$p" = "$probe" ] || kept+=("$p"); done
