@@ -286,3 +286,64 @@ private final class Heard: Sendable {
     func append(_ events: [ProcessEvent]) { list.withLock { $0 += events } }
     func with<T>(_ body: ([ProcessEvent]) -> T) -> T { list.withLock { body($0) } }
 }
+
+/// `init_file`: keepalived's track_file_end_handler rules, on real files.
+@Suite struct TrackFileInitialContentTests {
+    static func file(_ path: String, _ initFile: String) throws -> TrackedFile {
+        try #require(try loadConfiguration("""
+            track_file f {
+                file \(path)
+                \(initFile)
+            }
+            """).0.vrrp.trackedFiles.first)
+    }
+
+    static func contents(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = read(fd, &buffer, 64)
+        return String(decoding: buffer[0..<max(n, 0)], as: UTF8.self)
+    }
+
+    @Test func createsKeepsAndOverwritesAsKeepalived() throws {
+        var template = Array("/tmp/lvsd-init-file.XXXXXX".utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        let path = "\(directory)/value"
+        defer { unlink(path); rmdir(directory) }
+        #expect(try Self.file(path, "").writeInitialContent(reload: false) == nil)
+        #expect(try Self.file(path, "init_file 7").writeInitialContent(reload: false) == .written(path: path, value: 7))
+        #expect(Self.contents(path) == "7\n")
+        #expect(try Self.file(path, "init_file 9").writeInitialContent(reload: false) == .kept(path: path))
+        #expect(try Self.file(path, "init_file -3 overwrite").writeInitialContent(reload: true) == .kept(path: path))
+        #expect(Self.contents(path) == "7\n")
+        #expect(try Self.file(path, "init_file -3 overwrite").writeInitialContent(reload: false) == .written(path: path, value: -3))
+        #expect(Self.contents(path) == "-3\n")
+        unlink(path)
+        #expect(try Self.file(path, "init_file overwrite").writeInitialContent(reload: true) == .written(path: path, value: 0))
+        #expect(Self.contents(path) == "0\n")
+        // Nothing else is left in the directory (the temporary file was renamed).
+        let entries = RunningProcessDirectory.names(directory)
+        #expect(entries == ["value"])
+        unlink(path)
+        #expect(mkdir(path, 0o755) == 0)
+        defer { rmdir(path) }
+        #expect(try Self.file(path, "init_file overwrite").writeInitialContent(reload: false)
+                == .failed(path: path, reason: "cannot initialise track file f: not a regular file"))
+    }
+}
+
+/// The names in a directory.
+enum RunningProcessDirectory {
+    static func names(_ path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

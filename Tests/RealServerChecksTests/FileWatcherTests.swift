@@ -67,6 +67,21 @@ import Testing
         #expect(error?.description == "watch /nonexistent-lvsd-test/dir/weight: directory /nonexistent-lvsd-test/dir: No such file or directory")
     }
 
+    /// As keepalived's init_track_files: an existing file is resolved with realpath (a
+    /// symlink's target directory is watched), a missing one by its directory.
+    @Test func aSymlinkIsFollowedToItsTarget() throws {
+        let directory = makeTemporaryDirectory("file-watcher-link")
+        defer { removeTree(directory) }
+        #expect(mkdir("\(directory)/real", 0o755) == 0)
+        writeFile("\(directory)/real/value", "1")
+        #expect(symlink("\(directory)/real/value", "\(directory)/link") == 0)
+        let resolved = try FileWatcher.split("\(directory)/link")
+        #expect(resolved.name == "value")
+        #expect(resolved.directory.hasSuffix("/real"))
+        let missing = try FileWatcher.split("\(directory)/absent")
+        #expect(missing.directory == directory && missing.name == "absent")
+    }
+
     /// A real inotify descriptor: every change to the watched file is one report, in order;
     /// another file in the same directory makes none.
     @Test func followsWritesRenamesAndDeletes() async throws {

@@ -199,8 +199,15 @@ public final class FileWatcher: Sendable {
         _ = poll(&fd, 1, Self.errorPause)
     }
 
-    /// The directory to watch (resolved as keepalived does with realpath) and the file name.
+    /// The directory to watch and the file name, resolved as keepalived's init_track_files
+    /// does: an existing file through `realpath` (a symlink is followed to its target, whose
+    /// directory is watched), a missing one by its directory.
     static func split(_ path: String) throws(FileWatchError) -> (directory: String, name: String) {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            let target = String(cString: resolved)
+            if target != path { return try split(target) }
+        }
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
