@@ -412,7 +412,7 @@ if want track-file; then
     # shellcheck source=Tests/vrrp-host/track-scenario.sh
     source "$root/Tests/vrrp-host/track-scenario.sh"
     track_file_scenario lvsd
-    if [ -x "$keepalived" ]; then track_file_scenario keepalived; fi
+    if [ -x "$keepalived" ]; then track_file_scenario keepalived; track_file_keepalived_scenario; fi
 fi
 
 # Split brain over a one-way link: A (150) sends its unicast adverts to 10.9.0.9, which nobody
