@@ -143,6 +143,9 @@ struct FileCheckTests {
             #expect(unlink(path) == 0)  // a missing file reads as 0
             #expect(await eventually { engine.status().probesCompleted == 8 })
             #expect(await eventually { received.all.count == 7 })
+            #expect(engine.fileWatches.withLock { $0.count } == 1)
+            engine.update([:])  // a reload without the check ends its watch at once
+            #expect(await eventually { engine.fileWatches.withLock { $0.isEmpty } })
             group.cancelAll()
         }
         #expect(clock.sleeperCount == 0)

@@ -3,7 +3,8 @@ extension HealthCheckEngine {
     /// ``FileWatcher`` reports it written, renamed into place or removed. Each read counts as
     /// a scheduled probe (same registry, same state machine). When the watch cannot be set up
     /// (the directory is missing, no inotify descriptor), the check falls back to its
-    /// `delay_loop` schedule and says so in the log.
+    /// `delay_loop` schedule and says so in the log. A reload that removes the check ends the
+    /// watch at once (``update(_:)`` finishes its stream).
     func runFileWatch(_ spec: CheckSpec, _ check: FileCheck, id: Int) async {
         let watcher: FileWatcher
         do {
@@ -17,6 +18,8 @@ extension HealthCheckEngine {
         guard registry.withLock({ $0.start(id, at: start, warmupFraction: 0) }) != nil,
               registry.withLock({ $0.watching(id) }) else { return }
         let (changes, sink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        fileWatches.withLock { $0[id] = sink }
+        defer { _ = fileWatches.withLock { $0.removeValue(forKey: id) } }
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await watcher.run { _ in sink.yield() }

@@ -33,6 +33,9 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     private let warmupFraction: @Sendable () -> Double
     private let watchdog: Watchdog?
     let registry = Mutex(EngineRegistry<C.Instant>())
+    /// The running FILE_CHECK watches by schedule id: finishing one ends it (see
+    /// ``runFileWatch(_:_:id:)``).
+    let fileWatches = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
     private let latenesses = Mutex(LatenessHistogram())
     private let loopFaults = Mutex<(count: Int, last: String?)>((0, nil))
     private let connector: TCPConnector?
@@ -70,6 +73,12 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         let (start, transitions) = registry.withLock { $0.apply(configuration) }
         for transition in transitions { report(transition) }
         for command in start { commandSink.yield(command) }
+        // A FILE_CHECK that went waits for no file change: end its watch now.
+        let gone = fileWatches.withLock { watches in
+            let ids = watches.keys.filter { id in !registry.withLock { $0.runners[id] != nil } }
+            return ids.compactMap { watches.removeValue(forKey: $0) }
+        }
+        for watch in gone { watch.finish() }
     }
 
     /// The current health of a real server, or nil when it is not configured.
