@@ -67,6 +67,30 @@ import Testing
         #expect(error?.description == "watch /nonexistent-lvsd-test/dir/weight: directory /nonexistent-lvsd-test/dir: No such file or directory")
     }
 
+    /// Paths added and removed while it runs: a path added later reports, a path removed
+    /// does not, and the directory's watch stays while another path in it is followed.
+    @Test func pathsComeAndGo() async throws {
+        let directory = makeTemporaryDirectory("file-watcher-dynamic")
+        defer { removeTree(directory) }
+        let first = "\(directory)/first", second = "\(directory)/second"
+        let watcher = try FileWatcher(paths: [first], logger: Logger(label: "test"))
+        let seen = Seen()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await watcher.run { reports in seen.append(reports) } }
+            try? watcher.watch(second)
+            try? watcher.watch(second)  // once only
+            #expect(watcher.paths == [first, second])
+            writeFile(second, "1")
+            #expect(await eventually { seen.all == [FileWatchReport(path: second, kind: .written)] })
+            watcher.unwatch(first)
+            writeFile(first, "1")
+            writeFile(second, "2")
+            #expect(await eventually { seen.all.count == 2 })
+            #expect(seen.all == [FileWatchReport(path: second, kind: .written), FileWatchReport(path: second, kind: .written)])
+            group.cancelAll()
+        }
+    }
+
     /// As keepalived's init_track_files: an existing file is resolved with realpath (a
     /// symlink's target directory is watched), a missing one by its directory.
     @Test func aSymlinkIsFollowedToItsTarget() throws {

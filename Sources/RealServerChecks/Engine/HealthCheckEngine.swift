@@ -33,9 +33,9 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     private let warmupFraction: @Sendable () -> Double
     private let watchdog: Watchdog?
     let registry = Mutex(EngineRegistry<C.Instant>())
-    /// The running FILE_CHECK watches by schedule id: finishing one ends it (see
-    /// ``runFileWatch(_:_:id:)``).
-    let fileWatches = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
+    /// The running FILE_CHECK watches by schedule id: the file, and the stream that wakes the
+    /// check (finishing it ends the check; see ``runFileWatch(_:_:id:watcher:)``).
+    let fileWatches = Mutex<[Int: (path: String, wake: AsyncStream<Void>.Continuation)]>([:])
     private let latenesses = Mutex(LatenessHistogram())
     private let loopFaults = Mutex<(count: Int, last: String?)>((0, nil))
     private let connector: TCPConnector?
@@ -76,9 +76,9 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         // A FILE_CHECK that went waits for no file change: end its watch now.
         let gone = fileWatches.withLock { watches in
             let ids = watches.keys.filter { id in !registry.withLock { $0.runners[id] != nil } }
-            return ids.compactMap { watches.removeValue(forKey: $0) }
+            return ids.compactMap { watches[$0]?.wake }
         }
-        for watch in gone { watch.finish() }
+        for wake in gone { wake.finish() }
     }
 
     /// The current health of a real server, or nil when it is not configured.
@@ -127,7 +127,29 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     public func run() async {
         await withDiscardingTaskGroup { group in
             if let watchdog { group.addTask { await self.runWatchdog(watchdog) } }
+            // One inotify watcher for every FILE_CHECK, opened with the first.
+            var fileWatcher: FileWatcher?
+            var fileWatcherFailed = false
             for await (spec, id) in commands {
+                if case .file(let check) = spec.checker {
+                    if fileWatcher == nil && !fileWatcherFailed {
+                        do {
+                            let watcher = try FileWatcher(paths: [], logger: logger)
+                            fileWatcher = watcher
+                            group.addTask { await watcher.run { self.wakeFileChecks($0) } }
+                        } catch {
+                            fileWatcherFailed = true
+                            logger.error("cannot open an inotify watcher: FILE_CHECKs read their files every delay_loop",
+                                         metadata: ["check.error": "\(error)"])
+                        }
+                    }
+                    if let fileWatcher {
+                        group.addTask { await self.runFileWatch(spec, check, id: id, watcher: fileWatcher) }
+                    } else {
+                        group.addTask { await self.runSchedule(spec, id: id) }
+                    }
+                    continue
+                }
                 if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
                     do throws(ConnectLoopError) {
                         let loop = try connector.loop(for: id)
@@ -141,10 +163,6 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
                             "cannot start the TCP connect loop; running the check as a task",
                             metadata: ["check": "\(spec)", "check.error": "\(error)"])
                     }
-                }
-                if case .file(let check) = spec.checker {
-                    group.addTask { await self.runFileWatch(spec, check, id: id) }
-                    continue
                 }
                 group.addTask { await self.runSchedule(spec, id: id) }
             }

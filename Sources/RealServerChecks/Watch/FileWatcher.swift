@@ -11,8 +11,9 @@ import Synchronization
 /// `IN_CLOSE_WRITE`, `IN_DELETE` and `IN_MOVED_FROM`/`IN_MOVED_TO`, so a file that does not
 /// exist yet, is replaced by a rename (editors, `mv tmp file`) or is deleted is followed too.
 ///
-/// One inotify descriptor serves every path; it is opened by ``init(paths:logger:)`` and
-/// closed when the watcher goes. ``run(_:)`` reads events on a thread of its own (never one
+/// One inotify descriptor serves every path (as in keepalived; the kernel allows few per
+/// user, 128 by default); it is opened by ``init(paths:logger:)`` and closed when the watcher
+/// goes, and paths come and go with ``watch(_:)`` and ``unwatch(_:)``. ``run(_:)`` reads events on a thread of its own (never one
 /// of the cooperative pool) until its task is cancelled. A failed read is logged and counted
 /// (``statistics``); `EINTR` is retried and `EAGAIN` ends a batch; nothing traps.
 public final class FileWatcher: Sendable {
@@ -27,7 +28,7 @@ public final class FileWatcher: Sendable {
     /// The wake pipe: writing to ``wakeWrite`` ends the thread's poll.
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let watches: [Watch]
+    private let watches = Mutex<[Watch]>([])
     private let logger: Logger
     private let counters = Mutex(FileWatchStatistics())
     private let stopped = Atomic<Bool>(false)
@@ -52,25 +53,33 @@ public final class FileWatcher: Sendable {
             close(fd)
             throw Self.failure("pipe", "", code)
         }
-        let ends = [wake.read, wake.write]
-        var watches: [Watch] = []
-        for path in paths {
-            do throws(FileWatchError) {
-                let (directory, name) = try Self.split(path)
-                let descriptor = inotify_add_watch(fd, directory, InotifyMask.watched.rawValue)
-                guard descriptor >= 0 else { throw Self.failure("inotify_add_watch", directory, errno) }
-                watches.append(Watch(path: path, descriptor: descriptor, name: name))
-            } catch {
-                close(fd)
-                close(ends[0])
-                close(ends[1])
-                throw error
-            }
-        }
         inotifyFD = fd
-        wakeRead = ends[0]
-        wakeWrite = ends[1]
-        self.watches = watches
+        wakeRead = wake.read
+        wakeWrite = wake.write
+        // Fully initialised: a throw from here on closes the descriptors in deinit.
+        for path in paths { try watch(path) }
+    }
+
+    /// Starts following `path` too (its directory is watched; see ``init(paths:logger:)``).
+    /// A path already followed is not added twice.
+    public func watch(_ path: String) throws(FileWatchError) {
+        let (directory, name) = try Self.split(path)
+        try watches.withLock { (watches: inout [Watch]) throws(FileWatchError) in
+            guard !watches.contains(where: { $0.path == path }) else { return }
+            // The same directory gives the same watch descriptor (its mask is the same).
+            let descriptor = inotify_add_watch(inotifyFD, directory, InotifyMask.watched.rawValue)
+            guard descriptor >= 0 else { throw Self.failure("inotify_add_watch", directory, errno) }
+            watches.append(Watch(path: path, descriptor: descriptor, name: name))
+        }
+    }
+
+    /// Stops following `path`; its directory's watch goes when no other path needs it.
+    public func unwatch(_ path: String) {
+        watches.withLock { watches in
+            guard let index = watches.firstIndex(where: { $0.path == path }) else { return }
+            let descriptor = watches.remove(at: index).descriptor
+            if !watches.contains(where: { $0.descriptor == descriptor }) { _ = inotify_rm_watch(inotifyFD, descriptor) }
+        }
     }
 
     deinit {
@@ -80,7 +89,7 @@ public final class FileWatcher: Sendable {
     }
 
     /// The paths watched, as given.
-    public var paths: [String] { watches.map(\.path) }
+    public var paths: [String] { watches.withLock { $0.map(\.path) } }
 
     /// What the watcher counted so far.
     public var statistics: FileWatchStatistics { counters.withLock { $0 } }
@@ -151,7 +160,8 @@ public final class FileWatcher: Sendable {
             let (events, truncated) = InotifyEvent.decode(Array(buffer[0..<n]))
             if truncated { record("read inotify: short event of \(n) bytes ignored") }
             counters.withLock { $0.events += events.count }
-            reports += Self.reports(for: events, watches: watches.map { ($0.path, $0.descriptor, $0.name) })
+            let current = watches.withLock { $0.map { ($0.path, $0.descriptor, $0.name) } }
+            reports += Self.reports(for: events, watches: current)
             if events.contains(where: { $0.mask.contains(.queueOverflow) }) {
                 counters.withLock { $0.overflows += 1 }
                 logger.warning("inotify queue overflowed: reading every tracked file again")
