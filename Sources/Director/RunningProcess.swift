@@ -22,8 +22,10 @@ public struct RunningProcess: Sendable, Hashable {
     }
 
     /// Every process in `root` (`/proc`): the directories whose name is a number. A process
-    /// that ends while it is read is left out; nothing here throws or traps.
-    public static func scan(root: String = "/proc") -> [RunningProcess] {
+    /// that ends while it is read is left out; nothing here throws or traps. Without
+    /// `commandLine`, `/proc/PID/cmdline` is not read (as keepalived, which reads it only when
+    /// a `vrrp_track_process` needs it: reading it can swap a process's memory in).
+    public static func scan(root: String = "/proc", commandLine: Bool = true) -> [RunningProcess] {
         guard let directory = opendir(root) else { return [] }
         defer { closedir(directory) }
         var result: [RunningProcess] = []
@@ -31,16 +33,18 @@ public struct RunningProcess: Sendable, Hashable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard let pid = Int32(name), pid > 0, let process = read(pid: pid, root: root) else { continue }
+            guard let pid = Int32(name), pid > 0,
+                  let process = read(pid: pid, root: root, commandLine: commandLine) else { continue }
             result.append(process)
         }
         return result
     }
 
-    /// One process as `/proc/PID` shows it now; nil when it is gone.
-    public static func read(pid: Int32, root: String = "/proc") -> RunningProcess? {
+    /// One process as `/proc/PID` shows it now (its command line only with `commandLine`);
+    /// nil when it is gone.
+    public static func read(pid: Int32, root: String = "/proc", commandLine: Bool = true) -> RunningProcess? {
         guard let stat = readSmallFile("\(root)/\(pid)/stat"), let parsed = parseStat(stat) else { return nil }
-        let cmdline = readSmallFile("\(root)/\(pid)/cmdline") ?? []
+        let cmdline = commandLine ? readSmallFile("\(root)/\(pid)/cmdline") ?? [] : []
         return RunningProcess(pid: pid, name: parsed.name, commandLine: splitCommandLine(cmdline),
                               isZombie: parsed.state == UInt8(ascii: "Z"))
     }

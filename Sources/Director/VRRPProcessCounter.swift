@@ -14,6 +14,11 @@ public struct VRRPProcessCounter: Sendable {
         members = Dictionary(processes.map { ($0.name, []) }) { first, _ in first }
     }
 
+    /// Whether any `vrrp_track_process` matches command lines (`full_command`, arguments,
+    /// `param_match`); otherwise the process name is enough and `/proc/PID/cmdline` need
+    /// not be read.
+    public var needsCommandLine: Bool { processes.contains(where: \.matchesFullCommand) }
+
     /// The number of matching processes of each `vrrp_track_process`.
     public var counts: [String: Int] { members.mapValues(\.count) }
 

@@ -133,7 +133,8 @@ extension VRRPService {
                 logger.notice("vrrp_track_process: the process events connector cannot be used; scanning /proc every \(Self.processScanInterval) instead",
                               metadata: ["error": "\(error)"])
             }
-            counter.rescan(RunningProcess.scan())
+            let commandLine = counter.needsCommandLine
+            counter.rescan(RunningProcess.scan(commandLine: commandLine))
             count()
             if let events {
                 group.addTask {
@@ -152,9 +153,9 @@ extension VRRPService {
             for await input in inputs {
                 if let batch = input {
                     if batch.lost {
-                        counter.rescan(RunningProcess.scan())
+                        counter.rescan(RunningProcess.scan(commandLine: commandLine))
                     } else {
-                        counter.apply(batch.events) { RunningProcess.read(pid: $0) }
+                        counter.apply(batch.events) { RunningProcess.read(pid: $0, commandLine: commandLine) }
                     }
                 }
                 count()
