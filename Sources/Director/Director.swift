@@ -297,6 +297,7 @@ public actor Director {
             return ControlResponse(ok: false, error: "the configuration has errors; nothing was changed",
                                    diagnostics: text)
         }
+        Self.initializeTrackFiles(configuration, reload: true, logger: logger)
         let before = state.table()
         eventSink.yield(.reloaded(.init(previous: state.configuration, current: configuration)))
         for change in state.replace(configuration: configuration) { logQuorum(change) }

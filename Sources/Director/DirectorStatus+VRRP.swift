@@ -37,6 +37,9 @@ extension DirectorStatus {
         /// `BACKUP`, `MASTER`, `FAULT`); nil outside a group.
         public var syncGroup: String?
         public var syncGroupState: String?
+        /// What each tracked `vrrp_script`, `track_file` and `vrrp_track_process` does now, as
+        /// `track_file NAME +20` or `track_process NAME FAULT`, sorted; nil when none is tracked.
+        public var tracked: [String]?
 
         public init(name: String, interface: String, virtualRouterID: Int, version: Int, state: String, priority: Int,
                     effectivePriority: Int? = nil, master: String? = nil, sinceTransition: Double? = nil,
@@ -67,7 +70,8 @@ extension DirectorStatus {
         /// why it does not run.
         public init(configuration: VRRPRunnerConfiguration, state: String, effectivePriority: UInt8?,
                     master: VRRPAddress?, sinceTransition: Duration?, statistics: VRRPRunnerStatistics,
-                    error: String? = nil, syncGroup: String? = nil, syncGroupState: String? = nil) {
+                    error: String? = nil, syncGroup: String? = nil, syncGroupState: String? = nil,
+                    tracked: [String: VRRPTrackedEffect] = [:]) {
             var rejections: [String: Int] = [:]
             for (counter, count) in statistics.rejections where count > 0 { rejections[counter.rawValue] = count }
             self.init(
@@ -82,6 +86,15 @@ extension DirectorStatus {
                 errors: statistics.sendErrors + statistics.receiveErrors + statistics.addressErrors
                     + statistics.routeErrors + statistics.announcementErrors + statistics.linkErrors,
                 error: error ?? statistics.lastError, syncGroup: syncGroup, syncGroupState: syncGroupState)
+            if !tracked.isEmpty { self.tracked = tracked.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.text($0.value))" } }
+        }
+
+        /// `FAULT`, or the weight with its sign (`+20`, `-10`, `+0`).
+        static func text(_ effect: VRRPTrackedEffect) -> String {
+            switch effect {
+            case .fault: "FAULT"
+            case .weight(let weight): weight < 0 ? "\(weight)" : "+\(weight)"
+            }
         }
 
         /// ```
@@ -106,6 +119,7 @@ extension DirectorStatus {
             }
             if errors > 0 { out += ", \(errors) errors" }
             out += "\n"
+            if let tracked { out += "  tracked: \(tracked.joined(separator: ", "))\n" }
             if let error { out += "  \(state == DirectorStatus.VRRPInstanceStatus.notRunning ? "error" : "last error"): \(error)\n" }
             return out
         }

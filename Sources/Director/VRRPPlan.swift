@@ -28,6 +28,11 @@ public struct VRRPPlan: Sendable {
         public var trackScripts: [TrackReference]
         /// The `vrrp_sync_group` the instance is a member of.
         public var syncGroup: String? = nil
+        /// `track_file` and `track_process`, with the weights in force (see
+        /// ``VRRP/VRRPTrackedEffect/trackFile(value:weight:reversed:)`` and
+        /// ``VRRPProcessQuorum``); its sync group's come after its own.
+        public var trackFiles: [TrackReference] = []
+        public var trackProcesses: [TrackReference] = []
 
         /// The runner's configuration with the primary address found on the interface.
         public func configuration(primaryAddress: VRRPAddress) -> VRRPRunnerConfiguration {
@@ -63,6 +68,10 @@ public struct VRRPPlan: Sendable {
     public var syncGroups: [SyncGroup] = []
     /// The `vrrp_script` blocks a planned instance tracks, in file order.
     public var scripts: [VRRPScript] = []
+    /// The `track_file` blocks a planned instance tracks (with a `file`), in file order.
+    public var files: [TrackedFile] = []
+    /// The `vrrp_track_process` blocks a planned instance tracks (with a `process`), in file order.
+    public var processes: [TrackedProcess] = []
     /// global_defs `script_user` and `enable_script_security`: who runs vrrp_scripts and notify
     /// scripts that name no user, and which programs are refused (``CheckPlan/Context``'s
     /// rules, the same as MISC_CHECK's).
@@ -93,16 +102,10 @@ public struct VRRPPlan: Sendable {
         }
         let tracked = Set(instances.flatMap { $0.trackScripts.map(\.name) })
         scripts = vrrp.scripts.filter { tracked.contains($0.name) }
-        for process in vrrp.trackedProcesses {
-            notRun.append(Item(position: process.position, owner: "vrrp_track_process \(process.name)",
-                               message: "processes are not tracked"))
-        }
-        // A track_file only a FILE_CHECK follows is read by the checker; only VRRP's use is not run.
-        let trackedByVRRP = Set(vrrp.instances.flatMap { $0.trackFiles.map(\.name) }
-                                + vrrp.syncGroups.flatMap { $0.trackFiles.map(\.name) })
-        for file in vrrp.trackedFiles where trackedByVRRP.contains(file.name) {
-            notRun.append(Item(position: file.position, owner: "track_file \(file.name)", message: "files are not tracked"))
-        }
+        let trackedFiles = Set(instances.flatMap { $0.trackFiles.map(\.name) })
+        files = vrrp.trackedFiles.filter { trackedFiles.contains($0.name) && $0.path != nil }
+        let trackedProcesses = Set(instances.flatMap { $0.trackProcesses.map(\.name) })
+        processes = vrrp.trackedProcesses.filter { trackedProcesses.contains($0.name) && $0.process != nil }
         for address in vrrp.staticAddresses {
             notRun.append(Item(position: address.position, owner: "static_ipaddress",
                                message: "static address \(address.prefix) is not installed"))
@@ -212,11 +215,8 @@ struct InstanceMapper {
         if instance.notifyPriorityChanges { skip("notify_priority_changes: priority changes are not notified") }
         let routing = RoutingMapper(instance: instance)
         notRun += routing.notRun
-        for (keyword, references) in [("track_file", instance.trackFiles),
-                                      ("track_process", instance.trackProcesses), ("track_bfd", instance.trackBFDs)] {
-            for reference in references {
-                skip("\(keyword) \(reference.name) is not applied: the priority does not follow it", at: reference.position)
-            }
+        for reference in instance.trackBFDs {
+            skip("track_bfd \(reference.name) is not applied: the priority does not follow it", at: reference.position)
         }
 
         var tracked: [VRRP.TrackedInterface] = []
@@ -261,7 +261,8 @@ struct InstanceMapper {
             virtualAddresses: virtualAddresses, excludedAddresses: excludedAddresses, announcements: announcements,
             trackedInterfaces: tracked, virtualRoutes: routing.routes, virtualRules: routing.rules)
         return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source,
-                                 notify: instance.notify, trackScripts: instance.trackScripts)
+                                 notify: instance.notify, trackScripts: instance.trackScripts,
+                                 trackFiles: instance.trackFiles, trackProcesses: instance.trackProcesses)
     }
 
     /// One `virtual_ipaddress` line as the runner installs it; options it cannot apply are named.
@@ -302,7 +303,7 @@ struct InstanceMapper {
     }
 }
 
-/// Plans one `vrrp_sync_group`: adds its tracked interfaces and scripts to its members and
+/// Plans one `vrrp_sync_group`: adds its tracked interfaces, scripts, files and processes to its members and
 /// names what it does not carry out.
 struct SyncGroupMapper {
     let group: KeepalivedConfig.VRRPSyncGroup
@@ -338,14 +339,19 @@ struct SyncGroupMapper {
                 instances[index].trackScripts.removeAll { $0.name == reference.name }
                 instances[index].trackScripts.append(reference)
             }
-        }
-        for (keyword, references) in [("track_file", group.trackFiles), ("track_process", group.trackProcesses),
-                                      ("track_bfd", group.trackBFDs)] {
-            for reference in references {
-                notRun.append(VRRPPlan.Item(
-                    position: reference.position, owner: owner,
-                    message: "\(keyword) \(reference.name) is not applied: the members' priority and state do not follow it"))
+            for reference in group.trackFiles {
+                instances[index].trackFiles.removeAll { $0.name == reference.name }
+                instances[index].trackFiles.append(reference)
             }
+            for reference in group.trackProcesses {
+                instances[index].trackProcesses.removeAll { $0.name == reference.name }
+                instances[index].trackProcesses.append(reference)
+            }
+        }
+        for reference in group.trackBFDs {
+            notRun.append(VRRPPlan.Item(
+                position: reference.position, owner: owner,
+                message: "track_bfd \(reference.name) is not applied: the members' priority and state do not follow it"))
         }
         if group.smtpAlert == true {
             notRun.append(VRRPPlan.Item(position: group.position, owner: owner,

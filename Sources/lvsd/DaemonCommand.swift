@@ -57,6 +57,8 @@ struct DaemonCommand {
             Console.write("lvsd: \(error)\n", to: .error)
             return 1
         }
+        // track_file init_file, before VRRP and the checkers read the files.
+        Director.initializeTrackFiles(configuration, reload: false, logger: logger)
         do throws(PIDFile.Failure) {
             try PIDFile.write(pidFile)
         } catch {

@@ -17,7 +17,8 @@ final class VRRPRegistry: Sendable {
         var error: String?
         /// The effective priority at the last state change, for notify scripts.
         var lastPriority: Int
-        /// What each tracked `vrrp_script` does to the instance now.
+        /// What each tracked `vrrp_script`, `track_file` and `vrrp_track_process` does to the
+        /// instance now (keyed `vrrp_script NAME`, `track_file NAME`, `track_process NAME`).
         var trackedEffects: [String: VRRPTrackedEffect] = [:]
         /// Its sync group, if any.
         var syncGroup: Hub?
@@ -36,6 +37,10 @@ final class VRRPRegistry: Sendable {
         case instance(String)
         case script(String)
         case group(String)
+        /// Every `track_file`, followed by one watcher.
+        case files
+        /// Every `vrrp_track_process`, counted by one scan of `/proc`.
+        case processes
     }
 
     private struct Table {
@@ -119,7 +124,9 @@ final class VRRPRegistry: Sendable {
             var entries: [String: Entry] = [:]
             for instance in plan.instances {
                 let hub = instance.syncGroup.flatMap { table.hubs[$0] }
-                let tracked = Set(instance.trackScripts.map { "vrrp_script \($0.name)" })
+                let tracked = Set(instance.trackScripts.map { "vrrp_script \($0.name)" }
+                                  + instance.trackFiles.map { "track_file \($0.name)" }
+                                  + instance.trackProcesses.map { "track_process \($0.name)" })
                 guard var entry = table.entries[instance.name] else {
                     entries[instance.name] = Entry(instance, hub: hub)
                     continue
@@ -156,13 +163,13 @@ final class VRRPRegistry: Sendable {
                     return DirectorStatus.VRRPInstanceStatus(
                         configuration: entry.configuration, state: entry.state, effectivePriority: nil,
                         master: nil, sinceTransition: since, statistics: VRRPRunnerStatistics(), error: entry.error,
-                        syncGroup: group, syncGroupState: groupState)
+                        syncGroup: group, syncGroupState: groupState, tracked: entry.trackedEffects)
                 }
                 return DirectorStatus.VRRPInstanceStatus(
                     configuration: runner.configuration, state: entry.state,
                     effectivePriority: runner.effectivePriority, master: runner.masterAddress,
                     sinceTransition: since, statistics: runner.statistics, error: nil,
-                    syncGroup: group, syncGroupState: groupState)
+                    syncGroup: group, syncGroupState: groupState, tracked: entry.trackedEffects)
             }
         }
     }

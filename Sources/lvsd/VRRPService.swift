@@ -47,7 +47,7 @@ struct VRRPService: Sendable {
     var retryInterval: Duration = .seconds(5)
     /// `notify_fifo`/`vrrp_notify_fifo`: the FIFOs the instances' and groups' lines go to.
     var fifos: NotifyFIFOs?
-    private let registry: VRRPRegistry
+    let registry: VRRPRegistry
     /// The plans of successful reloads, in order (``Director/setVRRPReloadHandler(_:)``).
     private let reloads: AsyncStream<VRRPPlan>
     private let reloadSink: AsyncStream<VRRPPlan>.Continuation
@@ -77,6 +77,8 @@ struct VRRPService: Sendable {
         await withDiscardingTaskGroup { group in
             let plan = registry.plan
             for script in plan.scripts { start(.script(script.name), in: &group) }
+            if !plan.files.isEmpty { start(.files, in: &group) }
+            if !plan.processes.isEmpty { start(.processes, in: &group) }
             for syncGroup in plan.syncGroups { start(.group(syncGroup.name), in: &group) }
             for instance in plan.instances { start(.instance(instance.name), in: &group) }
             // Ends when the service is cancelled (shutdown); the children are cancelled then.
@@ -106,6 +108,8 @@ struct VRRPService: Sendable {
                 case .instance(let name): await runInstance(name)
                 case .script(let name):
                     if let script = registry.plan.scripts.first(where: { $0.name == name }) { await track(script) }
+                case .files: await followFiles()
+                case .processes: await followProcesses()
                 case .group(let name):
                     if let syncGroup = registry.plan.syncGroups.first(where: { $0.name == name }),
                        let hub = registry.hub(name) {
@@ -152,7 +156,7 @@ struct VRRPService: Sendable {
         }
         await stop(reload.stopped.map { .instance($0) } + restarted.map { .instance($0) }
                    + reload.scriptsStopped.map { .script($0) } + reload.scriptsRestarted.map { .script($0) }
-                   + reload.groupsReplaced.map { .group($0) })
+                   + reload.groupsReplaced.map { .group($0) } + [.files, .processes])
         registry.replace(with: plan, reload)
         var notified: [String: VRRPTaskLifetime] = [:]
         for (instance, state, priority) in deleted {
@@ -180,6 +184,10 @@ struct VRRPService: Sendable {
             start(.group(name), in: &group)
         }
         for name in reload.scriptsRestarted + reload.scriptsStarted { start(.script(name), in: &group) }
+        // Tracked files and processes start again with the new plan: a file is read at once,
+        // /proc is scanned at once.
+        if !plan.files.isEmpty { start(.files, in: &group) }
+        if !plan.processes.isEmpty { start(.processes, in: &group) }
         for name in restarted + reload.started { start(.instance(name), in: &group, after: notified[name]) }
         for update in reload.updated {
             logger.notice("VRRP reload: settings changed in place", metadata: [

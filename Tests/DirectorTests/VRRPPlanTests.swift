@@ -254,7 +254,7 @@ import VRRP
         #expect(plan.instances.map(\.syncGroup) == ["G", "G"])
     }
 
-    /// The group's tracked interfaces and scripts go to every member (replacing a member's own
+    /// The group's tracked interfaces, scripts and files go to every member (replacing a member's own
     /// entry for the same object, as keepalived does with its "configured on VRRP instance and
     /// sync group" error); what the group cannot do is named with its position.
     @Test func syncGroupTrackingAppliesToEveryMember() throws {
@@ -322,11 +322,12 @@ import VRRP
         #expect(plan.instances[2].runner.trackedInterfaces == [])
         #expect(plan.instances.map { $0.trackScripts.map(\.name) } == [["chk"], ["chk"], []])
         #expect(plan.scripts.map(\.name) == ["chk"])
+        #expect(plan.instances.map { $0.trackFiles.map(\.name) } == [["flag"], ["flag"], []])
+        #expect(plan.files.map(\.name) == ["flag"])
         #expect(plan.syncGroups.first?.notify.master?.arguments == ["/bin/m", "G"])
         let lines = plan.notRun.map { "\($0.position.line) \($0.owner): \($0.message)" }
         #expect(lines.filter { $0.contains("vrrp_sync_group") } == [
             "41 vrrp_sync_group G: track_interface eth3 weight 5 reverse: 'reverse' is not applied",
-            "47 vrrp_sync_group G: track_file flag is not applied: the members' priority and state do not follow it",
             "34 vrrp_sync_group G: smtp_alert: no mail is sent on sync group state changes",
         ])
     }

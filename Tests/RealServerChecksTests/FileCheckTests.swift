@@ -106,10 +106,11 @@ struct FileCheckTests {
         #expect(probe(weight: 2) == .weightOffset(2))
     }
 
-    /// Through the engine on the test clock: the value is read every delay_loop, a change of the
-    /// weight offset is a transition, a fault takes the real server down at once (retry 0), and an
-    /// ignored read changes nothing.
-    @Test func engineFollowsTheFile() async throws {
+    /// Through the engine: the file is read at start and again each time inotify reports it
+    /// written (the test clock never moves: no delay_loop schedule reads it), a change of the
+    /// weight offset is a transition, a fault takes the real server down at once (retry 0), an
+    /// ignored read changes nothing, and a file renamed into place or deleted is read too.
+    @Test func engineFollowsTheFile() async {
         let directory = makeTemporaryDirectory("file-check-engine")
         defer { removeTree(directory) }
         let path = "\(directory)/weight"
@@ -122,26 +123,34 @@ struct FileCheckTests {
             clock: clock, prober: LiveProber(group: .singletonMultiThreadedEventLoopGroup),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), warmupFraction: { 0 }, watchdog: nil)
         let received = Transitions()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }
             group.addTask { for await t in engine.transitions { received.append(t) } }
             engine.update(["rs": [spec]])
-            func step(_ contents: String?, completed: Int) async {
-                if let contents { writeFile(path, contents) }
-                clock.advance(by: .seconds(1))
-                #expect(await eventually { engine.status().probesCompleted == completed && clock.sleeperCount == 1 })
+            func step(_ contents: String, completed: Int) async {
+                writeFile(path, contents)
+                #expect(await eventually { engine.status().probesCompleted == completed }, "after \(contents)")
             }
-            #expect(await eventually { engine.status().probesCompleted == 1 && clock.sleeperCount == 1 })
-            await step(nil, completed: 2)  // same value: no transition
+            #expect(await eventually { engine.status().probesCompleted == 1 })
+            await step("2\n", completed: 2)  // same value: no transition
             await step("-1", completed: 3)
             await step("-2147483648", completed: 4)  // x5 clamps to the fault
             await step("99999999999", completed: 5)  // ignored: still down
             await step("0", completed: 6)
-            #expect(await eventually { received.all.count == 5 })
+            writeFile("\(directory)/next", "3")
+            #expect(rename("\(directory)/next", path) == 0)
+            #expect(await eventually { engine.status().probesCompleted == 7 })
+            #expect(unlink(path) == 0)  // a missing file reads as 0
+            #expect(await eventually { engine.status().probesCompleted == 8 })
+            #expect(await eventually { received.all.count == 7 })
+            #expect(engine.fileWatches.withLock { $0.count } == 1)
+            engine.update([:])  // a reload without the check ends its watch at once
+            #expect(await eventually { engine.fileWatches.withLock { $0.isEmpty } })
             group.cancelAll()
         }
+        #expect(clock.sleeperCount == 0)
         let seen = received.all.map { "\($0.health.isUp) \($0.health.weightOffset)" }
-        #expect(seen == ["true 0", "true 10", "true -5", "false 0", "true 0"])
+        #expect(seen == ["true 0", "true 10", "true -5", "false 0", "true 0", "true 15", "true 0"])
         #expect(engine.status().checkerFaults == 1)
     }
 }

@@ -15,8 +15,8 @@
 # MASTER lvsd (hostile-vrrp.py); each is dropped, counted, and changes nothing.
 #
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
-# FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, split-brain,
-# syncgroup, failover, reload, routes, partition); unset, all run.
+# FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, track-file,
+# split-brain, syncgroup, failover, reload, routes, partition); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -423,6 +423,14 @@ has_no_vip() { ! has_vip "$1"; }
 if want track-script; then
     track_scenario lvsd
     if [ -x "$keepalived" ]; then track_scenario keepalived; fi
+fi
+
+# track_file and vrrp_track_process: track-scenario.sh.
+if want track-file; then
+    # shellcheck source=Tests/vrrp-host/track-scenario.sh
+    source "$root/Tests/vrrp-host/track-scenario.sh"
+    track_file_scenario lvsd
+    if [ -x "$keepalived" ]; then track_file_scenario keepalived; track_file_keepalived_scenario; fi
 fi
 
 # Split brain over a one-way link: A (150) sends its unicast adverts to 10.9.0.9, which nobody

@@ -24,6 +24,8 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         case waiting(due: Instant)
         /// A probe runs since this instant.
         case probing(since: Instant)
+        /// Waits for a change of its file (a `FILE_CHECK` followed by inotify): no probe is due.
+        case watching
     }
 
     /// What a finished probe changed.
@@ -128,6 +130,14 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
         return next
     }
 
+    /// Schedule `id` now waits for a change of its file rather than a due time; false when it
+    /// was removed.
+    mutating func watching(_ id: Int) -> Bool {
+        guard runners[id] != nil else { return false }
+        runners[id]!.phase = .watching
+        return true
+    }
+
     /// A probe of schedule `id` starts at `now`. False when the schedule was removed.
     mutating func probeStarted(_ id: Int, at now: Instant) -> Bool {
         guard runners[id] != nil else { return false }
@@ -204,7 +214,7 @@ struct EngineRegistry<Instant: InstantProtocol & Sendable>: Sendable where Insta
             let runner = runners[id]!
             var stall: String?
             switch runner.phase {
-            case .starting:
+            case .starting, .watching:
                 break
             case .waiting(let due):
                 let late = due.duration(to: now)

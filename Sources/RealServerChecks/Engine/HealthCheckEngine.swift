@@ -13,6 +13,9 @@ import Synchronization
 ///   TCP connect threads (``TCPConnectLoop``: a timer heap and an epoll set) on the engine's clock,
 ///   whatever the clock; other checks run as child tasks of one discarding task group, sleeping on
 ///   the clock. The state machine and registry are the same for both.
+/// - A `FILE_CHECK` reads its file when inotify says it was written, renamed into place or
+///   removed (``FileWatcher``), as keepalived does, and once at start; not every `delay_loop`.
+///   If the file's directory cannot be watched, it is read every `delay_loop` instead (logged).
 /// - A probe that could not run (``ProbeOutcome/notRun(reason:)``) leaves the real server's state
 ///   alone; it is counted, logged when a check starts and stops failing to run, and listed in
 ///   ``status()``. When the connect threads cannot be started (no file descriptor left), TCP
@@ -22,14 +25,17 @@ import Synchronization
 /// - A ``Watchdog`` reports schedules that stall, in the log and in ``status()``.
 /// - ``lateness(reset:)`` tells how late probes started against their schedule.
 public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
-    private let clock: C
+    let clock: C
     /// Instants on the connect loops are nanoseconds since this one.
     private let base: C.Instant
     private let prober: any Prober
-    private let logger: Logger
+    let logger: Logger
     private let warmupFraction: @Sendable () -> Double
     private let watchdog: Watchdog?
-    private let registry = Mutex(EngineRegistry<C.Instant>())
+    let registry = Mutex(EngineRegistry<C.Instant>())
+    /// The running FILE_CHECK watches by schedule id: the file, and the stream that wakes the
+    /// check (finishing it ends the check; see ``runFileWatch(_:_:id:watcher:)``).
+    let fileWatches = Mutex<[Int: (path: String, wake: AsyncStream<Void>.Continuation)]>([:])
     private let latenesses = Mutex(LatenessHistogram())
     private let loopFaults = Mutex<(count: Int, last: String?)>((0, nil))
     private let connector: TCPConnector?
@@ -67,6 +73,12 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         let (start, transitions) = registry.withLock { $0.apply(configuration) }
         for transition in transitions { report(transition) }
         for command in start { commandSink.yield(command) }
+        // A FILE_CHECK that went waits for no file change: end its watch now.
+        let gone = fileWatches.withLock { watches in
+            let ids = watches.keys.filter { id in !registry.withLock { $0.runners[id] != nil } }
+            return ids.compactMap { watches[$0]?.wake }
+        }
+        for wake in gone { wake.finish() }
     }
 
     /// The current health of a real server, or nil when it is not configured.
@@ -115,7 +127,29 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     public func run() async {
         await withDiscardingTaskGroup { group in
             if let watchdog { group.addTask { await self.runWatchdog(watchdog) } }
+            // One inotify watcher for every FILE_CHECK, opened with the first.
+            var fileWatcher: FileWatcher?
+            var fileWatcherFailed = false
             for await (spec, id) in commands {
+                if case .file(let check) = spec.checker {
+                    if fileWatcher == nil && !fileWatcherFailed {
+                        do {
+                            let watcher = try FileWatcher(paths: [], logger: logger)
+                            fileWatcher = watcher
+                            group.addTask { await watcher.run { self.wakeFileChecks($0) } }
+                        } catch {
+                            fileWatcherFailed = true
+                            logger.error("cannot open an inotify watcher: FILE_CHECKs read their files every delay_loop",
+                                         metadata: ["check.error": "\(error)"])
+                        }
+                    }
+                    if let fileWatcher {
+                        group.addTask { await self.runFileWatch(spec, check, id: id, watcher: fileWatcher) }
+                    } else {
+                        group.addTask { await self.runSchedule(spec, id: id) }
+                    }
+                    continue
+                }
                 if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
                     do throws(ConnectLoopError) {
                         let loop = try connector.loop(for: id)
@@ -138,7 +172,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
         transitionSink.finish()
     }
 
-    private func runSchedule(_ spec: CheckSpec, id: Int) async {
+    func runSchedule(_ spec: CheckSpec, id: Int) async {
         let now = clock.now
         guard var due = registry.withLock({ $0.start(id, at: now, warmupFraction: warmupFraction()) }) else { return }
         while true {
@@ -157,7 +191,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
 
     /// Runs `spec` once: a check that cannot run as configured is unhealthy (and logged), a
     /// program that could not be started is not run.
-    private func probeOnce(_ spec: CheckSpec) async -> ProbeOutcome {
+    func probeOnce(_ spec: CheckSpec) async -> ProbeOutcome {
         do {
             return try await prober.probe(spec)
         } catch where error.code == .spawnFailed {
@@ -216,7 +250,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     }
 
     /// Both paths: a probe of schedule `id` due at `due` starts at `now`. False when it was removed.
-    private func probeDue(_ id: Int, due: C.Instant, now: C.Instant) -> Bool {
+    func probeDue(_ id: Int, due: C.Instant, now: C.Instant) -> Bool {
         guard registry.withLock({ $0.probeStarted(id, at: now) }) else { return false }
         let late = LoopTime.nanoseconds(due.duration(to: now))
         latenesses.withLock { $0.record(nanoseconds: late) }
@@ -224,7 +258,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     }
 
     /// Both paths: a probe finished. Returns when the next one is due, or nil to end the schedule.
-    private func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, due: C.Instant, now: C.Instant) -> C.Instant? {
+    func probeCompleted(_ id: Int, _ outcome: ProbeOutcome, due: C.Instant, now: C.Instant) -> C.Instant? {
         guard let result = registry.withLock({ $0.probeCompleted(id, outcome, dueAt: due, now: now) }) else { return nil }
         logFaults(result)
         for transition in result.transitions { report(transition) }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// keepalived `FILE_CHECK`: read the tracked file and turn its number into a verdict
 /// (``FileCheck/status(for:)``).
 ///
@@ -14,16 +8,7 @@ import Musl
 struct FileProbe: Sendable {
     func run(_ check: FileCheck) -> ProbeOutcome {
         let path = check.trackFile.path
-        var bytes: [UInt8] = []
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if fd >= 0 {
-            bytes = [UInt8](unsafeUninitializedCapacity: TrackFileValue.readLimit) { buffer, count in
-                let n = read(fd, buffer.baseAddress, TrackFileValue.readLimit)
-                count = max(n, 0)
-            }
-            close(fd)
-        }
-        switch TrackFileValue.parse(bytes) {
+        switch TrackFileValue.read(path: path) {
         case .invalid(let reason):
             return .notRun(reason: "track_file \(check.trackFile.name) (\(path)): \(reason), ignored")
         case .value(let value):

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The number in a tracked file, read as keepalived reads it (`process_track_file`): at most
 /// 127 bytes, then C `strtol(text, NULL, 0)`: leading white space, an optional sign, then
 /// hexadecimal after `0x`, octal after `0`, else decimal, up to the first character that is not
@@ -5,7 +11,10 @@
 ///
 /// A number outside -2147483648...2147483648 (or beyond 64 bits) is invalid: keepalived logs
 /// "Invalid number" and ignores the read, keeping the last value.
-enum TrackFileValue: Hashable, Sendable {
+///
+/// Shared by `FILE_CHECK` and lvsd's VRRP `track_file`, which both follow the file with a
+/// ``FileWatcher``.
+public enum TrackFileValue: Hashable, Sendable {
     case value(Int64)
     /// The text held a number out of range; the description for people.
     case invalid(String)
@@ -13,7 +22,24 @@ enum TrackFileValue: Hashable, Sendable {
     /// keepalived reads `sizeof(buf) - 1` bytes.
     static let readLimit = 127
 
-    static func parse(_ bytes: some Collection<UInt8>) -> TrackFileValue {
+    /// Reads the file as keepalived's process_track_file does: opened `O_RDONLY | O_NONBLOCK`,
+    /// up to ``readLimit`` bytes; a file that cannot be opened or read, or is empty, reads as 0.
+    public static func read(path: String) -> TrackFileValue {
+        var bytes: [UInt8] = []
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 {
+            bytes = [UInt8](unsafeUninitializedCapacity: readLimit) { buffer, count in
+                var n = -1
+                repeat { n = systemRead(fd, buffer.baseAddress, readLimit) } while n < 0 && errno == EINTR
+                count = max(n, 0)
+            }
+            close(fd)
+        }
+        return parse(bytes)
+    }
+
+    /// The number in `bytes` (see the type's description).
+    public static func parse(_ bytes: some Collection<UInt8>) -> TrackFileValue {
         var index = bytes.startIndex
         func peek(_ offset: Int = 0) -> UInt8? {
             var i = index
@@ -81,4 +107,9 @@ extension String {
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
     }
+}
+
+/// libc `read`, which ``TrackFileValue/read(path:)`` hides inside the type.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }
