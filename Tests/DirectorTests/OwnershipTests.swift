@@ -74,14 +74,7 @@ import Testing
             destinations: [IPVSDestination(address: IPAddress("192.168.1.2")!, port: 80, forwarding: .masquerade)])
         let kernel = FakeIPVSKernel(table: [vs2])
         let directory = try TemporaryDirectory()
-        let director = Director(
-            loaded: configuration, sources: sources,
-            options: Director.Options(configurationPath: "/k.conf", configID: nil,
-                                      managedServicesPath: directory.path + "/managed",
-                                      maintenancePath: directory.path + "/maintenance",
-                                      resyncInterval: .milliseconds(50)),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
-            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
+        let director = Self.director(configuration, sources, kernel: kernel, directory: directory)
         await director.runVRRP(instances: ["VI_1", "VI_2"])
         let services = { kernel.entries.map(\.service.key.description) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -101,6 +94,19 @@ import Testing
             director.finish()
             group.cancelAll()
         }
+    }
+
+    /// A director on the fake kernel with its state files in `directory`, resyncing every 50 ms.
+    static func director(_ configuration: KeepalivedConfiguration, _ sources: SourceMap, kernel: FakeIPVSKernel,
+                         directory: TemporaryDirectory) -> Director {
+        Director(
+            loaded: configuration, sources: sources,
+            options: Director.Options(configurationPath: "/k.conf", configID: nil,
+                                      managedServicesPath: directory.path + "/managed",
+                                      maintenancePath: directory.path + "/maintenance",
+                                      resyncInterval: .milliseconds(50)),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
+            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
     }
 
     /// Polls the fake kernel (the director reconciles on its own task) for up to 5 s.
@@ -192,14 +198,7 @@ struct NoProber: Prober {
         let (configuration, sources) = try loadConfiguration(text)
         let kernel = FakeIPVSKernel(table: [])
         let directory = try TemporaryDirectory()
-        let director = Director(
-            loaded: configuration, sources: sources,
-            options: Director.Options(configurationPath: "/k.conf", configID: nil,
-                                      managedServicesPath: directory.path + "/managed",
-                                      maintenancePath: directory.path + "/maintenance",
-                                      resyncInterval: .milliseconds(50)),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
-            openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
+        let director = OwnershipTests.director(configuration, sources, kernel: kernel, directory: directory)
         await director.runVRRP(instances: ["VI_1", "VI_2"])
         let services = { kernel.entries.map(\.service.key.description) }
         try await withThrowingTaskGroup(of: Void.self) { group in
