@@ -69,6 +69,7 @@ import Testing
         let (configuration, _) = try loadConfiguration("""
             virtual_server 10.0.0.1 80 {
                 protocol TCP
+                lvs_sched rr
                 real_server 192.168.1.1 8080 {
                     TCP_CHECK {
                     }
@@ -79,8 +80,9 @@ import Testing
                     }
                 }
             }
-            virtual_server 10.0.0.2 53 {
+            virtual_server 2001:db8::100 53 {
                 protocol UDP
+                lvs_sched rr
                 real_server 2001:db8::1 53 {
                     PING_CHECK {
                     }
@@ -92,7 +94,7 @@ import Testing
         #expect(given.checks == CheckPlan(configuration).checks)
         #expect(given.checks.keys.map(\.rawValue).sorted() == [
             "TCP 10.0.0.1:80 -> 192.168.1.1:8080", "TCP 10.0.0.1:80 -> 192.168.1.2:8080",
-            "UDP 10.0.0.2:53 -> [2001:db8::1]:53",
+            "UDP [2001:db8::100]:53 -> [2001:db8::1]:53",
         ])
         for virtualServer in configuration.virtualServers {
             #expect(virtualServer.healthIDs == virtualServer.realServers.map { virtualServer.healthID(of: $0) })
