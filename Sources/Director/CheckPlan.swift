@@ -15,9 +15,19 @@ public struct CheckPlan: Sendable {
     public var notRun: [(position: SourcePosition, message: String)] = []
 
     public init(_ configuration: KeepalivedConfiguration) {
+        self.init(configuration) { v, r in
+            configuration.virtualServers[v].healthID(of: configuration.virtualServers[v].realServers[r])
+        }
+    }
+
+    /// The plan with the health keys given by virtual server and real server index
+    /// (``DesiredState/healthID(realServer:of:)``), so that the director's tables and the
+    /// engine's share one string per real server instead of making their own.
+    public init(_ configuration: KeepalivedConfiguration, healthID: (_ virtualServer: Int, _ realServer: Int) -> RealServerID) {
         let context = Context(configuration)
-        for virtualServer in configuration.virtualServers {
-            for realServer in virtualServer.realServers {
+        checks.reserveCapacity(configuration.virtualServers.reduce(0) { $0 + $1.realServers.count })
+        for (v, virtualServer) in configuration.virtualServers.enumerated() {
+            for (r, realServer) in virtualServer.realServers.enumerated() {
                 var specs: [CheckSpec] = []
                 for checker in realServer.checkers {
                     switch Self.checker(checker, realServer: realServer, virtualServer: virtualServer, context: context) {
@@ -25,9 +35,27 @@ public struct CheckPlan: Sendable {
                     case .failure(let reason): notRun.append((checker.position, reason.message))
                     }
                 }
-                checks[virtualServer.healthID(of: realServer)] = specs
+                checks[healthID(v, r)] = specs
             }
         }
+    }
+
+    /// The checkers of `configuration` that are not run, and why: ``notRun`` without making
+    /// the checks' table (what the configuration check needs).
+    public static func notRun(in configuration: KeepalivedConfiguration) -> [(position: SourcePosition, message: String)] {
+        let context = Context(configuration)
+        var notRun: [(position: SourcePosition, message: String)] = []
+        for virtualServer in configuration.virtualServers {
+            for realServer in virtualServer.realServers {
+                for checker in realServer.checkers {
+                    if case .failure(let reason) = Self.checker(checker, realServer: realServer, virtualServer: virtualServer,
+                                                                context: context) {
+                        notRun.append((checker.position, reason.message))
+                    }
+                }
+            }
+        }
+        return notRun
     }
 
     /// What a checker's spec takes from outside its block: the file's `track_file`s (for

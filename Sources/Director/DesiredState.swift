@@ -37,11 +37,10 @@ public struct DesiredState: Sendable {
     }
 
     private mutating func indexRealServers() {
-        virtualServerOf = [:]
         names = configuration.virtualServers.map(\.name)
-        healthIDs = configuration.virtualServers.map { virtualServer in
-            virtualServer.realServers.map { virtualServer.healthID(of: $0) }
-        }
+        healthIDs = configuration.virtualServers.map(\.healthIDs)
+        virtualServerOf = [:]
+        virtualServerOf.reserveCapacity(healthIDs.reduce(0) { $0 + $1.count })
         for (i, ids) in healthIDs.enumerated() {
             for id in ids { virtualServerOf[id] = i }
         }

@@ -28,7 +28,7 @@ public enum StartupCheck {
         for item in vrrp.notRun {
             diagnostics.warning("\(item.owner): \(item.message)", at: item.position)
         }
-        for (position, message) in CheckPlan(configuration).notRun {
+        for (position, message) in CheckPlan.notRun(in: configuration) {
             diagnostics.warning(message, at: position)
         }
         var result = loaded

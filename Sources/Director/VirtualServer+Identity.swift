@@ -17,6 +17,17 @@ extension VirtualServer {
     /// table, each with its own weight); equal checks still share one probe schedule in the
     /// engine.
     public func healthID(of realServer: RealServer) -> RealServerID {
+        Self.healthID(name: name, realServer)
+    }
+
+    /// The health keys of all its real servers, in configuration order: the same keys as
+    /// ``healthID(of:)``, with ``name`` made once instead of once per real server.
+    public var healthIDs: [RealServerID] {
+        let name = self.name
+        return realServers.map { Self.healthID(name: name, $0) }
+    }
+
+    private static func healthID(name: String, _ realServer: RealServer) -> RealServerID {
         RealServerID("\(name) -> \(realServer.endpointText)")
     }
 }

@@ -35,8 +35,9 @@ struct DaemonCommand {
         guard loaded.passes(strict: false), let configuration = loaded.configuration else { return 1 }
 
         let vrrpPlan = VRRPPlan(configuration)
-        let place: @Sendable (SourcePosition) -> String = { [sources = loaded.sources, path] position in
-            let file = sources.files.indices.contains(position.file) ? sources.files[position.file].path : path
+        // The paths only: the closure lives as long as lvsd, and the file's lines are not needed.
+        let place: @Sendable (SourcePosition) -> String = { [paths = loaded.sources.files.map(\.path), path] position in
+            let file = paths.indices.contains(position.file) ? paths[position.file] : path
             return "\(file):\(position.line):\(position.column)"
         }
 

@@ -142,6 +142,9 @@ struct LVSD: AsyncParsableCommand {
     }
 
     static func main() async {
+        // One malloc arena for every thread: see MallocArenas (the measured difference at
+        // 1,000 x 10 was 71-84 MB resident against 70 MB).
+        MallocArenas.limit(to: 1)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -57,6 +57,48 @@ import Testing
         #expect(plan.checks["TCP 10.0.0.1:80 -> 192.168.1.3:8080"] == [])
         #expect(plan.notRun.map(\.message) == ["HTTP_GET with more than one digest in a url is not run by lvsd yet"])
         #expect(plan.notRun.map(\.position.line) == [22])
+        // What the configuration check asks for, without the checks' table: the same list.
+        let notRun = CheckPlan.notRun(in: configuration)
+        #expect(notRun.map(\.message) == plan.notRun.map(\.message))
+        #expect(notRun.map(\.position) == plan.notRun.map(\.position))
+    }
+
+    /// The director hands its own health keys to the plan (one string per real server for
+    /// all its tables): the plan is the same as with keys the plan makes itself.
+    @Test func healthKeysGivenByIndexMakeTheSamePlan() throws {
+        let (configuration, _) = try loadConfiguration("""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lvs_sched rr
+                real_server 192.168.1.1 8080 {
+                    TCP_CHECK {
+                    }
+                }
+                real_server 192.168.1.2 8080 {
+                    TCP_CHECK {
+                        connect_port 81
+                    }
+                }
+            }
+            virtual_server 2001:db8::100 53 {
+                protocol UDP
+                lvs_sched rr
+                real_server 2001:db8::1 53 {
+                    PING_CHECK {
+                    }
+                }
+            }
+            """)
+        let state = DesiredState(configuration: configuration)
+        let given = CheckPlan(configuration) { v, r in state.healthID(realServer: r, of: v) }
+        #expect(given.checks == CheckPlan(configuration).checks)
+        #expect(given.checks.keys.map(\.rawValue).sorted() == [
+            "TCP 10.0.0.1:80 -> 192.168.1.1:8080", "TCP 10.0.0.1:80 -> 192.168.1.2:8080",
+            "UDP [2001:db8::100]:53 -> [2001:db8::1]:53",
+        ])
+        for virtualServer in configuration.virtualServers {
+            #expect(virtualServer.healthIDs == virtualServer.realServers.map { virtualServer.healthID(of: $0) })
+        }
     }
 }
 

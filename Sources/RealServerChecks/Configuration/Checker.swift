@@ -2,20 +2,22 @@
 public enum Checker: Hashable, Sendable, CustomStringConvertible {
     /// keepalived `TCP_CHECK`.
     case tcp(TCPCheck)
+    // The large checks are boxed (`indirect`), so that every check, a TCP_CHECK's too, is not
+    // as large as an HTTP_GET's (the engine keeps each check three times per real server).
     /// keepalived `HTTP_GET`, or `SSL_GET` when `tls` is set.
-    case http(HTTPCheck)
+    indirect case http(HTTPCheck)
     /// keepalived `MISC_CHECK`.
-    case misc(MiscCheck)
+    indirect case misc(MiscCheck)
     /// keepalived `FILE_CHECK`.
-    case file(FileCheck)
+    indirect case file(FileCheck)
     /// keepalived `UDP_CHECK`.
-    case udp(UDPCheck)
+    indirect case udp(UDPCheck)
     /// keepalived `PING_CHECK`.
     case ping(PingCheck)
     /// keepalived `SMTP_CHECK` (one `host` of it).
-    case smtp(SMTPCheck)
+    indirect case smtp(SMTPCheck)
     /// keepalived `DNS_CHECK`.
-    case dns(DNSCheck)
+    indirect case dns(DNSCheck)
 
     public var description: String {
         switch self {

@@ -39,8 +39,11 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     private let latenesses = Mutex(LatenessHistogram())
     private let loopFaults = Mutex<(count: Int, last: String?)>((0, nil))
     private let connector: TCPConnector?
-    private let commands: AsyncStream<(CheckSpec, Int)>
-    private let commandSink: AsyncStream<(CheckSpec, Int)>.Continuation
+    /// The schedules each ``update(_:)`` starts, one batch per update: a stream of single
+    /// schedules kept a buffer the size of the largest update (2.7 MB at 10,000 checks) after
+    /// it was drained.
+    private let commands: AsyncStream<[(CheckSpec, Int)]>
+    private let commandSink: AsyncStream<[(CheckSpec, Int)]>.Continuation
     private let transitionSink: AsyncStream<HealthTransition>.Continuation
 
     /// Health transitions of real servers, in order. Ends when ``run()`` returns.
@@ -72,7 +75,7 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
     public func update(_ configuration: [RealServerID: [CheckSpec]]) {
         let (start, transitions) = registry.withLock { $0.apply(configuration) }
         for transition in transitions { report(transition) }
-        for command in start { commandSink.yield(command) }
+        if !start.isEmpty { commandSink.yield(start) }
         // A FILE_CHECK that went waits for no file change: end its watch now.
         let gone = fileWatches.withLock { watches in
             let ids = watches.keys.filter { id in !registry.withLock { $0.runners[id] != nil } }
@@ -130,8 +133,13 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
             // One inotify watcher for every FILE_CHECK, opened with the first.
             var fileWatcher: FileWatcher?
             var fileWatcherFailed = false
-            for await (spec, id) in commands {
-                if case .file(let check) = spec.checker {
+            for await batch in commands {
+                var others: [(CheckSpec, Int)] = []
+                for (spec, id) in batch {
+                    guard case .file(let check) = spec.checker else {
+                        others.append((spec, id))
+                        continue
+                    }
                     if fileWatcher == nil && !fileWatcherFailed {
                         do {
                             let watcher = try FileWatcher(paths: [], logger: logger)
@@ -148,28 +156,34 @@ public final class HealthCheckEngine<C: Clock>: Sendable where C.Duration == Dur
                     } else {
                         group.addTask { await self.runSchedule(spec, id: id) }
                     }
-                    continue
                 }
-                if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
-                    do throws(ConnectLoopError) {
-                        let loop = try connector.loop(for: id)
-                        let now = clock.now
-                        let due = registry.withLock { $0.start(id, at: now, warmupFraction: warmupFraction()) }
-                        if let due { loop.schedule(id: id, target, due: nanoseconds(due), owner: self) }
-                        continue
-                    } catch {
-                        loopFaults.withLock { $0 = ($0.count + 1, error.description) }
-                        logger.error(
-                            "cannot start the TCP connect loop; running the check as a task",
-                            metadata: ["check": "\(spec)", "check.error": "\(error)"])
-                    }
-                }
-                group.addTask { await self.runSchedule(spec, id: id) }
+                startSchedules(others, in: &group)
             }
             group.cancelAll()
         }
         connector?.stop()
         transitionSink.finish()
+    }
+
+    /// Starts each schedule of an update: a TCP check on a connect loop, any other as a child task.
+    private func startSchedules(_ batch: [(CheckSpec, Int)], in group: inout DiscardingTaskGroup) {
+        for (spec, id) in batch {
+            if let connector, case .tcp(let check) = spec.checker, let target = TCPConnectTarget(check) {
+                do throws(ConnectLoopError) {
+                    let loop = try connector.loop(for: id)
+                    let now = clock.now
+                    let due = registry.withLock { $0.start(id, at: now, warmupFraction: warmupFraction()) }
+                    if let due { loop.schedule(id: id, target, due: nanoseconds(due), owner: self) }
+                    continue
+                } catch {
+                    loopFaults.withLock { $0 = ($0.count + 1, error.description) }
+                    logger.error(
+                        "cannot start the TCP connect loop; running the check as a task",
+                        metadata: ["check": "\(spec)", "check.error": "\(error)"])
+                }
+            }
+            group.addTask { await self.runSchedule(spec, id: id) }
+        }
     }
 
     func runSchedule(_ spec: CheckSpec, id: Int) async {
