@@ -6,7 +6,7 @@
 //   | as above  |   |family| pad |type u16| index i32 | flags u32 |  IFLA_LINK (5): u32, the lower link
 //   +-----------+   +------+-----+--------+-----------+-----------+  IFLA_IFNAME (3): NUL-terminated
 //                   | change u32 (the flags to change)            |  IFLA_LINKINFO (18), nested:
-//                   +---------------------------------------------+    IFLA_INFO_KIND (1) "macvlan\0"
+//                   +---------------------------------------------+    IFLA_INFO_KIND (1) "macvlan" (no NUL)
 //                                                                      IFLA_INFO_DATA (2), nested:
 //                                                                        IFLA_MACVLAN_MODE (1) u32
 //
@@ -20,14 +20,13 @@ extension RouteNetlinkCodec {
     static let iflaLink: UInt16 = 5, iflaLinkinfo: UInt16 = 18
     static let iflaInfoKind: UInt16 = 1, iflaInfoData: UInt16 = 2
     static let iflaMacvlanMode: UInt16 = 1
-    /// NLA_F_NESTED is not set by iproute2 for IFLA_LINKINFO; the kernel accepts both.
-    static let ifUp: UInt32 = 0x1  // IFF_UP
+        static let ifUp: UInt32 = 0x1  // IFF_UP
 
     /// RTM_NEWLINK creating a macvlan on `parentIndex`. Equivalent to `ip link add link BASE
     /// name NAME address MAC type macvlan mode MODE`.
     public static func macvlanRequest(_ macvlan: MacvlanLink, sequence: UInt32) -> [UInt8] {
         let data = attribute(iflaMacvlanMode, le32(macvlan.mode.rawValue))
-        let info = attribute(iflaInfoKind, Array("macvlan".utf8) + [0]) + attribute(iflaInfoData, data)
+        let info = attribute(iflaInfoKind, Array("macvlan".utf8)) + attribute(iflaInfoData, data)
         let body = [afUnspec, 0, 0, 0] + [UInt8](repeating: 0, count: 12)
             + attribute(iflaAddress, macvlan.hardwareAddress)
             + attribute(iflaLink, le32(macvlan.parentIndex))

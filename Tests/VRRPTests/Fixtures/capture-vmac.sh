@@ -2,8 +2,8 @@
 # Captures the rtnetlink requests iproute2 sends to create, bring up and delete a VRRP VMAC
 # (a macvlan) for Tests/VRRPTests/Runtime/RouteNetlinkLinkCodecTests.swift (golden bytes).
 # Needs root, strace and iproute2; works in a scratch namespace `vmcap` it creates and
-# deletes. In it, d0 (a veth, the second link after lo) is ifindex 2... as printed by the
-# script (`ip -n vmcap link show d0`); the macvlan made by the first command is the next index.
+# deletes. The script prints d0's and the macvlan's index (`ip -o link show`); with iproute2
+# 6.1 they were 3 and 4.
 # Prints, for each command, the command and the bytes of its sendmsg, in hex.
 set -eu
 ns=vmcap
