@@ -292,7 +292,7 @@ struct VRRPService: Sendable {
         let (index, outcome) = try vmac.create(RouteNetlink(), baseSettings: vmacBases)
         logger.notice("VRRP VMAC \(outcome)", metadata: metadata.merging(
             ["vrrp.vmac": "\(vmac.name)", "vrrp.vmac.index": "\(index)",
-             "vrrp.vmac.address": "\(vmac.hardwareAddress.map { String($0, radix: 16) }.joined(separator: ":"))"]) { $1 })
+             "vrrp.vmac.address": "\(vmac.hardwareAddress.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))"]) { $1 })
     }
 
     /// Deletes the instance's VMAC and gives its base interface back its ARP settings; a
