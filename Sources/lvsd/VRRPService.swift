@@ -214,7 +214,7 @@ struct VRRPService: Sendable {
                                              "vrrp.interface": "\(instance.runner.interface)"]
             let runner: VRRPInstanceRunner<ContinuousClock>
             do {
-                if let vmac = instance.virtualMAC { try createVMAC(vmac, metadata: metadata) }
+                if let vmac = instance.virtualMAC { try createVMAC(vmac, of: name, metadata: metadata) }
                 let configuration = try instance.sourceAddress.map { _ in instance.runner }
                     ?? instance.configuration(primaryAddress: Self.primaryAddress(
                         of: instance.runner, interface: instance.virtualMAC?.baseInterface))
@@ -232,7 +232,7 @@ struct VRRPService: Sendable {
                                                     isMaster: false)
                 }
                 // A VMAC made before the failure goes; the next attempt makes it again.
-                if let vmac = instance.virtualMAC { removeVMAC(vmac, metadata: metadata) }
+                if let vmac = instance.virtualMAC { removeVMAC(vmac, of: name, metadata: metadata) }
                 do { try await Task.sleep(for: retryInterval) } catch { return }
                 continue
             }
@@ -281,26 +281,33 @@ struct VRRPService: Sendable {
             }
             registry.update(name) { $0.state = "STOPPED" }
             // keepalived deletes its VMACs at stop (vrrp_vmac.c netlink_link_del_vmac).
-            if let vmac = instance.virtualMAC { removeVMAC(vmac, metadata: metadata) }
+            if let vmac = instance.virtualMAC { removeVMAC(vmac, of: name, metadata: metadata) }
             return
         }
     }
 
     /// Makes (or keeps, after a killed run) the instance's VMAC before its runner opens its
-    /// sockets on it; an error goes to the caller's retry.
-    private func createVMAC(_ vmac: VirtualMACLink, metadata: Logger.Metadata) throws {
-        let (index, outcome) = try vmac.create(RouteNetlink(), baseSettings: vmacBases)
+    /// sockets on it; an error is counted in the instance's errors and goes to the caller's retry.
+    private func createVMAC(_ vmac: VirtualMACLink, of name: String, metadata: Logger.Metadata) throws {
+        let index: UInt32, outcome: VirtualMACLink.Outcome
+        do {
+            (index, outcome) = try vmac.create(RouteNetlink(), baseSettings: vmacBases)
+        } catch {
+            registry.update(name) { $0.vmacErrors += 1 }
+            throw error
+        }
         logger.notice("VRRP VMAC \(outcome)", metadata: metadata.merging(
             ["vrrp.vmac": "\(vmac.name)", "vrrp.vmac.index": "\(index)",
              "vrrp.vmac.address": "\(vmac.hardwareAddress.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))"]) { $1 })
     }
 
     /// Deletes the instance's VMAC and gives its base interface back its ARP settings; a
-    /// failure is logged.
-    private func removeVMAC(_ vmac: VirtualMACLink, metadata: Logger.Metadata) {
+    /// failure is logged and counted.
+    private func removeVMAC(_ vmac: VirtualMACLink, of name: String, metadata: Logger.Metadata) {
         do {
             try vmac.remove(RouteNetlink(), baseSettings: vmacBases)
         } catch {
+            registry.update(name) { $0.vmacErrors += 1 }
             logger.error("VRRP VMAC not removed", metadata: metadata.merging(
                 ["vrrp.vmac": "\(vmac.name)", "error": "\(error)"]) { $1 })
         }

@@ -7,6 +7,8 @@
 #   the VRRP MAC; SIGTERM of A moves the VIP to B's vrrp.51, C's entry keeps the same MAC and C
 #   still reaches the VIP; A deleted its vrrp.51 and gave eth0 its ARP settings back.
 # - SIGKILL of the MASTER leaves vrrp.51; an lvsd started again keeps it ("VRRP VMAC reused").
+# - A veth called vrrp.51: the instance does not start (logged, counted in `lvsctl status`,
+#   retried), another instance of the same lvsd runs; once the veth is gone the VMAC is made.
 # - keepalived (150, A) vs lvsd (100, B), keepalived with use_vmac: the same, keepalived's
 #   vrrp.51 first (the oracle of name, MAC and mode).
 
@@ -152,6 +154,57 @@ vmac_leftover() {
     if vmac_absent "$nsA"; then ok "$name: deleted at stop"; else fail "$name: left '$(vmac_link "$nsA")'"; fi
 }
 
+# vmac_instance NS NAME FIELD: FIELD of instance NAME in lvsctl status --json.
+vmac_instance() {
+    ip netns exec "$1" "$lvsctl" status --json --control-socket "$work/$1.sock" 2>/dev/null \
+        | python3 -c 'import json,sys; print(next((str(i.get(sys.argv[2])) for i in json.load(sys.stdin)["lvsd"]["vrrp"] if i["name"] == sys.argv[1]), "none"))' "$2" "$3" \
+        2>/dev/null || echo unreachable
+}
+vmac_instance_is() { [ "$(vmac_instance "$1" "$2" state)" = "$3" ]; }
+vmac_has_address() { ip -n "$1" -4 -o addr show dev "$2" 2>/dev/null | grep -q " $3/"; }
+
+# A link called vrrp.51 that is not a macvlan: VI_1 cannot start (logged, counted, retried),
+# VI_2 of the same lvsd runs; once the link is gone VI_1 makes its VMAC and runs.
+vmac_failure() {
+    local name="vmac: vrrp.51 taken by a veth" bpid errors
+    echo "=== $name"
+    rm -f "$work/$nsB.log"
+    ip -n "$nsB" link add vrrp.51 type veth peer name x51
+    { vmac_config 100; cat <<EOF
+vrrp_instance VI_2 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 52
+    priority 100
+    advert_int 0.1
+    virtual_ipaddress {
+        10.9.0.102/24
+    }
+}
+EOF
+    } > "$work/$nsB.conf"
+    launch lvsd "$nsB"; bpid=$started_pid
+    if wait_for 20 vmac_instance_is "$nsB" VI_2 MASTER && vmac_has_address "$nsB" eth0 10.9.0.102; then
+        ok "$name: VI_2 runs (MASTER with its VIP on eth0)"
+    else fail "$name: VI_2 is $(vmac_instance "$nsB" VI_2 state)"; fi
+    errors=$(vmac_instance "$nsB" VI_1 errors)
+    if [ "$(vmac_instance "$nsB" VI_1 state)" != MASTER ] && [ "$errors" -ge 1 ] \
+        && [[ $(vmac_instance "$nsB" VI_1 error) == *"a veth link called vrrp.51 exists and is not a macvlan"* ]] \
+        && grep 'VRRP instance cannot start' "$work/$nsB.log" | grep -q 'is not a macvlan'; then
+        ok "$name: VI_1 does not start; logged, and counted in lvsctl status ($errors errors)"
+    else
+        fail "$name: VI_1 is $(vmac_instance "$nsB" VI_1 state) with $errors errors: $(vmac_instance "$nsB" VI_1 error)"
+    fi
+    ip -n "$nsB" link del vrrp.51
+    # lvsd retries every 5 s.
+    if wait_for 20 vmac_is_ours "$nsB" && wait_for 10 vmac_instance_is "$nsB" VI_1 MASTER && vmac_has_vip "$nsB"; then
+        ok "$name: once the veth is gone, VI_1 makes vrrp.51 and runs"
+    else fail "$name: VI_1 is $(vmac_instance "$nsB" VI_1 state), vrrp.51: '$(vmac_link "$nsB")'"; fi
+    stop_with TERM lvsd "$nsB" "$bpid"
+    reap "$bpid"
+    if vmac_absent "$nsB"; then ok "$name: deleted at stop"; else fail "$name: left '$(vmac_link "$nsB")'"; fi
+}
+
 vmac_scenario() {
     ip netns add "$nsC"
     ip link add eth0 netns "$nsC" type veth peer name pc netns "$nsBr"
@@ -161,6 +214,7 @@ vmac_scenario() {
     ip -n "$nsC" addr add 10.9.0.66/24 dev eth0
     vmac_pair lvsd
     vmac_leftover
+    vmac_failure
     if [ -x "$keepalived" ]; then vmac_pair keepalived
     else echo "skipped: keepalived with use_vmac (no $keepalived)"; fi
     local ns
