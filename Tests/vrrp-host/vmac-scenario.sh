@@ -9,12 +9,14 @@
 # - SIGKILL of the MASTER leaves vrrp.51; an lvsd started again keeps it ("VRRP VMAC reused").
 # - A veth called vrrp.51: the instance does not start (logged, counted in `lvsctl status`,
 #   retried), another instance of the same lvsd runs; once the veth is gone the VMAC is made.
+# - vmac_xmit_base (lvsd pair): adverts leave from eth0 with its MAC, the VIP is on vrrp.51, C's
+#   entry is the VRRP MAC and stays across SIGTERM.
 # - keepalived (150, A) vs lvsd (100, B), keepalived with use_vmac: the same, keepalived's
 #   vrrp.51 first (the oracle of name, MAC and mode).
 
 vmac_mac=00:00:5e:00:01:33
 
-# vmac_config PRIORITY: VI_1 with use_vmac.
+# vmac_config PRIORITY [EXTRA]: VI_1 with use_vmac (and the line EXTRA, such as vmac_xmit_base).
 vmac_config() {
     cat <<EOF
 global_defs {
@@ -24,6 +26,7 @@ vrrp_instance VI_1 {
     state BACKUP
     interface eth0
     use_vmac
+    ${2:-}
     virtual_router_id 51
     priority $1
     advert_int 0.1
@@ -90,6 +93,9 @@ vmac_pair() {
         fail "$name: vrrp.51 in A: '$(vmac_link "$nsA")'; in B: '$(vmac_link "$nsB")'"
     fi
     expect_vmac_master "$nsA" "$nsB" "$akind" "$name, start"
+    local source; source=$(vmac_advert_source)
+    if [ "$source" = "$vmac_mac" ]; then ok "$name: A's adverts leave from vrrp.51 ($vmac_mac)"
+    else fail "$name: an advert from '$source', not $vmac_mac"; fi
     # keepalived's vmac_sysctl and parent_sysctl (vrrp_if_config.c).
     local sysctls; sysctls=$(vmac_sysctls "$nsB")
     if [ "$sysctls" = "1 1 0 1 1 1" ]; then ok "$name: B's vrrp.51 and eth0 have keepalived's sysctls"
@@ -205,6 +211,45 @@ EOF
     if vmac_absent "$nsB"; then ok "$name: deleted at stop"; else fail "$name: left '$(vmac_link "$nsB")'"; fi
 }
 
+# vmac_advert_source: the source MAC of the next VRRP advert C hears (tcpdump), or nothing.
+vmac_advert_source() {
+    timeout 5 ip netns exec "$nsC" tcpdump -c 1 -nn -e -i eth0 'ip proto 112' 2>/dev/null | awk '{ print $2 }'
+}
+
+# vmac_xmit_base: lvsd pair with vmac_xmit_base: adverts leave from eth0 (its MAC), the VIP is
+# on vrrp.51 and C's entry is the VRRP MAC.
+vmac_xmit_base() {
+    local name="vmac: vmac_xmit_base, lvsd(150, A) vs lvsd(100, B)" apid bpid amac source
+    echo "=== $name"
+    rm -f "$work/$nsA.log" "$work/$nsB.log"
+    vmac_config 150 vmac_xmit_base > "$work/$nsA.conf"
+    vmac_config 100 vmac_xmit_base > "$work/$nsB.conf"
+    launch lvsd "$nsA"; apid=$started_pid
+    wait_for 20 vmac_has_vip "$nsA" || fail "$name: A never put the VIP on vrrp.51"
+    launch lvsd "$nsB"; bpid=$started_pid
+    wait_for 20 vmac_is_ours "$nsB" || fail "$name: vrrp.51 in B: '$(vmac_link "$nsB")'"
+    expect_vmac_master "$nsA" "$nsB" lvsd "$name, start"
+    amac=$(ip -n "$nsA" -o link show dev eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p')
+    source=$(vmac_advert_source)
+    if [ "$source" = "$amac" ]; then ok "$name: A's adverts leave from eth0 ($amac)"
+    else fail "$name: an advert from '$source', A's eth0 is $amac"; fi
+    vmac_c_reaches 10.9.0.1 && vmac_c_reaches 10.9.0.2 || fail "$name: C does not reach A and B"
+    ip -n "$nsC" neigh flush dev eth0
+    if wait_for 10 vmac_c_reaches && vmac_c_neigh_is_vmac; then ok "$name: C reaches the VIP at $vmac_mac"
+    else fail "$name: C's entry: $(vmac_c_neigh)"; fi
+    stop_with TERM lvsd "$nsA" "$apid"
+    if wait_for 20 vmac_has_vip "$nsB" && wait_for 10 state_is "$nsB" MASTER; then
+        ok "$name: after SIGTERM of A, B's vrrp.51 holds the VIP"
+    else fail "$name: after SIGTERM of A, B is $(state_of "$nsB")"; fi
+    reap "$apid"
+    if vmac_c_reaches && vmac_c_neigh_is_vmac; then ok "$name: C still reaches the VIP, its entry unchanged ($vmac_mac)"
+    else fail "$name: after the takeover C's entry: $(vmac_c_neigh)"; fi
+    stop_with TERM lvsd "$nsB" "$bpid"
+    reap "$bpid"
+    if vmac_absent "$nsA" && vmac_absent "$nsB"; then ok "$name: both deleted their vrrp.51"
+    else fail "$name: left '$(vmac_link "$nsA")' '$(vmac_link "$nsB")'"; fi
+}
+
 vmac_scenario() {
     ip netns add "$nsC"
     ip link add eth0 netns "$nsC" type veth peer name pc netns "$nsBr"
@@ -215,6 +260,7 @@ vmac_scenario() {
     vmac_pair lvsd
     vmac_leftover
     vmac_failure
+    vmac_xmit_base
     if [ -x "$keepalived" ]; then vmac_pair keepalived
     else echo "skipped: keepalived with use_vmac (no $keepalived)"; fi
     local ns
