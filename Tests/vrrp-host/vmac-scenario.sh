@@ -9,6 +9,7 @@
 # - SIGKILL of the MASTER leaves vrrp.51; an lvsd started again keeps it ("VRRP VMAC reused").
 # - A veth called vrrp.51: the instance does not start (logged, counted in `lvsctl status`,
 #   retried), another instance of the same lvsd runs; once the veth is gone the VMAC is made.
+# - A reload adding use_vmac restarts the instance on a new vrrp.51; dropping it deletes it.
 # - vmac_xmit_base (lvsd pair): adverts leave from eth0 with its MAC, the VIP is on vrrp.51, C's
 #   entry is the VRRP MAC and stays across SIGTERM.
 # - keepalived (150, A) vs lvsd (100, B), keepalived with use_vmac: the same, keepalived's
@@ -250,6 +251,39 @@ vmac_xmit_base() {
     else fail "$name: left '$(vmac_link "$nsA")' '$(vmac_link "$nsB")'"; fi
 }
 
+vmac_reloads() { awk '/VRRP reload done/ { n++ } END { print n + 0 }' "$work/$1.log"; }
+vmac_more_reloads() { [ "$(vmac_reloads "$1")" -gt "$2" ]; }
+# vmac_reload NS WHAT: lvsctl reload in NS, waiting until lvsd logged the VRRP reload as done.
+vmac_reload() {
+    local ns=$1 what=$2 before; before=$(vmac_reloads "$1")
+    ip netns exec "$ns" "$lvsctl" reload --control-socket "$work/$ns.sock" >/dev/null || fail "$what: lvsctl reload refused"
+    wait_for 10 vmac_more_reloads "$ns" "$before" || fail "$what: no new 'VRRP reload done' in $ns's log"
+}
+
+# A reload that adds use_vmac restarts the instance on a new vrrp.51; one that drops it deletes it.
+vmac_reload_scenario() {
+    local name="vmac: reload" apid
+    echo "=== $name"
+    rm -f "$work/$nsA.log"
+    vmac_config 150 | grep -v '^    use_vmac$' > "$work/$nsA.conf"
+    launch lvsd "$nsA"; apid=$started_pid
+    wait_for 20 has_vip "$nsA" || fail "$name: A never took the VIP on eth0"
+    vmac_config 150 > "$work/$nsA.conf"
+    vmac_reload "$nsA" "$name, use_vmac added"
+    if wait_for 10 vmac_is_ours "$nsA" && wait_for 10 vmac_has_vip "$nsA" && ! has_vip "$nsA" \
+        && grep 'VRRP reload: instance restarted' "$work/$nsA.log" | grep -q 'reason=interface, use_vmac'; then
+        ok "$name: use_vmac added: the instance restarted, the VIP is on the new vrrp.51"
+    else fail "$name: use_vmac added: vrrp.51 '$(vmac_link "$nsA")', $(ip -n "$nsA" -4 -o addr show | awk '{ print $2, $4 }' | tr '\n' ' ')"; fi
+    vmac_config 150 | grep -v '^    use_vmac$' > "$work/$nsA.conf"
+    vmac_reload "$nsA" "$name, use_vmac dropped"
+    if wait_for 10 vmac_absent "$nsA" && wait_for 10 has_vip "$nsA"; then
+        ok "$name: use_vmac dropped: vrrp.51 deleted, the VIP back on eth0"
+    else fail "$name: use_vmac dropped: vrrp.51 '$(vmac_link "$nsA")'"; fi
+    stop_with TERM lvsd "$nsA" "$apid"
+    reap "$apid"
+    if has_vip "$nsA" || ! vmac_absent "$nsA"; then fail "$name: A left its VIP or vrrp.51"; fi
+}
+
 vmac_scenario() {
     ip netns add "$nsC"
     ip link add eth0 netns "$nsC" type veth peer name pc netns "$nsBr"
@@ -261,6 +295,7 @@ vmac_scenario() {
     vmac_leftover
     vmac_failure
     vmac_xmit_base
+    vmac_reload_scenario
     if [ -x "$keepalived" ]; then vmac_pair keepalived
     else echo "skipped: keepalived with use_vmac (no $keepalived)"; fi
     local ns
