@@ -12,8 +12,8 @@
 # - A reload adding use_vmac restarts the instance on a new vrrp.51; dropping it deletes it.
 # - vmac_xmit_base (lvsd pair): adverts leave from eth0 with its MAC, the VIP is on vrrp.51, C's
 #   entry is the VRRP MAC and stays across SIGTERM.
-# - keepalived (150, A) vs lvsd (100, B), keepalived with use_vmac: the same, keepalived's
-#   vrrp.51 first (the oracle of name, MAC and mode).
+# - keepalived (150, A) vs lvsd (100, B) and lvsd (150, A) vs keepalived (100, B), keepalived with
+#   use_vmac: the same; keepalived's vrrp.51 and sysctls are the oracle of lvsd's.
 
 vmac_mac=00:00:5e:00:01:33
 
@@ -63,37 +63,40 @@ vmac_c_neigh_is_vmac() { [[ $(vmac_c_neigh) == *" lladdr $vmac_mac "* ]]; }
 vmac_c_reaches() { ip netns exec "$nsC" python3 "$root/Tests/vrrp-host/icmp-echo.py" "${1:-$vip}"; }
 vmac_reused() { grep -q 'VRRP VMAC reused' "$work/$1.log"; }
 
-# expect_vmac_master NS OTHER KIND WHAT: NS's vrrp.51 holds the VIP; OTHER (lvsd) is BACKUP
-# with none.
+# expect_vmac_master NS OTHER KIND WHAT [OTHERKIND]: NS's vrrp.51 holds the VIP; OTHER is
+# BACKUP (lvsctl status when it is lvsd, the default) with none.
 expect_vmac_master() {
-    local ns=$1 other=$2 kind=$3 what=$4
+    local ns=$1 other=$2 kind=$3 what=$4 otherkind=${5:-lvsd}
     if wait_for 20 vmac_has_vip "$ns"; then ok "$what: $ns's vrrp.51 holds the VIP"; else fail "$what: $ns's vrrp.51 has no VIP"; fi
     if has_vip "$ns"; then fail "$what: $ns has the VIP on eth0 too"; fi
     if [ "$kind" = lvsd ]; then
         if wait_for 10 state_is "$ns" MASTER; then ok "$what: lvsctl status in $ns says MASTER"
         else fail "$what: lvsctl status in $ns says $(state_of "$ns")"; fi
     fi
-    if wait_for 10 state_is "$other" BACKUP; then ok "$what: lvsctl status in $other says BACKUP"
-    else fail "$what: lvsctl status in $other says $(state_of "$other")"; fi
+    if [ "$otherkind" = lvsd ]; then
+        if wait_for 10 state_is "$other" BACKUP; then ok "$what: lvsctl status in $other says BACKUP"
+        else fail "$what: lvsctl status in $other says $(state_of "$other")"; fi
+    fi
     if vmac_no_vip "$other"; then ok "$what: $other holds no VIP"; else fail "$what: $other holds the VIP"; fi
 }
 
-# vmac_pair AKIND: AKIND (lvsd or keepalived) at 150 in A, lvsd at 100 in B.
+# vmac_pair AKIND [BKIND]: AKIND (lvsd or keepalived) at 150 in A, BKIND (lvsd by default) at
+# 100 in B.
 vmac_pair() {
-    local akind=$1 name="vmac: $1(150, A) vs lvsd(100, B)" apid bpid
+    local akind=$1 bkind=${2:-lvsd} name="vmac: $1(150, A) vs ${2:-lvsd}(100, B)" apid bpid
     echo "=== $name"
     rm -f "$work/$nsA.log" "$work/$nsB.log"
     vmac_config 150 > "$work/$nsA.conf"
     vmac_config 100 > "$work/$nsB.conf"
     launch "$akind" "$nsA"; apid=$started_pid
     wait_for 20 vmac_has_vip "$nsA" || fail "$name: A never put the VIP on vrrp.51"
-    launch lvsd "$nsB"; bpid=$started_pid
+    launch "$bkind" "$nsB"; bpid=$started_pid
     if wait_for 20 vmac_is_ours "$nsA" && wait_for 20 vmac_is_ours "$nsB"; then
         ok "$name: A and B have vrrp.51, a private macvlan on eth0 with $vmac_mac, up"
     else
         fail "$name: vrrp.51 in A: '$(vmac_link "$nsA")'; in B: '$(vmac_link "$nsB")'"
     fi
-    expect_vmac_master "$nsA" "$nsB" "$akind" "$name, start"
+    expect_vmac_master "$nsA" "$nsB" "$akind" "$name, start" "$bkind"
     local source; source=$(vmac_advert_source)
     if [ "$source" = "$vmac_mac" ]; then ok "$name: A's adverts leave from vrrp.51 ($vmac_mac)"
     else fail "$name: an advert from '$source', not $vmac_mac"; fi
@@ -101,11 +104,9 @@ vmac_pair() {
     local sysctls; sysctls=$(vmac_sysctls "$nsB")
     if [ "$sysctls" = "1 1 0 1 1 1" ]; then ok "$name: B's vrrp.51 and eth0 have keepalived's sysctls"
     else fail "$name: B's sysctls (vrrp.51 arp_ignore accept_local rp_filter promote_secondaries, eth0 arp_ignore arp_filter): $sysctls"; fi
-    if [ "$akind" = keepalived ]; then
-        local theirs; theirs=$(vmac_sysctls "$nsA")
-        if [ "$theirs" = "$sysctls" ]; then ok "$name: keepalived's sysctls in A are the same"
-        else fail "$name: keepalived set $theirs, lvsd $sysctls"; fi
-    fi
+    local theirs; theirs=$(vmac_sysctls "$nsA")
+    if [ "$theirs" = "$sysctls" ]; then ok "$name: A's are the same"
+    else fail "$name: A set $theirs, B $sysctls"; fi
 
     # A and B learn C's MAC first (C asks for their own addresses): otherwise the MASTER, to
     # answer C from the VIP, asks for C's MAC on eth0 with the VIP as sender and eth0's MAC
@@ -116,7 +117,7 @@ vmac_pair() {
     else fail "$name: C's entry: $(vmac_c_neigh)"; fi
 
     stop_with TERM "$akind" "$nsA" "$apid"
-    if wait_for 20 vmac_has_vip "$nsB" && wait_for 10 state_is "$nsB" MASTER; then
+    if wait_for 20 vmac_has_vip "$nsB" && { [ "$bkind" != lvsd ] || wait_for 10 state_is "$nsB" MASTER; }; then
         ok "$name: after SIGTERM of A, B's vrrp.51 holds the VIP"
     else
         fail "$name: after SIGTERM of A, B is $(state_of "$nsB") with $(ip -n "$nsB" -4 -o addr show)"
@@ -134,8 +135,11 @@ vmac_pair() {
     elif [ "$base" = "0 0" ]; then ok "$name: A's eth0 has arp_ignore 0 and arp_filter 0 again"
     else fail "$name: A's eth0 arp_ignore, arp_filter: $base"; fi
 
-    stop_with TERM lvsd "$nsB" "$bpid"
+    stop_with TERM "$bkind" "$nsB" "$bpid"
     reap "$bpid"
+    if [ "$bkind" = keepalived ]; then
+        ip netns exec "$nsB" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/eth0/arp_ignore; echo 0 > /proc/sys/net/ipv4/conf/eth0/arp_filter'
+    fi
     if vmac_absent "$nsB" && vmac_no_vip "$nsB"; then ok "$name: B deleted its vrrp.51 at stop"
     else fail "$name: the stopped B left '$(vmac_link "$nsB")'"; fi
 }
@@ -296,7 +300,7 @@ vmac_scenario() {
     vmac_failure
     vmac_xmit_base
     vmac_reload_scenario
-    if [ -x "$keepalived" ]; then vmac_pair keepalived
+    if [ -x "$keepalived" ]; then vmac_pair keepalived; vmac_pair lvsd keepalived
     else echo "skipped: keepalived with use_vmac (no $keepalived)"; fi
     local ns
     for ns in "$nsA" "$nsB"; do
