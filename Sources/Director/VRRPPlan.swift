@@ -33,6 +33,10 @@ public struct VRRPPlan: Sendable {
         /// ``VRRPProcessQuorum``); its sync group's come after its own.
         public var trackFiles: [TrackReference] = []
         public var trackProcesses: [TrackReference] = []
+        /// `use_vmac`: the macvlan made before the runner starts and deleted after it stops. The
+        /// runner's interface is the VMAC (the base with `vmac_xmit_base`, the addresses then
+        /// on the VMAC); the primary address comes from ``VRRP/VirtualMACLink/baseInterface``.
+        public var virtualMAC: VirtualMACLink? = nil
 
         /// The runner's configuration with the primary address found on the interface.
         public func configuration(primaryAddress: VRRPAddress) -> VRRPRunnerConfiguration {
@@ -203,8 +207,9 @@ struct InstanceMapper {
         if instance.dontTrackPrimary {
             skip("dont_track_primary is not applied: the instance goes to FAULT while its interface is down")
         }
-        if instance.virtualMAC != nil {
-            skip("use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface")
+        var vmac: VirtualMACLink?
+        if let written = instance.virtualMAC, let interface {
+            vmac = virtualMAC(written, interface: interface)
         }
         if instance.promoteSecondaries { skip("promote_secondaries is not set") }
         if !instance.accept {
@@ -256,13 +261,45 @@ struct InstanceMapper {
             v3IPv4Checksum: instance.unicastChecksum == .old ? .pseudoHeaderWithMulticastGroup : .keepalived,
             detectOldUnicastChecksum: instance.unicastChecksum != .never)
         let unspecified = VRRPAddress(bytes: [UInt8](repeating: 0, count: instance.family == .ipv6 ? 16 : 4))!
+        var advertInterface = interface
+        if let vmac {
+            // keepalived puts the addresses without `dev` on the VMAC and sends from it unless
+            // vmac_xmit_base (vrrp.c vrrp_complete_instance, vrrp_vmac.c).
+            if vmac.transmitsOnBase {
+                for index in virtualAddresses.indices where virtualAddresses[index].device == nil {
+                    virtualAddresses[index].device = vmac.name
+                }
+                for index in excludedAddresses.indices where excludedAddresses[index].device == nil {
+                    excludedAddresses[index].device = vmac.name
+                }
+            } else {
+                advertInterface = vmac.name
+            }
+        }
         let runner = VRRPRunnerConfiguration(
-            name: instance.name, instance: configuration, interface: interface, primaryAddress: source ?? unspecified,
+            name: instance.name, instance: configuration, interface: advertInterface, primaryAddress: source ?? unspecified,
             virtualAddresses: virtualAddresses, excludedAddresses: excludedAddresses, announcements: announcements,
             trackedInterfaces: tracked, virtualRoutes: routing.routes, virtualRules: routing.rules)
         return VRRPPlan.Instance(name: instance.name, position: instance.position, runner: runner, sourceAddress: source,
                                  notify: instance.notify, trackScripts: instance.trackScripts,
-                                 trackFiles: instance.trackFiles, trackProcesses: instance.trackProcesses)
+                                 trackFiles: instance.trackFiles, trackProcesses: instance.trackProcesses,
+                                 virtualMAC: vmac)
+    }
+
+    /// The VMAC of `use_vmac`, or nil (with the reason in ``notRun``) when lvsd does not make it.
+    private mutating func virtualMAC(_ written: KeepalivedConfig.VirtualMAC, interface: String) -> VirtualMACLink? {
+        let family: VRRPAddressFamily = instance.family == .ipv6 ? .ipv6 : .ipv4
+        if family == .ipv6 {
+            skip("use_vmac is not applied to an IPv6 instance: adverts and addresses use the interface itself")
+            return nil
+        }
+        if written.addressesUseVMAC { skip("use_vmac_addr is not applied: addresses of other interfaces stay there") }
+        let vrid = instance.virtualRouterID
+        var mac = VirtualMACLink.virtualRouterMAC(virtualRouterID: vrid, family: family)
+        if let given = written.macAddress { mac = written.macUsesVRID ? given + [vrid] : given }
+        return VirtualMACLink(name: written.interfaceName ?? VirtualMACLink.defaultName(virtualRouterID: vrid),
+                              baseInterface: interface, hardwareAddress: mac, family: family,
+                              transmitsOnBase: written.transmitsOnBaseInterface)
     }
 
     /// One `virtual_ipaddress` line as the runner installs it; options it cannot apply are named.

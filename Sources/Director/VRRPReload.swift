@@ -155,6 +155,8 @@ public struct VRRPReload: Sendable, Equatable {
         if a.instance.family != b.instance.family { reasons.append("address family") }
         if a.instance.isUnicast != b.instance.isUnicast { reasons.append("unicast or multicast") }
         if old.sourceAddress != new.sourceAddress { reasons.append("unicast_src_ip/mcast_src_ip") }
+        // The VMAC is made before the runner and deleted after it: another one is a new start.
+        if old.virtualMAC != new.virtualMAC { reasons.append("use_vmac") }
         return reasons
     }
 

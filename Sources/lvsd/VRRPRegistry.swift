@@ -15,6 +15,8 @@ final class VRRPRegistry: Sendable {
         var state: String
         var lastTransition: ContinuousClock.Instant?
         var error: String?
+        /// VMAC creations and removals that failed (`use_vmac`), counted in the status's errors.
+        var vmacErrors = 0
         /// The effective priority at the last state change, for notify scripts.
         var lastPriority: Int
         /// What each tracked `vrrp_script`, `track_file` and `vrrp_track_process` does to the
@@ -159,17 +161,21 @@ final class VRRPRegistry: Sendable {
                 let since = entry.lastTransition.map { now - $0 }
                 let group = entry.syncGroup?.name
                 let groupState = entry.syncGroup.map { $0.state == .initialize ? "INIT" : $0.state.description }
-                guard let runner = entry.runner else {
-                    return DirectorStatus.VRRPInstanceStatus(
+                var status: DirectorStatus.VRRPInstanceStatus
+                if let runner = entry.runner {
+                    status = DirectorStatus.VRRPInstanceStatus(
+                        configuration: runner.configuration, state: entry.state,
+                        effectivePriority: runner.effectivePriority, master: runner.masterAddress,
+                        sinceTransition: since, statistics: runner.statistics, error: nil,
+                        syncGroup: group, syncGroupState: groupState, tracked: entry.trackedEffects)
+                } else {
+                    status = DirectorStatus.VRRPInstanceStatus(
                         configuration: entry.configuration, state: entry.state, effectivePriority: nil,
                         master: nil, sinceTransition: since, statistics: VRRPRunnerStatistics(), error: entry.error,
                         syncGroup: group, syncGroupState: groupState, tracked: entry.trackedEffects)
                 }
-                return DirectorStatus.VRRPInstanceStatus(
-                    configuration: runner.configuration, state: entry.state,
-                    effectivePriority: runner.effectivePriority, master: runner.masterAddress,
-                    sinceTransition: since, statistics: runner.statistics, error: nil,
-                    syncGroup: group, syncGroupState: groupState, tracked: entry.trackedEffects)
+                status.errors += entry.vmacErrors
+                return status
             }
         }
     }

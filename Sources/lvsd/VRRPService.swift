@@ -48,6 +48,8 @@ struct VRRPService: Sendable {
     /// `notify_fifo`/`vrrp_notify_fifo`: the FIFOs the instances' and groups' lines go to.
     var fifos: NotifyFIFOs?
     let registry: VRRPRegistry
+    /// The base interfaces' arp_ignore/arp_filter under the instances' VMACs (`use_vmac`).
+    private let vmacBases = BaseInterfaceSettings()
     /// The plans of successful reloads, in order (``Director/setVRRPReloadHandler(_:)``).
     private let reloads: AsyncStream<VRRPPlan>
     private let reloadSink: AsyncStream<VRRPPlan>.Continuation
@@ -220,8 +222,10 @@ struct VRRPService: Sendable {
                                              "vrrp.interface": "\(instance.runner.interface)"]
             let runner: VRRPInstanceRunner<ContinuousClock>
             do {
+                if let vmac = instance.virtualMAC { try createVMAC(vmac, of: name, metadata: metadata) }
                 let configuration = try instance.sourceAddress.map { _ in instance.runner }
-                    ?? instance.configuration(primaryAddress: Self.primaryAddress(of: instance.runner))
+                    ?? instance.configuration(primaryAddress: Self.primaryAddress(
+                        of: instance.runner, interface: instance.virtualMAC?.baseInterface))
                 runner = try VRRPInstanceRunner(configuration: configuration, clock: ContinuousClock(),
                                                 syncGroup: registry.entry(name)?.syncGroup)
                 registry.attach(name, runner)
@@ -235,6 +239,8 @@ struct VRRPService: Sendable {
                     await director.setInstanceState(instance.name, state: DirectorStatus.VRRPInstanceStatus.notRunning,
                                                     isMaster: false)
                 }
+                // A VMAC made before the failure goes; the next attempt makes it again.
+                if let vmac = instance.virtualMAC { removeVMAC(vmac, of: name, metadata: metadata) }
                 do { try await Task.sleep(for: retryInterval) } catch { return }
                 continue
             }
@@ -282,7 +288,36 @@ struct VRRPService: Sendable {
                 await director.vrrpInstanceChanged(instance.name, from: given.description, to: "STOPPED")
             }
             registry.update(name) { $0.state = "STOPPED" }
+            // keepalived deletes its VMACs at stop (vrrp_vmac.c netlink_link_del_vmac).
+            if let vmac = instance.virtualMAC { removeVMAC(vmac, of: name, metadata: metadata) }
             return
+        }
+    }
+
+    /// Makes (or keeps, after a killed run) the instance's VMAC before its runner opens its
+    /// sockets on it; an error is counted in the instance's errors and goes to the caller's retry.
+    private func createVMAC(_ vmac: VirtualMACLink, of name: String, metadata: Logger.Metadata) throws {
+        let index: UInt32, outcome: VirtualMACLink.Outcome
+        do {
+            (index, outcome) = try vmac.create(RouteNetlink(), baseSettings: vmacBases)
+        } catch {
+            registry.update(name) { $0.vmacErrors += 1 }
+            throw error
+        }
+        logger.notice("VRRP VMAC \(outcome)", metadata: metadata.merging(
+            ["vrrp.vmac": "\(vmac.name)", "vrrp.vmac.index": "\(index)",
+             "vrrp.vmac.address": "\(vmac.hardwareAddress.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))"]) { $1 })
+    }
+
+    /// Deletes the instance's VMAC and gives its base interface back its ARP settings; a
+    /// failure is logged and counted.
+    private func removeVMAC(_ vmac: VirtualMACLink, of name: String, metadata: Logger.Metadata) {
+        do {
+            try vmac.remove(RouteNetlink(), baseSettings: vmacBases)
+        } catch {
+            registry.update(name) { $0.vmacErrors += 1 }
+            logger.error("VRRP VMAC not removed", metadata: metadata.merging(
+                ["vrrp.vmac": "\(vmac.name)", "error": "\(error)"]) { $1 })
         }
     }
 
@@ -474,9 +509,11 @@ struct VRRPService: Sendable {
     /// The interface's primary address of the instance's family: for IPv4 its first address
     /// that is none of the instance's virtual addresses (keepalived: the interface's primary
     /// IPv4 address), for IPv6 its first link-local address (RFC 5798 §5.1.2.1).
-    static func primaryAddress(of configuration: VRRPRunnerConfiguration) throws -> VRRPAddress {
+    /// With a VMAC, `interface` is its base interface (the VMAC has no address of its own).
+    static func primaryAddress(of configuration: VRRPRunnerConfiguration, interface: String? = nil) throws -> VRRPAddress {
         let netlink = try RouteNetlink()
-        let index = try netlink.interfaceIndex(configuration.interface)
+        let interface = interface ?? configuration.interface
+        let index = try netlink.interfaceIndex(interface)
         let family = configuration.instance.family
         let ours = Set(configuration.installedAddresses.map(\.address))
         let candidates = try netlink.addresses(family: family, interfaceIndex: index).map(\.address)
@@ -484,7 +521,7 @@ struct VRRPService: Sendable {
         let found = family == .ipv4
             ? candidates.first
             : candidates.first { $0.bytes[0] == 0xfe && $0.bytes[1] & 0xc0 == 0x80 }
-        guard let found else { throw NoPrimaryAddress(interface: configuration.interface, family: family) }
+        guard let found else { throw NoPrimaryAddress(interface: interface, family: family) }
         return found
     }
 

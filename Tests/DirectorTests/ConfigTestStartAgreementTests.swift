@@ -77,7 +77,7 @@ import Glibc
     /// position; --strict makes it an error.
     @Test func whatIsNotRunIsAWarning() throws {
         let dir = try TemporaryDirectory()
-        let file = try dir.write("vmac.conf", Self.instance("use_vmac") + """
+        let file = try dir.write("vmac.conf", Self.instance("promote_secondaries") + """
             virtual_server 192.0.2.100 80 {
                 lvs_sched rr
                 lvs_method NAT
@@ -95,7 +95,7 @@ import Glibc
 
             """)
         let warnings = """
-            \(file):5:15: warning: vrrp_instance VI_1: use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface
+            \(file):5:15: warning: vrrp_instance VI_1: promote_secondaries is not set
             vrrp_instance VI_1 {
                           ^
             \(file):18:9: warning: HTTP_GET with more than one digest in a url is not run by lvsd yet

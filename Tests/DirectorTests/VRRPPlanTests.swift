@@ -210,7 +210,7 @@ import VRRP
             vrrp_instance VI_1 {
                 interface eth0
                 virtual_router_id 51
-                use_vmac
+                promote_secondaries
                 notify_master "/etc/keepalived/master.sh"
                 notify "/etc/keepalived/notify.sh"
                 track_script {
@@ -246,7 +246,7 @@ import VRRP
         let lines = plan.notRun.map { "\($0.position.line) \($0.owner): \($0.message)" }
         #expect(lines == [
             "15 vrrp_instance VI_1: address options of 192.0.2.100/24 not applied: no_track",
-            "5 vrrp_instance VI_1: use_vmac is not applied: adverts and addresses use the interface itself, not a VRRP MAC interface",
+            "5 vrrp_instance VI_1: promote_secondaries is not set",
         ])
         // The sync group runs: it is planned, not listed.
         #expect(plan.syncGroups.map(\.name) == ["G"])

@@ -158,6 +158,11 @@ import VRRP
         Row(description: "sync group's notify changed: members kept",
             edit: replacing("vrrp_sync_group G {", "vrrp_sync_group G {\n    notify_master \"/bin/echo group\""),
             kept: all),
+        // The VMAC is made before the runner starts and deleted after it stops (keepalived
+        // restarts an instance whose use_vmac changed too).
+        Row(description: "use_vmac added: adverts move to vrrp.51",
+            edit: replacing("    virtual_router_id 51\n", "    virtual_router_id 51\n    use_vmac\n"),
+            kept: ["VI_2", "VI_3"], restarted: ["VI_1": ["interface", "use_vmac"]]),
     ]
 
     @Test(arguments: rows)

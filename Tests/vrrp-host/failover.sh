@@ -16,7 +16,7 @@
 #
 # usage: Tests/vrrp-host/failover.sh [BINDIR]   (BINDIR holds lvsd and lvsctl; default .build/debug)
 # FAILOVER_ONLY=NAME runs one group only (missing-interface, hostile, track-script, track-file,
-# split-brain, syncgroup, failover, reload, routes, partition); unset, all run.
+# split-brain, syncgroup, failover, reload, routes, vmac, partition); unset, all run.
 # Needs root, iproute2, and keepalived for the keepalived scenarios (skipped without it).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -736,6 +736,13 @@ if want routes; then
     # shellcheck source=Tests/vrrp-host/routes-scenario.sh
     source "$root/Tests/vrrp-host/routes-scenario.sh"
     routes_scenario
+fi
+
+# use_vmac: vmac-scenario.sh.
+if want vmac; then
+    # shellcheck source=Tests/vrrp-host/vmac-scenario.sh
+    source "$root/Tests/vrrp-host/vmac-scenario.sh"
+    vmac_scenario
 fi
 
 # Partition and heal, the client's outage measured: partition-scenario.sh.

@@ -132,14 +132,24 @@ public struct LinkStatus: Hashable, Sendable, CustomStringConvertible {
     public var operationalState: OperationalState
     /// The hardware address (6 bytes for Ethernet); empty when the link has none.
     public var hardwareAddress: [UInt8]
+    /// The link's kind (IFLA_INFO_KIND: `macvlan`, `veth`, ...); nil for a plain device.
+    public var kind: String? = nil
+    /// The lower link's index (IFLA_LINK), for a macvlan or veth; nil when none is reported.
+    public var parentIndex: UInt32? = nil
+    /// A macvlan's mode (IFLA_MACVLAN_MODE); nil for other kinds.
+    public var macvlanMode: MacvlanLink.Mode? = nil
 
     public init(index: UInt32, name: String, flags: LinkFlags, operationalState: OperationalState,
-                hardwareAddress: [UInt8]) {
+                hardwareAddress: [UInt8], kind: String? = nil, parentIndex: UInt32? = nil,
+                macvlanMode: MacvlanLink.Mode? = nil) {
         self.index = index
         self.name = name
         self.flags = flags
         self.operationalState = operationalState
         self.hardwareAddress = hardwareAddress
+        self.kind = kind
+        self.parentIndex = parentIndex
+        self.macvlanMode = macvlanMode
     }
 
     /// Up for VRRP's `track_interface`, as keepalived judges it: administratively up and

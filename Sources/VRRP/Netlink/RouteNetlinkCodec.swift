@@ -20,7 +20,7 @@
 
 /// Pure encoding and decoding of the rtnetlink messages the VRRP runtime and lvsd's route
 /// announcements use: addresses (RTM_*ADDR), links (RTM_*LINK), neighbours (RTM_*NEIGH),
-/// routes (RTM_*ROUTE, in RouteNetlinkCodec+Route.swift) and policy routing rules (RTM_*RULE,
+/// routes (RTM_*ROUTE, in RouteNetlinkCodec+Route.swift), macvlans (RouteNetlinkCodec+Link.swift) and policy routing rules (RTM_*RULE,
 /// in RouteNetlinkCodec+Rule.swift). Never traps: short or
 /// malformed input is a ``RouteNetlinkError`` with code ``RouteNetlinkError/Code/malformed``.
 public enum RouteNetlinkCodec {
@@ -160,12 +160,14 @@ public enum RouteNetlinkCodec {
                 throw .malformed("short ifinfomsg at offset \(offset)")
             }
             let attrs = attributes(payload, from: 16)
+            let info = linkInfo(attrs)
             let link = LinkStatus(
                 index: index,
                 name: attrs[iflaIfname].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) } ?? "",
                 flags: LinkFlags(rawValue: flags),
                 operationalState: OperationalState(rawValue: attrs[iflaOperstate]?.first ?? 0),
-                hardwareAddress: attrs[iflaAddress] ?? [])
+                hardwareAddress: attrs[iflaAddress] ?? [], kind: info.kind,
+                parentIndex: attrs[iflaLink].flatMap { u32($0, 0) }, macvlanMode: info.macvlanMode.map(MacvlanLink.Mode.init))
             return type == newLink ? .newLink(link) : .deletedLink(link)
         case newRoute, delRoute:
             guard let route = try decodeRoute(payload, at: offset) else { return .other(type) }
