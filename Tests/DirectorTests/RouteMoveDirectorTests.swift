@@ -5,6 +5,7 @@ import Logging
 import Synchronization
 import TestSupport
 import Testing
+import VRRP
 
 /// A reload that changes `table`, `protocol` or `interface` of `lvsd_route_announce` moves the
 /// routes without a restart: every route goes from the old table, the announced VIPs are
