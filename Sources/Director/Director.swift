@@ -28,11 +28,14 @@ public actor Director {
         public var resyncInterval: Duration
         /// How long a real server removed by a reload may drain before it is deleted.
         public var drainGrace: Duration
+        /// Where the IPVS settings are (``IPVSSysctl/defaultDirectory``; tests give another).
+        public var ipvsSysctlDirectory: String
 
         public init(configurationPath: String, configID: String?, managedServicesPath: String = "/run/lvsd/managed-services",
                     maintenancePath: String = "/run/lvsd/maintenance", resyncInterval: Duration = .seconds(5),
-                    drainGrace: Duration = .seconds(60)) {
+                    drainGrace: Duration = .seconds(60), ipvsSysctlDirectory: String = IPVSSysctl.defaultDirectory) {
             self.drainGrace = drainGrace
+            self.ipvsSysctlDirectory = ipvsSysctlDirectory
             self.configurationPath = configurationPath
             self.configID = configID
             self.managedServicesPath = managedServicesPath
@@ -91,12 +94,17 @@ public actor Director {
     private let eventSink: AsyncStream<DirectorEvent>.Continuation
     /// Health changes and quorum changes, in order; ends when ``finish()`` is called.
     public nonisolated let events: AsyncStream<DirectorEvent>
-    /// `lvsd_route_announce`: where the VIP routes go (nil without the block), the VIPs'
-    /// announcement state (set up by ``run()``), and `lvsctl drain-director`'s progress.
-    let announcedRoutes: (any AnnouncedRoutes)?
+    /// `lvsd_route_announce`: where the VIP routes go (nil without the block), how a reload
+    /// that moves them opens the new place, the VIPs' announcement state (set up by ``run()``),
+    /// and `lvsctl drain-director`'s progress.
+    var announcedRoutes: (any AnnouncedRoutes)?
+    let openAnnouncedRoutes: AnnouncedRoutesOpener?
     var announcer: RouteAnnouncer?
     var directorDrain: DirectorDrain?
     var routeCounters = RouteCounters()
+    /// The IPVS settings lvsd holds for `lvsd_route_announce` (`sloppy_tcp`).
+    let ipvsSysctl: IPVSSysctl
+    var sysctlState = SysctlState()
     let stopRequestSink: AsyncStream<Void>.Continuation
     /// Yields once when a drain (`lvsctl drain-director`) has finished: lvsd should stop.
     public nonisolated let stopRequests: AsyncStream<Void>
@@ -115,12 +123,16 @@ public actor Director {
     }
 
     /// A director for a configuration that has passed its check (`loaded.configuration`
-    /// is not nil and has no errors).
+    /// is not nil and has no errors). `announcedRoutes` is where `lvsd_route_announce` writes;
+    /// `openAnnouncedRoutes` opens another place when a reload changes its table, protocol or
+    /// interface (without it, such a reload is refused).
     public init(loaded configuration: KeepalivedConfiguration, sources: SourceMap, options: Options,
                 logger: Logger, prober: some Prober, openKernel: @escaping KernelOpener,
-                announcedRoutes: (any AnnouncedRoutes)? = nil) {
+                announcedRoutes: (any AnnouncedRoutes)? = nil, openAnnouncedRoutes: AnnouncedRoutesOpener? = nil) {
         self.options = options
         self.announcedRoutes = configuration.routeAnnouncement == nil ? nil : announcedRoutes
+        self.openAnnouncedRoutes = openAnnouncedRoutes
+        self.ipvsSysctl = IPVSSysctl(directory: options.ipvsSysctlDirectory)
         self.logger = logger
         self.openKernel = openKernel
         let state = DesiredState(configuration: configuration)
@@ -310,6 +322,14 @@ public actor Director {
             return ControlResponse(ok: false, error: "the configuration has errors; nothing was changed",
                                    diagnostics: text)
         }
+        let routeMove: RouteMove?
+        do throws(RouteMoveRefusal) {
+            routeMove = try prepareRouteMove(configuration, sources: result.sources)
+        } catch {
+            counters.lastRefusedReload = error.message
+            logger.error("reload refused; the running configuration stays", metadata: ["error": "\(error.message)"])
+            return ControlResponse(ok: false, error: error.message + "; nothing was changed")
+        }
         Self.initializeTrackFiles(configuration, reload: true, logger: logger)
         let before = state.table()
         eventSink.yield(.reloaded(.init(previous: state.configuration, current: configuration)))
@@ -322,7 +342,7 @@ public actor Director {
         ownership = Ownership(configuration)
         reloadSyncDaemon(configuration)
         reloadVRRP(VRRPPlan(configuration))
-        reloadAnnouncements(configuration)
+        reloadAnnouncements(configuration, move: routeMove)
         logNotRun()
         engine.update(plan.checks)
         counters.reloads += 1
@@ -545,6 +565,7 @@ public actor Director {
             return
         }
         applyTimeouts(kernel)
+        applySysctls()
         let clock = ContinuousClock()
         let passStarted = clock.now
         var owned = Set<String>()
@@ -639,8 +660,10 @@ public actor Director {
         }
     }
 
-    private func place(_ position: SourcePosition) -> String {
-        let path = sourcePaths.indices.contains(position.file) ? sourcePaths[position.file] : options.configurationPath
+    /// `FILE:LINE` of a position in the running configuration, or in `other` (a reload's).
+    func place(_ position: SourcePosition, in other: SourceMap? = nil) -> String {
+        let paths = other.map { $0.files.map(\.path) } ?? sourcePaths
+        let path = paths.indices.contains(position.file) ? paths[position.file] : options.configurationPath
         return "\(path):\(position.line)"
     }
 

@@ -16,6 +16,31 @@ extension DirectorStatus {
         public var failures: Int
         public var lastError: String?
         public var vips: [VIPAnnouncementStatus]
+        /// `sloppy_tcp` and `sloppy_sctp` as the kernel has them (`set_sloppy`), the writes
+        /// lvsd made, the reads and writes that failed, and the last failure.
+        public var sysctls: [SysctlStatus]
+        public var sysctlWrites: Int
+        public var sysctlFailures: Int
+        public var sysctlError: String?
+    }
+
+    /// One IPVS setting (`net.ipv4.vs.NAME`).
+    public struct SysctlStatus: Codable, Sendable, Hashable {
+        /// `sloppy_tcp`.
+        public var name: String
+        /// The kernel's value, read when the status was made; nil when it cannot be read.
+        public var value: Int?
+        /// What lvsd sets it to; nil when lvsd leaves it alone.
+        public var wanted: Int?
+        /// Why it cannot be read.
+        public var error: String?
+
+        public init(name: String, value: Int?, wanted: Int?, error: String?) {
+            self.name = name
+            self.value = value
+            self.wanted = wanted
+            self.error = error
+        }
     }
 
     public struct DrainStatus: Codable, Sendable, Hashable {
@@ -51,6 +76,7 @@ extension DirectorStatus {
     /// route announce: table 100 proto 200 dev lvs0; rise 3 s, fall 0.0 s, hold-down 10 s; 2 routes added, 1 removed
     ///   192.0.2.10      announced   route in table   for 2m03s   servable
     ///   192.0.2.11      withdrawn   no route         for 12s     quorum lost: TCP 192.0.2.11:80 (hold-down 3.2 s)
+    /// ipvs sysctl: sloppy_tcp 1 (lvsd sets 1), sloppy_sctp 0 (left alone)
     /// ```
     var routeAnnouncementText: String {
         guard let a = routeAnnouncement else { return "" }
@@ -72,6 +98,15 @@ extension DirectorStatus {
             line += vip.reason
             if let left = vip.holdDownLeft { line += " (hold-down \(Self.seconds(left)))" }
             out += line + "\n"
+        }
+        if !a.sysctls.isEmpty {
+            out += "ipvs sysctl: " + a.sysctls.map { sysctl in
+                let value = sysctl.value.map(String.init) ?? "unknown"
+                return "\(sysctl.name) \(value) (\(sysctl.wanted.map { "lvsd sets \($0)" } ?? "left alone"))"
+            }.joined(separator: ", ")
+            if a.sysctlFailures > 0 { out += "; \(a.sysctlFailures) failures" }
+            out += "\n"
+            if let error = a.sysctlError ?? a.sysctls.compactMap(\.error).first { out += "sysctl error: \(error)\n" }
         }
         return out
     }

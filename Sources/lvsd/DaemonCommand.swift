@@ -89,7 +89,10 @@ struct DaemonCommand {
                                       drainGrace: drainGrace),
             logger: logger, prober: prober,
             openKernel: { () throws(IPVSError) -> any IPVSKernel in try IPVSHandle() },
-            announcedRoutes: announcedRoutes)
+            announcedRoutes: announcedRoutes,
+            openAnnouncedRoutes: { (table, routeProtocol, interface) throws(RouteNetlinkError) -> any AnnouncedRoutes in
+                try KernelAnnouncedRoutes(table: table, routeProtocol: routeProtocol, interface: interface)
+            })
         var metrics: MetricsServer?
         if let metricsListen {
             let collector = MetricsCollector(director: director,

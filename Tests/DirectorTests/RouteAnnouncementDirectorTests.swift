@@ -54,6 +54,14 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
     func addAddress(_ vip: IPAddress) throws(RouteNetlinkError) {
         _ = state.withLock { $0.addresses.insert(vip) }
     }
+
+    func removeAddress(_ vip: IPAddress) throws(RouteNetlinkError) {
+        let removed = state.withLock { $0.addresses.remove(vip) != nil }
+        if !removed {
+            throw RouteNetlinkError(code: .notFound, operation: "RTM_DELADDR", errno: EADDRNOTAVAIL,
+                                    message: "Cannot assign requested address")
+        }
+    }
 }
 
 /// The director's announcements against the fake IPVS kernel and the fake routing table:
@@ -99,7 +107,7 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
             options: Director.Options(configurationPath: "/k.conf", configID: nil,
                                       managedServicesPath: directory.path + "/managed",
                                       maintenancePath: directory.path + "/maintenance",
-                                      resyncInterval: .milliseconds(50)),
+                                      resyncInterval: .milliseconds(50), ipvsSysctlDirectory: directory.path),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel }, announcedRoutes: routes)
     }
@@ -220,7 +228,7 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
             options: Director.Options(configurationPath: file, configID: nil,
                                       managedServicesPath: directory.path + "/managed",
                                       maintenancePath: directory.path + "/maintenance",
-                                      resyncInterval: .milliseconds(50)),
+                                      resyncInterval: .milliseconds(50), ipvsSysctlDirectory: directory.path),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel }, announcedRoutes: routes)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -250,7 +258,8 @@ final class FakeAnnouncedRoutes: AnnouncedRoutes {
             loaded: configuration, sources: sources,
             options: Director.Options(configurationPath: "/k.conf", configID: nil,
                                       managedServicesPath: directory.path + "/managed",
-                                      maintenancePath: directory.path + "/maintenance"),
+                                      maintenancePath: directory.path + "/maintenance",
+                                      ipvsSysctlDirectory: directory.path),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in FakeIPVSKernel() }, announcedRoutes: FakeAnnouncedRoutes())
         let response = await director.handle(ControlRequest(command: .drainDirector))

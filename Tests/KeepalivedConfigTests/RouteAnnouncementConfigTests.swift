@@ -23,6 +23,7 @@ import Testing
                 fall 0.25
                 hold_down 30
                 drain_timeout 600
+                set_sloppy off
                 announce 10.0.0.1 {
                     2001:db8::10
                 }
@@ -33,6 +34,7 @@ import Testing
         #expect(settings.rise == .milliseconds(2500) && settings.fall == .milliseconds(250))
         #expect(settings.holdDown == .seconds(30) && settings.drainTimeout == .seconds(600))
         #expect(settings.addresses?.map(\.description) == ["10.0.0.1", "2001:db8::10"])
+        #expect(!settings.setSloppy)
     }
 
     @Test func defaultsAndEveryVirtualAddress() throws {
@@ -40,7 +42,7 @@ import Testing
         let settings = try #require(result.configuration?.routeAnnouncement)
         #expect(settings.routeProtocol == 200 && settings.interface == "lo")
         #expect(settings.rise == .seconds(3) && settings.fall == .zero && settings.holdDown == .seconds(10))
-        #expect(settings.drainTimeout == .seconds(300) && settings.addresses == nil)
+        #expect(settings.drainTimeout == .seconds(300) && settings.addresses == nil && settings.setSloppy)
         let configuration = try #require(result.configuration)
         // Groups' address ranges expanded, fwmark entries left out.
         #expect(RouteAnnouncementSettings.virtualAddresses(of: configuration.virtualServers,
@@ -59,6 +61,8 @@ import Testing
         ("    table 100\n    rise 1.0001", "3:10: error: '1.0001' has more than 3 decimal places (keepalived would read 1)"),
         ("    table 100\n    announce 10.0.0.1 10.0.9.9", "3:23: error: announce 10.0.9.9: no virtual server has this address"),
         ("    table 100\n    announce", "3:13: error: 'announce' needs at least one address"),
+        ("    table 100\n    set_sloppy maybe",
+         "3:16: error: 'maybe' is not a boolean (set_sloppy takes true/on/yes or false/off/no)"),
         ("    table 100\n    annonce 10.0.0.1", "3:5: error: unknown keyword 'annonce' in lvsd_route_announce; did you mean 'announce'?"),
     ])
     func badValuesArePositioned(block: String, message: String) {

@@ -19,7 +19,15 @@ public protocol AnnouncedRoutes: Sendable {
     func addresses() throws(RouteNetlinkError) -> Set<IPAddress>
     /// Puts `vip` on the interface as a host address. Equivalent to `ip addr add VIP/32 dev D`.
     func addAddress(_ vip: IPAddress) throws(RouteNetlinkError)
+    /// Takes the host address `vip` off the interface (a reload moved the VIPs to another).
+    /// Equivalent to `ip addr del VIP/32 dev D`.
+    func removeAddress(_ vip: IPAddress) throws(RouteNetlinkError)
 }
+
+/// Opens the place a reload moves the routes to: table, protocol and interface of the new
+/// `lvsd_route_announce` (lvsd opens ``KernelAnnouncedRoutes``).
+public typealias AnnouncedRoutesOpener = @Sendable (_ table: UInt32, _ routeProtocol: UInt8, _ interface: String)
+    throws(RouteNetlinkError) -> any AnnouncedRoutes
 
 /// ``AnnouncedRoutes`` over rtnetlink (``VRRP/RouteNetlink``), in the network namespace of
 /// the thread that creates it.
@@ -74,6 +82,13 @@ public final class KernelAnnouncedRoutes: AnnouncedRoutes {
         try netlink.addAddress(InterfaceAddress(
             address: address, prefixLength: UInt8(address.family.addressLength * 8),
             interfaceIndex: try netlink.interfaceIndex(interface), flags: address.family == .ipv6 ? .noDAD : []))
+    }
+
+    public func removeAddress(_ vip: IPAddress) throws(RouteNetlinkError) {
+        let address = try vrrpAddress(vip)
+        try netlink.removeAddress(InterfaceAddress(
+            address: address, prefixLength: UInt8(address.family.addressLength * 8),
+            interfaceIndex: try netlink.interfaceIndex(interface)))
     }
 
     private func route(_ vip: IPAddress, interfaceIndex: UInt32) throws(RouteNetlinkError) -> KernelRoute {

@@ -47,8 +47,10 @@ extension Director {
         syncRoutes()
     }
 
-    func reloadAnnouncements(_ configuration: KeepalivedConfiguration) {
-        guard let running = announcer?.settings else {
+    /// A reload's announcements; `move` (``prepareRouteMove(_:)``) when the table, protocol or
+    /// interface changed.
+    func reloadAnnouncements(_ configuration: KeepalivedConfiguration, move: RouteMove?) {
+        guard announcer != nil else {
             if configuration.routeAnnouncement != nil {
                 logger.warning("lvsd_route_announce added by a reload: it takes effect when lvsd restarts")
             }
@@ -60,11 +62,8 @@ extension Director {
             syncRoutes()
             return
         }
-        if settings.table != running.table || settings.routeProtocol != running.routeProtocol
-            || settings.interface != running.interface {
-            logger.warning("lvsd_route_announce: a new table, protocol or interface takes effect when lvsd restarts")
-        }
         announcer?.replace(settings: settings, configuration: configuration)
+        if let move { moveRoutes(move) }
     }
 
     /// After a pass (nil: IPVS could not be reached): each VIP servable or not, then the routes.
@@ -242,7 +241,7 @@ extension Director {
 
     /// Counts every failure; logs an error when it differs from the last one (a missing
     /// interface fails every pass: one line, not one per pass).
-    private func noteRouteError(_ message: String, _ error: RouteNetlinkError) {
+    func noteRouteError(_ message: String, _ error: RouteNetlinkError) {
         routeCounters.failures += 1
         let text = "\(message): \(error)"
         logger.log(level: routeCounters.lastError == text ? .debug : .error, Logger.Message(stringLiteral: message),
@@ -285,6 +284,8 @@ extension Director {
                                            activeConnections: drain.activeConnections)
             },
             routesAdded: routeCounters.routesAdded, routesRemoved: routeCounters.routesRemoved,
-            failures: routeCounters.failures, lastError: routeError, vips: vips)
+            failures: routeCounters.failures, lastError: routeError, vips: vips,
+            sysctls: sysctlStatus(), sysctlWrites: sysctlState.writes, sysctlFailures: sysctlState.failures,
+            sysctlError: sysctlState.lastError)
     }
 }

@@ -77,6 +77,11 @@ public enum MetricsExposition {
                        [([], Int64(announcement.failures))])
             out.metric("lvsd_director_draining", .gauge, "Whether lvsctl drain-director is in progress (1) or not (0).",
                        [([], announcement.draining == nil ? 0 : 1)])
+            out.metric("lvsd_ipvs_sysctl", .gauge, "The kernel's net.ipv4.vs setting (absent: it cannot be read).",
+                       announcement.sysctls.compactMap { sysctl in sysctl.value.map { ([("name", sysctl.name)], Int64($0)) } })
+            out.metric("lvsd_ipvs_sysctl_failures_total", .counter,
+                       "Reads and writes of the net.ipv4.vs settings lvsd holds (sloppy_tcp) that failed.",
+                       [([], Int64(announcement.sysctlFailures))])
         }
 
         if let kernel {

@@ -4,7 +4,8 @@
 # there, and a VIP is announced only once its IPVS services are installed.
 # usage: Tests/vm/bgp/run.sh BINDIR [--no-sloppy]
 #   BINDIR holds release lvsd and lvsctl (scripts/build-static); --no-sloppy: the control run
-#   without sloppy_tcp, where the connections of the failed director break (checks fail).
+#   with `set_sloppy off` (sloppy_tcp stays 0), where the connections ECMP moves from one
+#   director to the other break (checks fail).
 # Needs Debian's bird2 on the host (scripts/install-deps.sh): bird and birdc go into the guest
 # with their libraries (scripts/vm/run --bin).
 set -euo pipefail
@@ -14,4 +15,5 @@ for program in /usr/sbin/bird /usr/sbin/birdc; do
     [ -x "$program" ] || { echo "run.sh: $program is missing (apt-get install bird2)" >&2; exit 127; }
 done
 exec "$root/scripts/vm/run" --timeout 900 --bin "$bin/lvsd" --bin "$bin/lvsctl" \
-    --bin /usr/sbin/bird --bin /usr/sbin/birdc -- "$root/Tests/vm/bgp/payload.sh" "${@:2}"
+    --bin /usr/sbin/bird --bin /usr/sbin/birdc \
+    --file "$root/Tests/vm/checks.sh:/usr/local/lib/lvsd-tests/checks.sh" -- "$root/Tests/vm/bgp/payload.sh" "${@:2}"

@@ -39,6 +39,7 @@ extension RouteAnnouncementSettings {
         .value("fall") { a, s, c in if let d = c.announceSeconds(s) { a.fall = d } },
         .value("hold_down") { a, s, c in if let d = c.announceSeconds(s) { a.holdDown = d } },
         .value("drain_timeout") { a, s, c in if let d = c.announceSeconds(s) { a.drainTimeout = d } },
+        .boolean("set_sloppy") { a, value in a.setSloppy = value },
         .optionalBlock("announce") { a, s, c in
             // `announce A B` or `announce { A \n B }`, as keepalived's value blocks.
             var tokens = s.arguments

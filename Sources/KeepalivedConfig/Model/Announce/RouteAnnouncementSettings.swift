@@ -14,6 +14,7 @@
 ///     fall 0               # seconds a VIP may be unservable before it is withdrawn (default 0)
 ///     hold_down 10         # seconds after a withdrawal before it may be announced again (default 10)
 ///     drain_timeout 300    # lvsctl drain-director: longest wait for connections to end (default 300)
+///     set_sloppy on        # lvsd sets net.ipv4.vs.sloppy_tcp (and sloppy_sctp) to 1 (default on)
 ///     announce 192.0.2.10 2001:db8::10   # default: every virtual server address
 /// }
 /// ```
@@ -37,6 +38,10 @@ public struct RouteAnnouncementSettings: Sendable, Hashable {
     /// `drain_timeout SECONDS`: `lvsctl drain-director` stops lvsd at the latest this long after
     /// the withdrawal, connections or not.
     public internal(set) var drainTimeout: Duration = RouteAnnouncementSettings.defaultDrainTimeout
+    /// `set_sloppy on|off`: lvsd sets the kernel's `net.ipv4.vs.sloppy_tcp` to 1 (and
+    /// `sloppy_sctp` when an announced virtual server is SCTP), so that a connection ECMP moves
+    /// to this director mid-stream is taken up; `off` leaves both as the kernel has them.
+    public internal(set) var setSloppy = true
     /// `announce ADDRESS...`: the VIPs to announce; nil: every address of a virtual server
     /// (and of the address entries of the groups virtual servers use).
     public internal(set) var addresses: [InetAddress]?
