@@ -756,7 +756,10 @@ public actor Director {
             "\(instance.name) \(instanceStates[instance.name]?.state ?? "starting")"
         }
         if ownership.warmStandby {
-            return "all virtual servers on every director (lvsd_warm_standby): " + parts.joined(separator: ", ")
+            var backupOnly: String
+            do throws(IPVSSysctlError) { backupOnly = "\(try ipvsSysctl.value(of: .backupOnly))" } catch { backupOnly = "unknown" }
+            return "all virtual servers on every director (lvsd_warm_standby, backup_only \(backupOnly)): "
+                + parts.joined(separator: ", ")
         }
         return "virtual servers follow their VRRP instance's MASTER: " + parts.joined(separator: ", ")
     }

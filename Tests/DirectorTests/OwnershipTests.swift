@@ -104,7 +104,7 @@ import Testing
             options: Director.Options(configurationPath: "/k.conf", configID: nil,
                                       managedServicesPath: directory.path + "/managed",
                                       maintenancePath: directory.path + "/maintenance",
-                                      resyncInterval: .milliseconds(50)),
+                                      resyncInterval: .milliseconds(50), ipvsSysctlDirectory: directory.path),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, prober: NoProber(),
             openKernel: { () throws(IPVSError) -> any IPVSKernel in kernel })
     }
@@ -191,13 +191,16 @@ struct NoProber: Prober {
         ])
     }
 
-    /// A BACKUP with lvsd_warm_standby keeps every service installed and says why in status.
+    /// A BACKUP with lvsd_warm_standby keeps every service installed, holds the kernel's
+    /// backup_only at 1, and says both in status.
     @Test func aWarmStandbyBackupKeepsTheTable() async throws {
         let text = "global_defs {\n    lvsd_warm_standby\n}\n" + Self.instances + "\n"
             + Self.virtualServer("10.0.0.1 80", "    protocol TCP") + "\n" + Self.virtualServer("10.0.0.2 80", "    protocol TCP")
         let (configuration, sources) = try loadConfiguration(text)
         let kernel = FakeIPVSKernel(table: [])
         let directory = try TemporaryDirectory()
+        // The sysctl directory is the temporary one: backup_only starts at the kernel's 0.
+        let backupOnly = try directory.write("backup_only", "0\n")
         let director = OwnershipTests.director(configuration, sources, kernel: kernel, directory: directory)
         await director.runVRRP(instances: ["VI_1", "VI_2"])
         let services = { kernel.entries.map(\.service.key.description) }
@@ -211,7 +214,8 @@ struct NoProber: Prober {
             let status = await director.status()
             #expect(status.virtualServers.map(\.owned) == [true, true])
             #expect(status.daemon.ownership
-                    == "all virtual servers on every director (lvsd_warm_standby): VI_1 BACKUP, VI_2 FAULT")
+                    == "all virtual servers on every director (lvsd_warm_standby, backup_only 1): VI_1 BACKUP, VI_2 FAULT")
+            #expect(try CommandRunner.readFile(backupOnly) == "1\n")
             director.finish()
             group.cancelAll()
         }

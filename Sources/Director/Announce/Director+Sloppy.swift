@@ -22,10 +22,13 @@ struct SysctlState {
 extension Director {
     /// The IPVS settings the configuration asks lvsd to hold, and their values:
     /// `lvsd_route_announce` with `set_sloppy` on (the default) holds `sloppy_tcp` at 1, and
-    /// `sloppy_sctp` too when a virtual server at an announced address is SCTP.
+    /// `sloppy_sctp` too when a virtual server at an announced address is SCTP;
+    /// `lvsd_warm_standby` holds `backup_only` at 1, so that a BACKUP whose backup sync daemon
+    /// runs does not forward what reaches its table (DR and TUN loops between directors).
     public static func ipvsSysctls(for configuration: KeepalivedConfiguration) -> [IPVSSysctl.Name: Int] {
-        guard let settings = configuration.routeAnnouncement, settings.setSloppy else { return [:] }
-        var wanted: [IPVSSysctl.Name: Int] = [.sloppyTCP: 1]
+        var wanted: [IPVSSysctl.Name: Int] = configuration.global.warmStandby ? [.backupOnly: 1] : [:]
+        guard let settings = configuration.routeAnnouncement, settings.setSloppy else { return wanted }
+        wanted[.sloppyTCP] = 1
         let announced = RouteAnnouncer.vips(settings: settings, configuration: configuration).flatMap(\.1)
         if announced.contains(where: { configuration.virtualServers[$0].protocol == .sctp }) {
             wanted[.sloppySCTP] = 1
@@ -83,7 +86,7 @@ extension Director {
         sysctlState.failures += errors.count
         let text = errors.joined(separator: "; ")
         if text != sysctlState.lastError {
-            logger.error("cannot set the IPVS settings lvsd_route_announce needs; tried again at each pass",
+            logger.error("cannot set the IPVS settings the configuration needs; tried again at each pass",
                          metadata: ["error": "\(text)"])
         }
         sysctlState.lastError = text

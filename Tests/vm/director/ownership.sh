@@ -311,8 +311,8 @@ master_master_scenario() {
     done
     check "mm1 keeps VI_A's VIP and installs all three services" wait_until 150 mm_holds 1 "$MM_VIP_A/24;" "$f$a$b"
     check "mm2 keeps VI_B's VIP and installs all three services" wait_until 150 mm_holds 2 "$MM_VIP_B/24;" "$f$a$b"
-    check "mm2's status says warm standby" sh -c "$IP netns exec mm2 lvsctl --control-socket /run/mm2/lvsd.sock status \
-        | grep -q 'all virtual servers on every director (lvsd_warm_standby)'"
+    check "mm2's status says warm standby, backup_only 1" sh -c "$IP netns exec mm2 lvsctl --control-socket /run/mm2/lvsd.sock status \
+        | grep -q 'all virtual servers on every director (lvsd_warm_standby, backup_only 1)'"
 
     for d in 1 2; do
         pid=$(mm_pid $d)
