@@ -60,16 +60,11 @@ struct RoutingMapper {
             return nil
         }
         // keepalived's default scope is universe, whatever the route (alloc_route).
-        var scope = VRRP.AddressScope.global
-        switch route.scope {
-        case nil, .global?: scope = .global
-        case .site?: scope = .site
-        case .link?: scope = .link
-        case .host?: scope = .host
-        case .nowhere?: scope = .nowhere
-        case .number(let n)?: scope = VRRP.AddressScope(rawValue: n)
-        case .named(let name)?:
-            skip("\(what) is not added: scope '\(name)' cannot be resolved (give the number)", at: route.position)
+        let scope: VRRP.AddressScope
+        switch VRRPPlan.scope(route.scope) {
+        case .success(let found): scope = found
+        case .failure(let name):
+            skip("\(what) is not added: scope '\(name.name)' cannot be resolved (give the number)", at: route.position)
             return nil
         }
         let length = route.family == .ipv6 ? 16 : 4

@@ -305,16 +305,11 @@ struct InstanceMapper {
     /// One `virtual_ipaddress` line as the runner installs it; options it cannot apply are named.
     private mutating func address(_ vip: KeepalivedConfig.VirtualIPAddress) -> VRRP.VirtualIPAddress? {
         guard let address = VRRPAddress(bytes: vip.prefix.address.bytes) else { return nil }
-        var scope = VRRP.AddressScope.global
-        switch vip.scope {
-        case nil, .global?: scope = .global
-        case .site?: scope = .site
-        case .link?: scope = .link
-        case .host?: scope = .host
-        case .nowhere?: scope = .nowhere
-        case .number(let n)?: scope = VRRP.AddressScope(rawValue: n)
-        case .named(let name)?:
-            refuse("scope '\(name)' of \(vip.prefix) cannot be resolved: lvsd reads no rt_scopes file; give a number",
+        let scope: VRRP.AddressScope
+        switch VRRPPlan.scope(vip.scope) {
+        case .success(let found): scope = found
+        case .failure(let name):
+            refuse("scope '\(name.name)' of \(vip.prefix) cannot be resolved: lvsd reads no rt_scopes file; give a number",
                    at: vip.position)
             return nil
         }
@@ -393,6 +388,27 @@ struct SyncGroupMapper {
         if group.smtpAlert == true {
             notRun.append(VRRPPlan.Item(position: group.position, owner: owner,
                                         message: "smtp_alert: no mail is sent on sync group state changes"))
+        }
+    }
+}
+
+extension VRRPPlan {
+    /// A scope name that is not one of the kernel's own: lvsd reads no rt_scopes file.
+    struct UnresolvedScope: Error {
+        var name: String
+    }
+
+    /// The kernel's scope for a written one (none written: universe, keepalived's default for
+    /// addresses and routes alike), or the name that cannot be resolved.
+    static func scope(_ written: KeepalivedConfig.AddressScope?) -> Result<VRRP.AddressScope, UnresolvedScope> {
+        switch written {
+        case nil, .global?: .success(.global)
+        case .site?: .success(.site)
+        case .link?: .success(.link)
+        case .host?: .success(.host)
+        case .nowhere?: .success(.nowhere)
+        case .number(let n)?: .success(VRRP.AddressScope(rawValue: n))
+        case .named(let name)?: .failure(UnresolvedScope(name: name))
         }
     }
 }
