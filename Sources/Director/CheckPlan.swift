@@ -67,9 +67,13 @@ public struct CheckPlan: Sendable {
 
         init(_ configuration: KeepalivedConfiguration) {
             for file in configuration.vrrp.trackedFiles { trackFiles[file.name] = file }
-            let global = configuration.global
-            scripts = ScriptSettings(defaultUser: global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
-                                     enableScriptSecurity: global.enableScriptSecurity)
+            scripts = Self.scripts(configuration.global)
+        }
+
+        /// `script_user` and `enable_script_security` of `global`.
+        static func scripts(_ global: GlobalSettings) -> ScriptSettings {
+            ScriptSettings(defaultUser: global.scriptUser.map { RealServerChecks.ScriptUser(name: $0.user, group: $0.group) },
+                           enableScriptSecurity: global.enableScriptSecurity)
         }
     }
 

@@ -90,7 +90,7 @@ public struct VRRPPlan: Sendable {
     public init(_ configuration: KeepalivedConfiguration) {
         let global = configuration.global
         let vrrp = configuration.vrrp
-        scriptSettings = CheckPlan.Context(configuration).scripts
+        scriptSettings = CheckPlan.Context.scripts(global)
         fifoWritesStatesOnReload = global.fifoWriteVRRPStatesOnReload
         for instance in vrrp.instances {
             var mapper = InstanceMapper(instance: instance, global: global)

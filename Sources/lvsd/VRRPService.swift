@@ -275,9 +275,7 @@ struct VRRPService: Sendable {
                                                              state: change.to.description, priority: priority) {
                         group.addTask { await runNotification(command, instance: instance.name) }
                     }
-                    if [.master, .backup, .fault].contains(change.to) {
-                        writeFIFO(NotifyFIFOLine.instance(instance.name, state: change.to.description, priority: priority))
-                    }
+                    writeTransition(instance: instance.name, state: change.to.description, priority: priority)
                     logger.notice("VRRP \(change.from) -> \(change.to)", metadata: metadata.merging(
                         ["vrrp.reason": "\(change.reason)"]) { $1 })
                 }
@@ -376,7 +374,7 @@ struct VRRPService: Sendable {
                 for command in VRRPNotification.groupCommands(notify, group: name, state: change.to) {
                     group.addTask { await runNotification(command, instance: name, group: true) }
                 }
-                if ["MASTER", "BACKUP", "FAULT"].contains(change.to) { writeFIFO(NotifyFIFOLine.group(name, state: change.to)) }
+                writeTransition(group: name, state: change.to)
             }
         }
     }
@@ -479,14 +477,25 @@ struct VRRPService: Sendable {
     /// group's, as after a transition (instances not yet past INIT have none to write).
     private func writeStates() {
         for instance in registry.plan.instances {
-            guard let entry = registry.entry(instance.name), ["MASTER", "BACKUP", "FAULT"].contains(entry.state) else { continue }
-            writeFIFO(NotifyFIFOLine.instance(instance.name, state: entry.state,
-                                              priority: entry.lastPriority))
+            guard let entry = registry.entry(instance.name) else { continue }
+            writeTransition(instance: instance.name, state: entry.state, priority: entry.lastPriority)
         }
         for syncGroup in registry.plan.syncGroups {
-            guard let hub = registry.hub(syncGroup.name), [.master, .backup, .fault].contains(hub.state) else { continue }
-            writeFIFO(NotifyFIFOLine.group(syncGroup.name, state: hub.state.description))
+            guard let hub = registry.hub(syncGroup.name) else { continue }
+            writeTransition(group: syncGroup.name, state: hub.state.description)
         }
+    }
+
+    /// The FIFO line of an instance's or a group's state, for the states keepalived writes one
+    /// for on a transition (``NotifyFIFOLine/transitionStates``); INIT and STOPPED have none.
+    private func writeTransition(instance: String, state: String, priority: Int) {
+        guard NotifyFIFOLine.transitionStates.contains(state) else { return }
+        writeFIFO(NotifyFIFOLine.instance(instance, state: state, priority: priority))
+    }
+
+    private func writeTransition(group: String, state: String) {
+        guard NotifyFIFOLine.transitionStates.contains(state) else { return }
+        writeFIFO(NotifyFIFOLine.group(group, state: state))
     }
 
     /// Runs one notify script of an instance (or, with `group`, of a sync group) and logs how it went.

@@ -220,6 +220,10 @@ public final class NotifyFIFOs: Sendable {
 
 /// The lines keepalived 2.2.7 writes to its notify FIFOs.
 public enum NotifyFIFOLine {
+    /// The states a transition writes a line for (``VRRP/VRRPStateMachine/State/description``);
+    /// `STOP`, `DELETED` and `MASTER_RX_LOWER_PRI` are written by their own events.
+    public static let transitionStates: Set<String> = ["MASTER", "BACKUP", "FAULT"]
+
     /// vrrp_notify.c `notify_fifo`: `INSTANCE "NAME" STATE PRIORITY` (STATE also
     /// `MASTER_RX_LOWER_PRI`, `DELETED`).
     public static func instance(_ name: String, state: String, priority: Int) -> String {
